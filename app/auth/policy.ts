@@ -1,0 +1,80 @@
+/**
+ * The one role × action table. Every loader and action asks `can()` (through
+ * `requirePermission` on the server); the navigation asks it too, so a link is only shown
+ * where the page would let the user in. Pure: safe in the browser and in workflows/.
+ */
+export const ROLES = ["employee", "expert", "knowledge_manager", "agent", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  employee: "Employee",
+  expert: "Expert reviewer",
+  knowledge_manager: "Knowledge manager",
+  agent: "Agent",
+  admin: "Admin",
+};
+
+export const ACTIONS = [
+  /** write, save and submit draft answers */
+  "answer.draft",
+  /** approve, request changes, reject drafts in one's topics */
+  "answer.review",
+  /** certify expert-approved answers */
+  "answer.certify",
+  /** re-verify a certified answer that is due */
+  "answer.reverify",
+  /** archive certified answers and restore archived ones */
+  "answer.archive",
+  /** read certified answers */
+  "answer.read",
+  /** search certified answers */
+  "search.use",
+  /** record that an answer was used in a reply */
+  "answer.use",
+  /** ask for an answer that does not exist */
+  "answer.request",
+  /** write wiki pages, blog posts, forum threads and replies */
+  "content.write",
+  /** read wiki, blog and forum */
+  "content.read",
+  /** hide content, with a reason kept in the audit log */
+  "content.moderate",
+  /** reading and tuning search: synonyms, content gaps, reuse metrics */
+  "insights.view",
+  "admin.users",
+  "admin.topics",
+  "admin.tokens",
+  "admin.settings",
+  "admin.synonyms",
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+const AUTHOR: Action[] = ["answer.draft", "content.write", "content.read", "answer.read", "search.use", "answer.request"];
+
+export const POLICY: Record<Role, readonly Action[]> = {
+  employee: AUTHOR,
+  expert: [...AUTHOR, "answer.review", "answer.reverify"],
+  knowledge_manager: [...AUTHOR, "answer.certify", "answer.archive", "answer.reverify", "insights.view", "admin.synonyms"],
+  agent: ["answer.read", "search.use", "answer.use", "answer.request", "content.read"],
+  admin: [
+    "answer.read",
+    "search.use",
+    "content.read",
+    "content.moderate",
+    "insights.view",
+    "admin.users",
+    "admin.topics",
+    "admin.tokens",
+    "admin.settings",
+    "admin.synonyms",
+  ],
+};
+
+/** May a holder of these roles perform this action? Roles add up. */
+export function can(roles: readonly Role[], action: Action): boolean {
+  return roles.some((role) => POLICY[role]?.includes(action));
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}

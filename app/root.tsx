@@ -1,0 +1,146 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import {
+  Form,
+  isRouteErrorResponse,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import { csrfTokenFor } from "./auth/csrf.server";
+import { ROLE_LABELS } from "./auth/policy";
+import { getSessionUser } from "./auth/session.server";
+import { navigationFor } from "./ui/navigation";
+import { CsrfInput } from "./ui/csrf-input";
+import stylesUrl from "./styles.css";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesUrl },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [{ title: "Vetted" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const [user, csrf] = await Promise.all([getSessionUser(request), csrfTokenFor(request)]);
+  return data(
+    { user, csrf: csrf.token },
+    csrf.setCookie ? { headers: { "Set-Cookie": csrf.setCookie } } : undefined,
+  );
+}
+
+export type RootData = Awaited<ReturnType<typeof loader>>["data"];
+
+export function useRootData(): RootData | undefined {
+  return useRouteLoaderData<typeof loader>("root") as RootData | undefined;
+}
+
+function Header() {
+  const root = useRootData();
+  const user = root?.user;
+  return (
+    <header className="site-header">
+      <a className="brand" href="/">
+        Vetted
+      </a>
+      {user ? (
+        <>
+          <nav aria-label="Main">
+            <ul>
+              {navigationFor(user.roles).map((item) => (
+                <li key={item.to}>
+                  <NavLink to={item.to} prefetch="intent">
+                    {item.label}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <div className="whoami">
+            <span>
+              {user.displayName}
+              <small> · {user.roles.map((r) => ROLE_LABELS[r]).join(", ")}</small>
+            </span>
+            <Form method="post" action="/logout">
+              <CsrfInput />
+              <button type="submit" className="link-button">
+                Sign out
+              </button>
+            </Form>
+          </div>
+        </>
+      ) : null}
+    </header>
+  );
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <Header />
+        <main id="main">{children}</main>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  if (isRouteErrorResponse(error)) {
+    const title =
+      error.status === 403
+        ? "You may not do that"
+        : error.status === 404
+          ? "Page not found"
+          : error.status === 409
+            ? "This changed since you opened it"
+            : `Error ${error.status}`;
+    const text =
+      typeof error.data === "string" && error.data.length < 500
+        ? error.data
+        : error.status === 404
+          ? "There is nothing at this address. Check the link, or go back to the home page."
+          : error.statusText;
+    return (
+      <section className="error-page" data-status={error.status}>
+        <h1>{title}</h1>
+        <p>{text}</p>
+        <p>
+          <a href="/">Go to the home page</a>
+        </p>
+      </section>
+    );
+  }
+  // Never the stack: in production Remix already replaces the message; in development we still
+  // only show it in the console.
+  return (
+    <section className="error-page" data-status={500}>
+      <h1>Something went wrong</h1>
+      <p>An unexpected error occurred. It has been logged; please try again.</p>
+      <p>
+        <a href="/">Go to the home page</a>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,104 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { createUserSession, getSessionUser } from "../auth/session.server";
+import { demoAccounts } from "../models/demo.server";
+import { signIn } from "../models/user.server";
+import { CsrfInput } from "../ui/csrf-input";
+import { FieldError } from "../ui/field-error";
+import { clientIp, safeRedirect } from "../utils/http.server";
+import { invalid, parseForm, readForm, type FieldErrors } from "../utils/forms.server";
+
+export const meta: MetaFunction = () => [{ title: "Sign in · Vetted" }];
+
+const SignInSchema = z.object({
+  email: z.email("Enter your email address, e.g. name@company.com").max(320),
+  password: z.string({ message: "Enter your password" }).min(1, "Enter your password").max(1024),
+  redirectTo: z.string().optional(),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await getSessionUser(request)) throw redirect("/");
+  return { demo: await demoAccounts() };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const formData = await readForm(request);
+  const parsed = parseForm(formData, SignInSchema);
+  if (!parsed.ok) return invalid(parsed.errors);
+  const result = await signIn({ email: parsed.value.email, password: parsed.value.password, ip: clientIp(request) });
+  if (!result.ok) {
+    if (result.reason === "throttled") {
+      const minutes = Math.ceil(result.retryAfterSeconds / 60);
+      return data(
+        { ok: false as const, errors: { form: [`Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`] } },
+        { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } },
+      );
+    }
+    const message =
+      result.reason === "inactive"
+        ? "This account has been deactivated. Ask an admin to reactivate it."
+        : result.reason === "no_password"
+          ? "This account has no password yet: open the invite link you were sent."
+          : "The email or password is not right.";
+    return invalid({ form: [message] }, result.reason === "inactive" ? 403 : 401);
+  }
+  const cookie = await createUserSession(request, result.user.id);
+  return redirect(safeRedirect(parsed.value.redirectTo), { headers: { "Set-Cookie": cookie } });
+}
+
+export default function Login() {
+  const { demo } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const busy = useNavigation().state === "submitting";
+  const errors: FieldErrors = actionData && !actionData.ok ? actionData.errors : {};
+  return (
+    <div className="auth-page">
+      <section className="card narrow">
+        <h1>Sign in to Vetted</h1>
+        <Form method="post" noValidate>
+          <CsrfInput />
+          <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
+          <FieldError id="form-error" errors={errors.form} role="alert" />
+          <label htmlFor="email">Email</label>
+          <input id="email" name="email" type="email" autoComplete="username" required autoFocus aria-describedby="email-error" />
+          <FieldError id="email-error" errors={errors.email} />
+          <label htmlFor="password">Password</label>
+          <input id="password" name="password" type="password" autoComplete="current-password" required aria-describedby="password-error" />
+          <FieldError id="password-error" errors={errors.password} />
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? "Signing in…" : "Sign in"}
+          </button>
+        </Form>
+      </section>
+      {demo ? (
+        <section className="card narrow demo-accounts" aria-labelledby="demo-heading">
+          <h2 id="demo-heading">Demo accounts</h2>
+          <p>
+            This Vetted runs on demo data. Every account's password is <code>{demo.password}</code>.
+          </p>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Role</th>
+                <th scope="col">Email</th>
+              </tr>
+            </thead>
+            <tbody>
+              {demo.accounts.map((a) => (
+                <tr key={a.email}>
+                  <td>{a.role}</td>
+                  <td>
+                    <code>{a.email}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+    </div>
+  );
+}

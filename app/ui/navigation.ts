@@ -1,0 +1,20 @@
+import { can, type Action, type Role } from "../auth/policy";
+
+export interface NavItem {
+  to: string;
+  label: string;
+  /** The user sees the link when any of these is allowed. */
+  anyOf: Action[];
+}
+
+export const NAVIGATION: NavItem[] = [
+  { to: "/write", label: "Write", anyOf: ["answer.draft", "content.write"] },
+  { to: "/review", label: "Review", anyOf: ["answer.review", "answer.certify"] },
+  { to: "/search", label: "Search", anyOf: ["search.use"] },
+  { to: "/faq", label: "FAQ", anyOf: ["answer.read"] },
+  { to: "/admin", label: "Admin", anyOf: ["admin.users", "admin.topics", "admin.settings"] },
+];
+
+export function navigationFor(roles: readonly Role[]): NavItem[] {
+  return NAVIGATION.filter((item) => item.anyOf.some((a) => can(roles, a)));
+}

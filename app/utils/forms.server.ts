@@ -1,0 +1,41 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import { data } from "@remix-run/node";
+import type { z } from "zod";
+import { requireCsrf } from "../auth/csrf.server";
+import { DomainError } from "./errors";
+
+/** Field errors a form shows beside its inputs; `form` holds errors about the whole form. */
+export type FieldErrors = Record<string, string[]>;
+
+/** Reads the posted form and checks its CSRF token before anything else looks at it. */
+export async function readForm(request: Request): Promise<FormData> {
+  const formData = await request.formData();
+  await requireCsrf(request, formData);
+  return formData;
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
+
+/** Parses form data with a zod schema (conform coerces strings, checkboxes and repeated fields). */
+export function parseForm<S extends z.ZodType>(formData: FormData, schema: S): Parsed<z.output<S>> {
+  const submission = parseWithZod(formData, { schema });
+  if (submission.status === "success") return { ok: true, value: submission.value as z.output<S> };
+  const errors: FieldErrors = {};
+  for (const [key, messages] of Object.entries(submission.error ?? {})) {
+    if (messages && messages.length > 0) errors[key || "form"] = messages;
+  }
+  return { ok: false, errors };
+}
+
+/** 400 with field errors, as every action answers bad input. */
+export function invalid(errors: FieldErrors, status = 400) {
+  return data({ ok: false as const, errors }, { status });
+}
+
+/** A DomainError becomes a response with its status and the message beside its field. */
+export function domainErrorResponse(error: unknown) {
+  if (error instanceof DomainError) {
+    return invalid({ [error.details.field ?? "form"]: [error.message] }, error.status);
+  }
+  throw error;
+}

@@ -1,0 +1,83 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+/** The drizzle database, whichever driver sits beneath it. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Code that works inside or outside a transaction takes this. */
+export type DbOrTx = Db | Tx;
+
+export interface Database {
+  db: Db;
+  driver: "pglite" | "postgres";
+  close(): Promise<void>;
+}
+
+export interface CreateDbOptions {
+  /** postgres://… for a server; unset for embedded PGlite. */
+  url?: string | undefined;
+  /** PGlite data directory (ignored for a server). `memory://` keeps it in memory. */
+  dataDir?: string;
+  /** A PGlite dump (from `dumpDataDir`) to start from instead of an empty cluster. */
+  loadDataDir?: Blob | File;
+  /** postgres.js pool size. */
+  max?: number;
+}
+
+/** One place opens a connection: PGlite when no URL is given, postgres.js otherwise. */
+export async function createDb(options: CreateDbOptions = {}): Promise<Database> {
+  if (options.url) {
+    const client = postgres(options.url, {
+      max: options.max ?? 10,
+      onnotice: () => {},
+      // Keep idle connections from pinning the process open after shutdown.
+      idle_timeout: 20,
+    });
+    const db = drizzlePostgres(client, { schema }) as unknown as Db;
+    return { db, driver: "postgres", close: () => client.end({ timeout: 3 }) };
+  }
+  const dataDir = options.dataDir ?? "./data/pglite";
+  if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create({
+    dataDir,
+    extensions: { pg_trgm },
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+  });
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return { db, driver: "pglite", close: () => client.close() };
+}
+
+/**
+ * The process-wide database, shared between the HTTP server and the Remix build (which
+ * bundles its own copy of this module), so it lives on globalThis.
+ */
+const globalKey = Symbol.for("vetted.database");
+type GlobalWithDb = typeof globalThis & { [globalKey]?: Database };
+
+export function setDatabase(database: Database | undefined): void {
+  (globalThis as GlobalWithDb)[globalKey] = database;
+}
+
+export function getDatabase(): Database {
+  const database = (globalThis as GlobalWithDb)[globalKey];
+  if (!database) throw new Error("The database is not open: the server opens it at start (server/main.ts).");
+  return database;
+}
+
+export function getDb(): Db {
+  return getDatabase().db;
+}
+
+/** Rows of a raw `db.execute()` result, whichever driver produced it. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

@@ -1,0 +1,3 @@
+export * from "./users";
+export * from "./topics";
+export * from "./system";

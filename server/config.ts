@@ -1,0 +1,124 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const optionalString = z
+  .string()
+  .transform((s) => s.trim())
+  .transform((s) => (s === "" ? undefined : s))
+  .optional();
+
+const envSchema = z.object({
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .refine((u) => /^postgres(ql)?:\/\/[^\s]+$/.test(u) && URL.canParse(u), {
+        message: "must be a postgres:// or postgresql:// URL, e.g. postgres://user@localhost:5432/vetted",
+      })
+      .optional(),
+  ),
+  SESSION_SECRET: optionalString.pipe(
+    z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -hex 32`)").optional(),
+  ),
+  PORT: optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, "must be a whole number between 1 and 65535")
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 65535, "must be a whole number between 1 and 65535")
+      .optional(),
+  ),
+  MEILI_URL: optionalString.pipe(
+    z
+      .string()
+      .refine((u) => /^https?:\/\//.test(u) && URL.canParse(u), "must be an http:// or https:// URL")
+      .optional(),
+  ),
+  MEILI_KEY: optionalString,
+  LOG_LEVEL: optionalString.pipe(
+    z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` }).optional(),
+  ),
+  DATA_DIR: optionalString,
+  DEMO_DATA: optionalString.pipe(z.enum(["true", "false"], { message: "must be true or false" }).optional()),
+  BOOTSTRAP_ADMIN_EMAIL: optionalString.pipe(z.email("must be an email address").optional()),
+  PUBLIC_URL: optionalString.pipe(
+    z.string().refine((u) => /^https?:\/\//.test(u) && URL.canParse(u), "must be an http(s) URL").optional(),
+  ),
+  NODE_ENV: optionalString,
+});
+
+export interface Config {
+  databaseUrl: string | undefined;
+  sessionSecret: string;
+  /** True when the secret was generated and stored under the data dir on this start. */
+  sessionSecretGenerated: boolean;
+  port: number;
+  meiliUrl: string | undefined;
+  meiliKey: string | undefined;
+  logLevel: (typeof LOG_LEVELS)[number];
+  dataDir: string;
+  /** Seed the demo users and topics into an empty database. */
+  demoData: boolean;
+  bootstrapAdminEmail: string;
+  publicUrl: string | undefined;
+  production: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join("; ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Reads and validates the environment. A bad value throws a ConfigError whose message names
+ * the variable and what is wrong; the caller prints it on one line and exits.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join(".") || "environment"} ${i.message}`),
+    );
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR ?? "./data");
+  let sessionSecret = e.SESSION_SECRET;
+  let sessionSecretGenerated = false;
+  if (!sessionSecret) {
+    const file = path.join(dataDir, "session-secret");
+    if (existsSync(file)) {
+      sessionSecret = readFileSync(file, "utf8").trim();
+    } else {
+      mkdirSync(dataDir, { recursive: true });
+      sessionSecret = randomBytes(32).toString("hex");
+      writeFileSync(file, sessionSecret + "\n", { mode: 0o600 });
+      sessionSecretGenerated = true;
+    }
+  }
+  return {
+    databaseUrl: e.DATABASE_URL,
+    sessionSecret,
+    sessionSecretGenerated,
+    port: e.PORT ?? 3000,
+    meiliUrl: e.MEILI_URL,
+    meiliKey: e.MEILI_KEY,
+    logLevel: e.LOG_LEVEL ?? "info",
+    dataDir,
+    demoData: e.DEMO_DATA ? e.DEMO_DATA === "true" : !e.DATABASE_URL,
+    bootstrapAdminEmail: e.BOOTSTRAP_ADMIN_EMAIL ?? "admin@example.com",
+    publicUrl: e.PUBLIC_URL,
+    production: e.NODE_ENV === "production",
+  };
+}
+
+let cached: Config | undefined;
+/** The process's configuration, read once. */
+export function getConfig(): Config {
+  cached ??= loadConfig();
+  return cached;
+}

@@ -1,0 +1,111 @@
+import type { Server } from "node:http";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { ServerBuild } from "@remix-run/node";
+import { setDatabase, type Database } from "../db/client.server";
+import { hasUsers, isDemo, seedDemo } from "../db/seed";
+import { ConfigError, loadConfig } from "./config";
+import { openDatabase, StartupError } from "./database";
+import { createHttpApp } from "./http";
+import { startJobs } from "./jobs";
+import { createLogger, setLogger } from "./logger";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const SHUTDOWN_DEADLINE_MS = 4500;
+
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`vetted: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const log = createLogger(config.logLevel);
+  setLogger(log);
+  if (config.sessionSecretGenerated) {
+    log.warn({ file: path.join(config.dataDir, "session-secret") }, "SESSION_SECRET is not set: generated one and kept it under the data directory");
+  }
+
+  let database: Database;
+  try {
+    database = await openDatabase(config, log);
+  } catch (error) {
+    if (error instanceof StartupError) {
+      process.stderr.write(`vetted: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  setDatabase(database);
+
+  if (!(await hasUsers(database.db))) {
+    if (config.demoData) {
+      await seedDemo(database.db);
+      log.info("empty database: seeded the demo users and topics");
+    } else {
+      const { bootstrapAdmin } = await import("./bootstrap");
+      await bootstrapAdmin(config, log);
+    }
+  } else if (config.demoData && (await isDemo(database.db))) {
+    // Keeps the demo complete when later versions add demo content; idempotent.
+    await seedDemo(database.db);
+  }
+
+  const buildPath = path.join(root, "build/index.js");
+  const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+  const app = createHttpApp(build, log);
+  const stopJobs = startJobs(log);
+
+  const server: Server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, () => resolve(s));
+    s.once("error", reject);
+  }).catch((error: NodeJS.ErrnoException) => {
+    const reason =
+      error.code === "EADDRINUSE" ? "is already in use by another process" : error.code === "EACCES" ? "needs more privileges" : error.message;
+    process.stderr.write(`vetted: PORT ${config.port} ${reason}\n`);
+    void database.close().finally(() => process.exit(1));
+    return new Promise<never>(() => {});
+  });
+  server.keepAliveTimeout = 5000;
+  log.info(
+    { port: config.port, url: `http://localhost:${config.port}`, driver: database.driver, startupMs: Math.round(performance.now() - startedAt) },
+    "Vetted is listening",
+  );
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down: no new connections, finishing requests in flight");
+    const hardStop = setTimeout(() => {
+      log.error("in-flight requests did not finish in time; exiting");
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS + 400);
+    hardStop.unref();
+    stopJobs();
+    // Idle keep-alive sockets would hold close() open; busy ones finish their request first.
+    server.close(() => {
+      void database
+        .close()
+        .catch((error: unknown) => log.error({ err: error }, "closing the database failed"))
+        .finally(() => {
+          log.info("stopped");
+          process.exit(0);
+        });
+    });
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), SHUTDOWN_DEADLINE_MS - 1000).unref();
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`vetted: failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(1);
+});
