@@ -49,8 +49,7 @@ export default function AdminUsers() {
         <button type="submit">Search</button>
       </Form>
       <p className="muted">
-        {total} user{total === 1 ? "" : "s"}
-        {q ? ` matching “${q}”` : ""}
+        {`${total} user${total === 1 ? "" : "s"}${q ? ` matching “${q}”` : ""}`}
       </p>
       <table className="data-table">
         <thead>

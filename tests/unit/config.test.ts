@@ -1,0 +1,60 @@
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../server/config";
+
+const dataDir = () => mkdtempSync(path.join(tmpdir(), "vetted-config-"));
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig({ DATA_DIR: dataDir(), ...env });
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+describe("configuration from the environment", () => {
+  it("defaults to embedded PGlite, port 3000 and demo data", () => {
+    const c = loadConfig({ DATA_DIR: dataDir() });
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.port).toBe(3000);
+    expect(c.demoData).toBe(true);
+    expect(c.logLevel).toBe("info");
+  });
+
+  it("generates the session secret once and keeps it under the data directory", () => {
+    const dir = dataDir();
+    const first = loadConfig({ DATA_DIR: dir });
+    expect(first.sessionSecretGenerated).toBe(true);
+    expect(existsSync(path.join(dir, "session-secret"))).toBe(true);
+    const second = loadConfig({ DATA_DIR: dir });
+    expect(second.sessionSecretGenerated).toBe(false);
+    expect(second.sessionSecret).toBe(first.sessionSecret);
+    expect(readFileSync(path.join(dir, "session-secret"), "utf8").trim()).toBe(first.sessionSecret);
+  });
+
+  it("turns demo data off on a server unless asked", () => {
+    expect(loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: "postgres://u@h/db" }).demoData).toBe(false);
+    expect(loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: "postgres://u@h/db", DEMO_DATA: "true" }).demoData).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: "eighty" }, /^PORT must be a whole number/],
+    [{ PORT: "70000" }, /^PORT must be a whole number/],
+    [{ DATABASE_URL: "mysql://x@y/z" }, /^DATABASE_URL must be a postgres:\/\//],
+    [{ SESSION_SECRET: "short" }, /^SESSION_SECRET must be at least 32 characters/],
+    [{ MEILI_URL: "localhost:7700" }, /^MEILI_URL must be an http/],
+    [{ LOG_LEVEL: "loud" }, /^LOG_LEVEL must be one of/],
+  ])("names the variable and the problem: %o", (env, message) => {
+    const found = problems(env);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(message);
+  });
+
+  it("reports every bad variable at once", () => {
+    expect(problems({ PORT: "x", LOG_LEVEL: "y" })).toHaveLength(2);
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { ACTIONS, can, POLICY, ROLES, type Action, type Role } from "../../app/auth/policy";
+import { navigationFor } from "../../app/ui/navigation";
+
+// The expected matrix, written out independently of POLICY: a change to either must be deliberate.
+const EXPECTED: Record<Role, Action[]> = {
+  employee: ["answer.draft", "answer.read", "search.use", "answer.request", "content.write", "content.read"],
+  expert: ["answer.draft", "answer.review", "answer.reverify", "answer.read", "search.use", "answer.request", "content.write", "content.read"],
+  knowledge_manager: [
+    "answer.draft",
+    "answer.certify",
+    "answer.reverify",
+    "answer.archive",
+    "answer.read",
+    "search.use",
+    "answer.request",
+    "content.write",
+    "content.read",
+    "insights.view",
+    "admin.synonyms",
+  ],
+  agent: ["answer.read", "search.use", "answer.use", "answer.request", "content.read"],
+  admin: [
+    "answer.read",
+    "search.use",
+    "content.read",
+    "content.moderate",
+    "insights.view",
+    "admin.users",
+    "admin.topics",
+    "admin.tokens",
+    "admin.settings",
+    "admin.synonyms",
+  ],
+};
+
+describe("policy matrix: every role × every action", () => {
+  for (const role of ROLES) {
+    for (const action of ACTIONS) {
+      const allowed = EXPECTED[role].includes(action);
+      it(`${role} ${allowed ? "may" : "may not"} ${action}`, () => {
+        expect(can([role], action)).toBe(allowed);
+      });
+    }
+  }
+
+  it("lists no action that is not declared", () => {
+    for (const role of ROLES) for (const a of POLICY[role]) expect(ACTIONS).toContain(a);
+  });
+
+  it("adds roles up", () => {
+    expect(can(["agent", "expert"], "answer.review")).toBe(true);
+    expect(can(["agent", "expert"], "answer.use")).toBe(true);
+    expect(can([], "answer.read")).toBe(false);
+  });
+
+  it("never lets one role both write and certify unless it is a knowledge manager (separation is enforced per answer)", () => {
+    expect(can(["admin"], "answer.certify")).toBe(false);
+    expect(can(["expert"], "answer.certify")).toBe(false);
+  });
+});
+
+describe("navigation follows the policy", () => {
+  const labels = (role: Role) => navigationFor([role]).map((n) => n.label);
+  it("shows each role what it may open", () => {
+    expect(labels("employee")).toEqual(["Write", "Search", "FAQ"]);
+    expect(labels("expert")).toEqual(["Write", "Review", "Search", "FAQ"]);
+    expect(labels("knowledge_manager")).toEqual(["Write", "Review", "Search", "FAQ"]);
+    expect(labels("agent")).toEqual(["Search", "FAQ"]);
+    expect(labels("admin")).toEqual(["Search", "FAQ", "Admin"]);
+  });
+});

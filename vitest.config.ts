@@ -1,0 +1,42 @@
+import { defineConfig } from "vitest/config";
+
+const integration = (driver: "postgres" | "pglite") => ({
+  extends: true as const,
+  test: {
+    name: `integration-${driver}`,
+    include: ["tests/integration/**/*.test.ts"],
+    globalSetup: ["tests/setup/global-database.ts"],
+    env: { TEST_DB: driver },
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
+
+export default defineConfig({
+  test: {
+    env: {
+      // Tests never read ./data: a fixed secret, quiet logs.
+      SESSION_SECRET: "test-secret-test-secret-test-secret-0123456789",
+      LOG_LEVEL: "silent",
+      NODE_ENV: "test",
+    },
+    reporters: ["default", "./tests/support/summary-reporter.ts"],
+    projects: [
+      { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.{ts,tsx}"] } },
+      integration("postgres"),
+      integration("pglite"),
+      {
+        extends: true,
+        test: {
+          name: "e2e",
+          include: ["tests/e2e/**/*.test.ts"],
+          globalSetup: ["tests/setup/global-build.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 90_000,
+          // One browser and one app at a time: the machine has two cores.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
