@@ -78,7 +78,7 @@ export class ConfigError extends Error {
  * Reads and validates the environment. A bad value throws a ConfigError whose message names
  * the variable and what is wrong; the caller prints it on one line and exits.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(

@@ -20,8 +20,10 @@ const SignInSchema = z.object({
 
 /** Keeps the throttle's Retry-After on the page a browser gets back. */
 export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const headers = new Headers();
   const retryAfter = actionHeaders.get("Retry-After");
-  return retryAfter ? { "Retry-After": retryAfter } : {};
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+  return headers;
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -1,0 +1,76 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { root } from "../../server/build-if-stale.mjs";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+export interface RunningApp {
+  url: string;
+  proc: ChildProcess;
+  output: () => string;
+  /** SIGTERM, then the exit code and how long the exit took. */
+  stop(): Promise<{ code: number | null; ms: number }>;
+}
+
+/** Runs `npm start`'s entry (server/start.mjs) exactly as a user would, in its own data dir. */
+export function spawnApp(env: Record<string, string | undefined> = {}) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "vetted-e2e-"));
+  const childEnv: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: "info", NODE_ENV: "production", ...env })) {
+    if (v !== undefined && !k.startsWith("VITEST") && k !== "TEST_DB") childEnv[k] = v;
+  }
+  // The tests' own SESSION_SECRET must not leak in: the app generates and keeps its own.
+  if (!("SESSION_SECRET" in env)) delete childEnv.SESSION_SECRET;
+  const proc = spawn(process.execPath, [path.join(root, "server/start.mjs")], { cwd: root, env: childEnv as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  proc.stdout!.on("data", (d) => (out += String(d)));
+  proc.stderr!.on("data", (d) => {
+    out += String(d);
+    err += String(d);
+  });
+  const exited = new Promise<number | null>((resolve) => proc.on("exit", (code) => resolve(code)));
+  return { proc, dataDir, output: () => out, errors: () => err, exited };
+}
+
+export async function startApp(env: Record<string, string | undefined> = {}): Promise<RunningApp> {
+  const port = await freePort();
+  const { proc, output, exited } = spawnApp({ PORT: String(port), ...env });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  let exitCode: number | null | undefined;
+  void exited.then((c) => (exitCode = c));
+  for (;;) {
+    if (exitCode !== undefined) throw new Error(`the app exited (${exitCode}) before it was ready:\n${output()}`);
+    try {
+      const res = await fetch(`${url}/health`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`the app did not become ready in 60 s:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    proc,
+    output,
+    async stop() {
+      const started = Date.now();
+      if (exitCode === undefined) proc.kill("SIGTERM");
+      const code = await exited;
+      return { code, ms: Date.now() - started };
+    },
+  };
+}
