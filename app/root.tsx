@@ -15,6 +15,7 @@ import {
 import { csrfTokenFor } from "./auth/csrf.server";
 import { ROLE_LABELS } from "./auth/policy";
 import { getSessionUser } from "./auth/session.server";
+import { unreadCount } from "./models/answer.server";
 import { navigationFor } from "./ui/navigation";
 import { CsrfInput } from "./ui/csrf-input";
 import stylesUrl from "./styles.css";
@@ -28,8 +29,9 @@ export const meta: MetaFunction = () => [{ title: "Vetted" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [user, csrf] = await Promise.all([getSessionUser(request), csrfTokenFor(request)]);
+  const unread = user ? await unreadCount(user.id) : 0;
   return data(
-    { user, csrf: csrf.token },
+    { user, csrf: csrf.token, unread },
     csrf.setCookie ? { headers: { "Set-Cookie": csrf.setCookie } } : undefined,
   );
 }
@@ -62,6 +64,9 @@ function Header() {
             </ul>
           </nav>
           <div className="whoami">
+            <NavLink to="/inbox" className="inbox-link" aria-label={`Inbox, ${root?.unread ?? 0} unread`}>
+              Inbox{root?.unread ? <span className="count">{root.unread}</span> : null}
+            </NavLink>
             <span>
               {user.displayName}
               <small> · {user.roles.map((r) => ROLE_LABELS[r]).join(", ")}</small>

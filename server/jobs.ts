@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { reverificationJob } from "../workflows/reverification";
 
 /** A background job the running server repeats (re-verification, search outbox, …). */
 export interface Job {
@@ -7,8 +8,8 @@ export interface Job {
   run(log: Logger): Promise<unknown>;
 }
 
-/** Jobs later features register; each runs on its own timer and never overlaps itself. */
-export const jobs: Job[] = [];
+/** The server's background jobs; each runs on its own timer and never overlaps itself. */
+export const jobs: Job[] = [reverificationJob];
 
 export function startJobs(log: Logger): () => void {
   const timers = jobs.map((job) => {
@@ -24,9 +25,12 @@ export function startJobs(log: Logger): () => void {
         running = false;
       }
     };
+    // Once soon after start (catching up on downtime), then on the interval.
+    const first = setTimeout(() => void tick(), 2000);
     const timer = setInterval(() => void tick(), job.everyMs);
+    first.unref();
     timer.unref();
-    return timer;
+    return [first, timer];
   });
-  return () => timers.forEach((t) => clearInterval(t));
+  return () => timers.flat().forEach((t) => clearTimeout(t));
 }

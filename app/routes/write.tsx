@@ -1,19 +1,66 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
-import { ComingSoon } from "../ui/coming-soon";
+import { myDrafts, recentCertified, STATE_LABELS } from "../models/answer.server";
+import { formatDateTime } from "../ui/format";
 
 export const meta: MetaFunction = () => [{ title: "Write · Vetted" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePermission(request, "answer.draft");
-  return null;
+  const user = await requirePermission(request, "answer.draft");
+  const [drafts, recent] = await Promise.all([myDrafts(user), recentCertified(10)]);
+  return { drafts, recent };
 }
 
 export default function Write() {
+  const { drafts, recent } = useLoaderData<typeof loader>();
   return (
-    <ComingSoon title="Write">
-      Drafting answers in the rich-text editor, and the wiki, blog and forum, arrive with the approval workflow and
-      collaboration features.
-    </ComingSoon>
+    <>
+      <h1>Write</h1>
+      <p>
+        <Link to="/answers/new" className="button primary">
+          New answer
+        </Link>
+      </p>
+      <section aria-labelledby="drafts-heading">
+        <h2 id="drafts-heading">My drafts</h2>
+        {drafts.length === 0 ? (
+          <p className="muted">You have no drafts in progress.</p>
+        ) : (
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th scope="col">Question</th>
+                <th scope="col">Status</th>
+                <th scope="col">Topics</th>
+                <th scope="col">Last change</th>
+              </tr>
+            </thead>
+            <tbody>
+              {drafts.map((d) => (
+                <tr key={d.versionId}>
+                  <td>
+                    <Link to={`/answers/${d.answerId}?version=${d.number}`}>{d.question}</Link>
+                  </td>
+                  <td>{STATE_LABELS[d.state]}</td>
+                  <td>{d.topicNames.join(", ")}</td>
+                  <td>{formatDateTime(d.since)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section aria-labelledby="recent-heading">
+        <h2 id="recent-heading">Recently certified</h2>
+        <ul>
+          {recent.map((r) => (
+            <li key={r.versionId}>
+              <Link to={`/answers/${r.answerId}`}>{r.question}</Link> <span className="muted">· {r.topicNames.join(", ")}</span>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </>
   );
 }

@@ -1,3 +1,4 @@
 export * from "./users";
 export * from "./topics";
 export * from "./system";
+export * from "./answers";

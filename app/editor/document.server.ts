@@ -1,0 +1,128 @@
+import { getSchema, type JSONContent } from "@tiptap/core";
+import { generateJSON } from "@tiptap/html/server";
+import { DOMSerializer, Node, type Schema } from "@tiptap/pm/model";
+import { Window } from "happy-dom";
+import { extensions, isSafeHref } from "./extensions";
+
+/** Larger documents are refused before anything else looks at them. */
+export const MAX_DOCUMENT_BYTES = 200 * 1024;
+const MAX_DEPTH = 50;
+
+// Built once: generateHTML would rebuild the schema (about 9 ms) on every call.
+const schema: Schema = getSchema(extensions);
+const window = new Window({
+  settings: {
+    disableJavaScriptEvaluation: true,
+    disableJavaScriptFileLoading: true,
+    disableCSSFileLoading: true,
+    disableIframePageLoading: true,
+    disableComputedStyleRendering: true,
+  },
+});
+const document = window.document as unknown as Document;
+const serializer = DOMSerializer.fromSchema(schema);
+
+export type Validation = { ok: true; doc: JSONContent } | { ok: false; message: string };
+
+function walk(node: unknown, depth: number): string | null {
+  if (depth > MAX_DEPTH) return `The answer is nested more than ${MAX_DEPTH} levels deep.`;
+  if (!node || typeof node !== "object" || Array.isArray(node)) return "The answer contains something that is not a node.";
+  const n = node as { type?: unknown; attrs?: unknown; marks?: unknown; content?: unknown; text?: unknown };
+  if (typeof n.type !== "string") return "The answer contains a node without a type.";
+  const type = schema.nodes[n.type];
+  if (!type) return `The answer contains “${n.type}”, which the editor does not allow.`;
+  if (n.attrs !== undefined) {
+    if (!n.attrs || typeof n.attrs !== "object") return `“${n.type}” has malformed attributes.`;
+    for (const key of Object.keys(n.attrs)) {
+      if (!(key in (type.spec.attrs ?? {}))) return `“${n.type}” has an attribute “${key}” the editor does not allow.`;
+    }
+  }
+  if (n.marks !== undefined) {
+    if (!Array.isArray(n.marks)) return `“${n.type}” has malformed formatting.`;
+    for (const mark of n.marks as unknown[]) {
+      const m = mark as { type?: unknown; attrs?: Record<string, unknown> };
+      if (!m || typeof m.type !== "string" || !schema.marks[m.type]) return `The answer uses formatting “${String(m?.type)}” the editor does not allow.`;
+      const markType = schema.marks[m.type]!;
+      for (const key of Object.keys(m.attrs ?? {})) {
+        if (!(key in (markType.spec.attrs ?? {}))) return `The “${m.type}” formatting has an attribute “${key}” the editor does not allow.`;
+      }
+      if (m.type === "link" && !isSafeHref(m.attrs?.href)) {
+        return "A link must be a web address (http or https), an email (mailto:) or a phone number (tel:).";
+      }
+    }
+  }
+  if (n.text !== undefined && typeof n.text !== "string") return "The answer contains malformed text.";
+  if (n.content !== undefined) {
+    if (!Array.isArray(n.content)) return `“${n.type}” has malformed content.`;
+    for (const child of n.content as unknown[]) {
+      const problem = walk(child, depth + 1);
+      if (problem) return problem;
+    }
+  }
+  return null;
+}
+
+/**
+ * Checks submitted Tiptap JSON against the editor's schema: size, node and mark types, their
+ * attributes, link protocols, nesting and structure. Only a document that passes is stored.
+ */
+export function validateDocument(json: unknown): Validation {
+  let size: number;
+  try {
+    size = Buffer.byteLength(JSON.stringify(json) ?? "", "utf8");
+  } catch {
+    return { ok: false, message: "The answer could not be read." };
+  }
+  if (size > MAX_DOCUMENT_BYTES) {
+    return { ok: false, message: `The answer is too long (${Math.round(size / 1024)} KB); the limit is ${MAX_DOCUMENT_BYTES / 1024} KB.` };
+  }
+  const root = json as { type?: unknown } | null;
+  if (!root || typeof root !== "object" || root.type !== "doc") return { ok: false, message: "The answer is not a rich-text document." };
+  const problem = walk(json, 0);
+  if (problem) return { ok: false, message: problem };
+  try {
+    const node = Node.fromJSON(schema, json);
+    node.check();
+    return { ok: true, doc: node.toJSON() as JSONContent };
+  } catch (error) {
+    return { ok: false, message: `The answer's structure is not valid: ${(error as Error).message}` };
+  }
+}
+
+/**
+ * Safe HTML and plain text of a validated document, with the schema built once. The text is
+ * for indexing and copying; never insert it into a page as HTML.
+ */
+export function renderDocument(doc: JSONContent): { html: string; text: string } {
+  const node = Node.fromJSON(schema, doc);
+  const wrap = document.createElement("div");
+  serializer.serializeFragment(node.content, { document }, wrap);
+  const html = wrap.innerHTML;
+  const text = node.textBetween(0, node.content.size, "\n\n", (leaf) => (leaf.type.name === "hardBreak" ? "\n" : "")).trim();
+  return { html, text };
+}
+
+export function emptyDocument(): JSONContent {
+  return { type: "doc", content: [{ type: "paragraph" }] };
+}
+
+/** Plain text to a document: paragraphs split on blank lines, single newlines kept as breaks. */
+export function documentFromPlainText(text: string): JSONContent {
+  const paragraphs = text.replace(/\r\n?/g, "\n").split(/\n{2,}/).map((p) => p.trim()).filter(Boolean);
+  if (paragraphs.length === 0) return emptyDocument();
+  return {
+    type: "doc",
+    content: paragraphs.map((p) => ({
+      type: "paragraph",
+      content: p.split("\n").flatMap((line, i) => [...(i > 0 ? [{ type: "hardBreak" }] : []), ...(line ? [{ type: "text", text: line }] : [])]),
+    })),
+  };
+}
+
+/**
+ * HTML (e.g. an imported FAQ) to a document: parsed by the editor's own schema, so anything it
+ * does not know (scripts, styles, event handlers) is dropped, then validated like any input.
+ */
+export function documentFromHtml(html: string): Validation {
+  return validateDocument(generateJSON(html, extensions));
+}

@@ -1,0 +1,110 @@
+import type { Editor, JSONContent } from "@tiptap/core";
+import { EditorContent, useEditor, useEditorState } from "@tiptap/react";
+import { useId, useState } from "react";
+import { extensions } from "./extensions";
+
+const EMPTY: JSONContent = { type: "doc", content: [{ type: "paragraph" }] };
+
+interface ToolbarButton {
+  label: string;
+  text: string;
+  active?: (e: Editor) => boolean;
+  run: (e: Editor) => void;
+}
+
+const BUTTONS: ToolbarButton[] = [
+  { label: "Bold", text: "B", active: (e) => e.isActive("bold"), run: (e) => e.chain().focus().toggleBold().run() },
+  { label: "Italic", text: "I", active: (e) => e.isActive("italic"), run: (e) => e.chain().focus().toggleItalic().run() },
+  { label: "Code", text: "</>", active: (e) => e.isActive("code"), run: (e) => e.chain().focus().toggleCode().run() },
+  { label: "Heading", text: "H2", active: (e) => e.isActive("heading", { level: 2 }), run: (e) => e.chain().focus().toggleHeading({ level: 2 }).run() },
+  { label: "Subheading", text: "H3", active: (e) => e.isActive("heading", { level: 3 }), run: (e) => e.chain().focus().toggleHeading({ level: 3 }).run() },
+  { label: "Bulleted list", text: "• List", active: (e) => e.isActive("bulletList"), run: (e) => e.chain().focus().toggleBulletList().run() },
+  { label: "Numbered list", text: "1. List", active: (e) => e.isActive("orderedList"), run: (e) => e.chain().focus().toggleOrderedList().run() },
+  { label: "Quote", text: "❝", active: (e) => e.isActive("blockquote"), run: (e) => e.chain().focus().toggleBlockquote().run() },
+  { label: "Code block", text: "{ }", active: (e) => e.isActive("codeBlock"), run: (e) => e.chain().focus().toggleCodeBlock().run() },
+  {
+    label: "Link",
+    text: "Link",
+    active: (e) => e.isActive("link"),
+    run: (e) => {
+      const previous = (e.getAttributes("link").href as string | undefined) ?? "https://";
+      const href = window.prompt("Link address (https://…, mailto:…, tel:…); empty removes the link", previous);
+      if (href === null) return;
+      if (href.trim() === "") e.chain().focus().extendMarkRange("link").unsetLink().run();
+      else e.chain().focus().extendMarkRange("link").setLink({ href: href.trim() }).run();
+    },
+  },
+  { label: "Insert table", text: "Table", run: (e) => e.chain().focus().insertTable({ rows: 3, cols: 2, withHeaderRow: true }).run() },
+  { label: "Undo", text: "↶", run: (e) => e.chain().focus().undo().run() },
+  { label: "Redo", text: "↷", run: (e) => e.chain().focus().redo().run() },
+];
+
+/**
+ * The rich-text editor. A hidden input named `name` always holds the document as JSON, so a
+ * plain form posts it; the server validates it against the same extension list.
+ */
+export function RichTextEditor({
+  name,
+  label,
+  initialContent,
+  onChange,
+  describedBy,
+}: {
+  name: string;
+  label: string;
+  initialContent?: JSONContent;
+  onChange?: (doc: JSONContent) => void;
+  describedBy?: string;
+}) {
+  const labelId = useId();
+  const [json, setJson] = useState(() => JSON.stringify(initialContent ?? EMPTY));
+  const editor = useEditor({
+    extensions,
+    content: initialContent ?? EMPTY,
+    immediatelyRender: false,
+    editorProps: {
+      attributes: {
+        role: "textbox",
+        "aria-multiline": "true",
+        "aria-labelledby": labelId,
+        ...(describedBy ? { "aria-describedby": describedBy } : {}),
+        "data-testid": `${name}-editor`,
+      },
+    },
+    onUpdate: ({ editor: e }) => {
+      const doc = e.getJSON();
+      setJson(JSON.stringify(doc));
+      onChange?.(doc);
+    },
+  });
+  const active = useEditorState({
+    editor,
+    selector: ({ editor: e }) => (e ? BUTTONS.map((b) => b.active?.(e) ?? false) : BUTTONS.map(() => false)),
+  });
+  return (
+    <div className="editor-field">
+      <span className="label" id={labelId}>
+        {label}
+      </span>
+      <input type="hidden" name={name} value={json} />
+      <div className="editor">
+        <div className="toolbar" role="toolbar" aria-label={`${label} formatting`}>
+          {BUTTONS.map((b, i) => (
+            <button
+              key={b.label}
+              type="button"
+              aria-label={b.label}
+              title={b.label}
+              aria-pressed={b.active ? Boolean(active?.[i]) : undefined}
+              disabled={!editor}
+              onClick={() => editor && b.run(editor)}
+            >
+              {b.text}
+            </button>
+          ))}
+        </div>
+        {editor ? <EditorContent editor={editor} /> : <p className="muted editor-loading">The editor starts once the page has loaded (it needs JavaScript).</p>}
+      </div>
+    </div>
+  );
+}

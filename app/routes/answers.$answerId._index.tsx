@@ -1,0 +1,135 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "../auth/session.server";
+import { handleAnswerAction } from "../models/answer-actions.server";
+import { getAnswerPage, STATE_LABELS } from "../models/answer.server";
+import { certifyOptions } from "../models/certify.server";
+import { CsrfInput } from "../ui/csrf-input";
+import { FieldError } from "../ui/field-error";
+import { History } from "../ui/answer-history";
+import { WorkflowActions } from "../ui/workflow-actions";
+import type { FieldErrors } from "../utils/forms.server";
+import { formatDate } from "../ui/format";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.page.shown.question ?? "Answer"} · Vetted` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "answer.read");
+  const version = new URL(request.url).searchParams.get("version");
+  const n = version && /^\d{1,6}$/.test(version) ? Number(version) : undefined;
+  const page = await getAnswerPage(user, params.answerId ?? "", n);
+  if (!page) throw new Response("No answer you may read has this address.", { status: 404 });
+  const certify = page.allowed.includes("CERTIFY") ? await certifyOptions(page) : null;
+  return { page, certify, userId: user.id };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  return handleAnswerAction(request, params.answerId ?? "");
+}
+
+export default function AnswerPage() {
+  const { page, certify } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors: FieldErrors = result && !result.ok ? result.errors : {};
+  const v = page.shown;
+  const isLive = page.live?.id === v.id;
+  return (
+    <article className="answer-page">
+      <p className="muted">
+        <Link to="/write">Answers</Link> · version {v.number} · <span className={`badge state-${v.state}`}>{STATE_LABELS[v.state] ?? v.state}</span>
+        {" · "}
+        {v.audience === "public" ? "Public" : "Internal"}
+      </p>
+      <h1>{v.question}</h1>
+      {result?.ok ? (
+        <p className="notice success" role="status">
+          {result.message}
+        </p>
+      ) : null}
+      <FieldError id="form-error" errors={errors.form} role="alert" />
+      {v.state === "reverification_due" ? (
+        <p className="notice warn" role="note">
+          Re-verification is due since {formatDate(v.reverifyAt)}: this answer may be out of date. An expert should re-verify it.
+        </p>
+      ) : null}
+      {v.certifiedAt && (v.state === "certified" || v.state === "reverification_due") ? (
+        <p className="certificate">
+          ✔ Certified by <strong>{v.certifiedByName}</strong> on {formatDate(v.certifiedAt)} · owner {v.ownerName ?? "—"} · re-verify by{" "}
+          {formatDate(v.reverifyAt)}
+        </p>
+      ) : null}
+      {!isLive && page.live ? (
+        <p className="notice">
+          This is version {v.number} ({STATE_LABELS[v.state]}). The certified answer readers get is{" "}
+          <Link to={`/answers/${page.answerId}`}>version {page.live.number}</Link>.
+        </p>
+      ) : null}
+      {isLive && page.open ? (
+        <p className="notice">
+          A revision (version {page.open.number}, {STATE_LABELS[page.open.state]}) by {page.open.authorName} is in progress;{" "}
+          <Link to={`/answers/${page.answerId}?version=${page.open.number}`}>see it</Link>. This version stays live until it is certified.
+        </p>
+      ) : null}
+
+      <section aria-labelledby="short-heading" className="card">
+        <h2 id="short-heading">Short answer</h2>
+        <p className="short-answer">{v.shortAnswer || <em className="muted">not written yet</em>}</p>
+      </section>
+      <section aria-labelledby="full-heading" className="card">
+        <h2 id="full-heading">Full answer</h2>
+        {/* Rendered on the server from validated Tiptap JSON with the shared schema: safe HTML. */}
+        <div className="rich-text" dangerouslySetInnerHTML={{ __html: v.bodyHtml }} />
+      </section>
+      <dl className="facts">
+        {v.alternatives.length > 0 ? (
+          <>
+            <dt>Also asked as</dt>
+            <dd>
+              <ul>
+                {v.alternatives.map((a) => (
+                  <li key={a}>{a}</li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        ) : null}
+        <dt>Topics</dt>
+        <dd>{page.topics.map((t) => t.name).join(", ") || "—"}</dd>
+        <dt>Product tags</dt>
+        <dd>{v.tags.join(", ") || "—"}</dd>
+        <dt>Written by</dt>
+        <dd>{v.authorName}</dd>
+      </dl>
+
+      <WorkflowActions page={page} certify={certify} errors={errors} />
+      {page.canEdit ? (
+        <p>
+          <Link className="button primary" to={`/answers/${page.answerId}/edit`}>
+            Edit draft
+          </Link>
+        </p>
+      ) : null}
+      {page.canRevise && isLive ? (
+        <Form method="post">
+          <CsrfInput />
+          <button type="submit" name="intent" value="REVISE">
+            {page.open ? "Continue your revision" : "Revise this answer"}
+          </button>
+        </Form>
+      ) : null}
+
+      <section aria-labelledby="versions-heading">
+        <h2 id="versions-heading">Versions</h2>
+        <ol className="versions" reversed>
+          {page.versions.map((x) => (
+            <li key={x.number}>
+              {x.visible ? <Link to={`/answers/${page.answerId}?version=${x.number}`}>Version {x.number}</Link> : <span>Version {x.number}</span>} —{" "}
+              {STATE_LABELS[x.state] ?? x.state}, by {x.authorName}
+            </li>
+          ))}
+        </ol>
+      </section>
+      <History events={page.history} />
+    </article>
+  );
+}

@@ -1,0 +1,48 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "../auth/session.server";
+import { DraftSchema } from "../models/answer.schema";
+import { createDraft } from "../models/answer.server";
+import { listTopics } from "../models/topic.server";
+import { AnswerForm } from "../ui/answer-form";
+import { domainErrorResponse, invalid, parseForm, readForm, type FieldErrors } from "../utils/forms.server";
+
+export const meta: MetaFunction = () => [{ title: "New answer · Vetted" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requirePermission(request, "answer.draft");
+  const topics = await listTopics();
+  const url = new URL(request.url);
+  return { topics: topics.map((t) => ({ id: t.id, name: t.name })), question: url.searchParams.get("question")?.slice(0, 300) ?? "" };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "answer.draft");
+  const parsed = parseForm(await readForm(request), DraftSchema);
+  if (!parsed.ok) return invalid(parsed.errors);
+  try {
+    const { answerId } = await createDraft({ actor: user, draft: parsed.value });
+    return redirect(`/answers/${answerId}/edit?created=1`);
+  } catch (error) {
+    return domainErrorResponse(error);
+  }
+}
+
+export default function NewAnswer() {
+  const { topics, question } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors: FieldErrors = result && !result.ok ? result.errors : {};
+  return (
+    <>
+      <h1>New answer</h1>
+      <p className="muted">Write the answer once, for every channel: a short answer for social replies and the full answer for email and chat.</p>
+      <AnswerForm
+        values={{ question, alternatives: [], shortAnswer: "", body: null, topicIds: [], tags: [], audience: "internal" }}
+        topics={topics}
+        errors={errors}
+        submitLabel="Save draft"
+      />
+    </>
+  );
+}

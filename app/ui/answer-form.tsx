@@ -1,0 +1,155 @@
+import { useFetcher } from "@remix-run/react";
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { JSONContent } from "@tiptap/core";
+import { RichTextEditor } from "../editor/rich-text-editor";
+import { CsrfInput } from "./csrf-input";
+import { FieldError } from "./field-error";
+
+export const SHORT_MAX = 280;
+
+export interface AnswerFormValues {
+  question: string;
+  alternatives: string[];
+  shortAnswer: string;
+  body: JSONContent | null;
+  topicIds: string[];
+  tags: string[];
+  audience: "internal" | "public";
+}
+
+type SaveResult = { ok: true; lockVersion: number; savedAt: string } | { ok: false; errors: Record<string, string[]> };
+
+/**
+ * The answer editor: question, phrasings, the short (social) answer with a live counter, the
+ * full answer in Tiptap, topics, tags and audience. It posts as a plain form, and with
+ * JavaScript it also saves itself a few seconds after each change and says when it last did.
+ */
+export function AnswerForm({
+  values,
+  topics,
+  errors = {},
+  lockVersion,
+  autosaveAction,
+  submitLabel,
+  onChangeQuestion,
+}: {
+  values: AnswerFormValues;
+  topics: { id: string; name: string }[];
+  errors?: Record<string, string[]>;
+  /** Present when editing an existing draft: enables autosave. */
+  lockVersion?: number;
+  autosaveAction?: string;
+  submitLabel: string;
+  onChangeQuestion?: (question: string) => void;
+}) {
+  const [shortAnswer, setShortAnswer] = useState(values.shortAnswer);
+  const [lock, setLock] = useState(lockVersion);
+  const [dirty, setDirty] = useState(false);
+  const [savedAt, setSavedAt] = useState<string | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  const autosave = useFetcher<SaveResult>();
+
+  const markDirty = useCallback(() => setDirty(true), []);
+
+  useEffect(() => {
+    if (!dirty || !autosaveAction || lock === undefined || autosave.state !== "idle") return;
+    const timer = setTimeout(() => {
+      if (!formRef.current) return;
+      const data = new FormData(formRef.current);
+      data.set("intent", "autosave");
+      setDirty(false);
+      autosave.submit(data, { method: "post", action: autosaveAction });
+    }, 3000);
+    return () => clearTimeout(timer);
+  }, [dirty, autosaveAction, lock, autosave]);
+
+  useEffect(() => {
+    const result = autosave.data;
+    if (!result) return;
+    if (result.ok) {
+      setLock(result.lockVersion);
+      setSavedAt(result.savedAt);
+    }
+  }, [autosave.data]);
+
+  const saveError = autosave.data && !autosave.data.ok ? Object.values(autosave.data.errors).flat().join(" ") : null;
+  const over = shortAnswer.length > SHORT_MAX;
+
+  return (
+    <form method="post" ref={formRef} onChange={markDirty} className="answer-form" noValidate>
+      <CsrfInput />
+      {lock !== undefined ? <input type="hidden" name="lockVersion" value={lock} /> : null}
+      <FieldError id="form-error" errors={errors.form} role="alert" />
+      <label htmlFor="question">Customer question</label>
+      <input
+        id="question"
+        name="question"
+        defaultValue={values.question}
+        required
+        maxLength={300}
+        aria-describedby="question-error"
+        onInput={(e) => onChangeQuestion?.(e.currentTarget.value)}
+        autoComplete="off"
+      />
+      <FieldError id="question-error" errors={errors.question} />
+      <label htmlFor="alternatives">Other ways customers ask it (one per line)</label>
+      <textarea id="alternatives" name="alternatives" rows={3} defaultValue={values.alternatives.join("\n")} />
+      <FieldError id="alternatives-error" errors={errors.alternatives} />
+      <label htmlFor="shortAnswer">Short answer (fits a social reply)</label>
+      <textarea
+        id="shortAnswer"
+        name="shortAnswer"
+        rows={3}
+        value={shortAnswer}
+        onChange={(e) => setShortAnswer(e.target.value)}
+        aria-describedby="shortAnswer-count shortAnswer-error"
+      />
+      <p id="shortAnswer-count" className={over ? "counter over" : "counter"} aria-live="polite">
+        {shortAnswer.length} / {SHORT_MAX}
+        {over ? ` — ${shortAnswer.length - SHORT_MAX} too many` : ""}
+      </p>
+      <FieldError id="shortAnswer-error" errors={errors.shortAnswer} />
+      <RichTextEditor name="body" label="Full answer" initialContent={values.body ?? undefined} onChange={markDirty} describedBy="body-error" />
+      <FieldError id="body-error" errors={errors.body} />
+      <fieldset>
+        <legend>Topics</legend>
+        {topics.map((t) => (
+          <label key={t.id} className="check">
+            <input type="checkbox" name="topicIds" value={t.id} defaultChecked={values.topicIds.includes(t.id)} /> {t.name}
+          </label>
+        ))}
+      </fieldset>
+      <FieldError id="topicIds-error" errors={errors.topicIds} />
+      <label htmlFor="tags">Product tags (comma separated)</label>
+      <input id="tags" name="tags" defaultValue={values.tags.join(", ")} />
+      <FieldError id="tags-error" errors={errors.tags} />
+      <fieldset>
+        <legend>Audience</legend>
+        <label className="check">
+          <input type="radio" name="audience" value="internal" defaultChecked={values.audience === "internal"} /> Internal (agents only)
+        </label>
+        <label className="check">
+          <input type="radio" name="audience" value="public" defaultChecked={values.audience === "public"} /> Public (also on the FAQ site)
+        </label>
+      </fieldset>
+      <div className="actions">
+        <button type="submit" name="intent" value="save" className="primary">
+          {submitLabel}
+        </button>
+        {autosaveAction ? (
+          <span className="save-state" role="status" aria-live="polite">
+            {autosave.state !== "idle"
+              ? "Saving…"
+              : saveError
+                ? `Not saved: ${saveError}`
+                : dirty
+                  ? "Unsaved changes"
+                  : savedAt
+                    ? `Saved at ${new Date(savedAt).toLocaleTimeString()}`
+                    : "All changes saved"}
+          </span>
+        ) : null}
+      </div>
+    </form>
+  );
+}
