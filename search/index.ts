@@ -1,0 +1,63 @@
+import type { Audience } from "../app/models/audience";
+
+/**
+ * The search port. Everything that searches or feeds the index talks to this interface; the
+ * adapters (search/postgres.ts, the embedded default, and search/meilisearch.ts) implement it
+ * and one contract suite checks both.
+ */
+
+/** One certified answer as the index holds it (built only by search/documents.ts). */
+export interface SearchDocument {
+  /** The answer id (stable across versions). */
+  id: string;
+  versionId: string;
+  question: string;
+  alternatives: string[];
+  shortAnswer: string;
+  /** The full answer as plain text. */
+  body: string;
+  topicIds: string[];
+  topicNames: string[];
+  tags: string[];
+  audience: Audience;
+  state: "certified" | "reverification_due";
+  certifiedByName: string | null;
+  certifiedAt: string | null;
+  reverifyAt: string | null;
+}
+
+export interface SearchQuery {
+  q: string;
+  topicIds?: string[];
+  tags?: string[];
+  audience?: Audience;
+  limit?: number;
+  offset?: number;
+}
+
+export interface SearchHit {
+  document: SearchDocument;
+  score: number;
+  /** HTML-safe snippets (text escaped) with matches wrapped in <mark>. */
+  highlights: { question?: string; shortAnswer?: string; body?: string };
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  /** Estimated total of matching documents. */
+  total: number;
+}
+
+export interface SearchIndex {
+  readonly engine: "postgres" | "meilisearch";
+  /** Adds or replaces documents by id. Idempotent. */
+  upsert(documents: SearchDocument[]): Promise<void>;
+  /** Removes documents by id; unknown ids are ignored. */
+  remove(ids: string[]): Promise<void>;
+  search(query: SearchQuery): Promise<SearchResult>;
+  /** Replaces the synonym groups (each group's words are interchangeable). */
+  setSynonyms(groups: string[][]): Promise<void>;
+  /** Empties the index (reindex starts from here). */
+  clear(): Promise<void>;
+  health(): Promise<{ ok: boolean; detail?: string }>;
+}
