@@ -4,6 +4,7 @@ import { count, eq } from "drizzle-orm";
 import { hashPassword } from "../app/auth/password.server";
 import type { Role } from "../app/auth/policy";
 import type { Db } from "./client.server";
+import { seedDemoAnswers } from "./demo/answers";
 import { appSettings, expertise, topics, users } from "./schema";
 
 /** The password of every demo account; the sign-in page shows it when the app runs on demo data. */
@@ -67,13 +68,14 @@ export async function seedDemo(db: Db): Promise<void> {
       .values({ key: DEMO_FLAG, value: true })
       .onConflictDoUpdate({ target: appSettings.key, set: { value: true } });
   });
+  await seedDemoAnswers(db);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const { runCli } = await import("../server/cli");
   await runCli("db:seed", async ({ database, log }) => {
     await seedDemo(database.db);
-    log.warn({ accounts: DEMO_USERS.map((u) => u.email) }, `demo data in place; every demo account's password is "${DEMO_PASSWORD}"`);
+    log.info({ accounts: DEMO_USERS.length }, "demo data in place");
     process.stdout.write(`Demo data in place (${DEMO_USERS.length} users, ${DEMO_TOPICS.length} topics). Password for every demo account: ${DEMO_PASSWORD}\n`);
   });
 }
