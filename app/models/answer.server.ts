@@ -6,6 +6,9 @@ import * as service from "../../workflows/approval.service";
 import { allowedEvents, restoreSnapshot, type ApprovalState } from "../../workflows/approval.machine";
 import { can } from "../auth/policy";
 import type { SessionUser } from "../auth/session.server";
+import { STATE_LABELS } from "./answer-labels";
+
+export { STATE_LABELS };
 
 type WithoutDb<F> = F extends (db: infer _D, ...rest: infer R) => infer O ? (...rest: R) => O : never;
 const onProcessDb =
@@ -21,18 +24,6 @@ export const sendEvent = onProcessDb(service.sendEvent);
 export const runReverification = onProcessDb(service.runReverification);
 export type { UserEvent } from "../../workflows/approval.service";
 
-export const STATE_LABELS: Record<string, string> = {
-  draft: "Draft",
-  in_review: "In expert review",
-  changes_requested: "Changes requested",
-  in_certification: "Awaiting certification",
-  certified: "Certified",
-  reverification_due: "Re-verification due",
-  archived: "Archived",
-  rejected: "Rejected",
-  withdrawn: "Withdrawn",
-  superseded: "Superseded",
-};
 
 const REVIEWABLE = ["in_review", "in_certification", "changes_requested"];
 const LIVE = ["certified", "reverification_due"];
@@ -40,7 +31,8 @@ const LIVE = ["certified", "reverification_due"];
 /**
  * May this user read this version? Certified text is for every signed-in user; drafts only for
  * their author; versions under review also for the topic's experts and knowledge managers;
- * archived and superseded ones for knowledge managers and the author (history is never lost).
+ * superseded ones (once certified) for every reader; archived ones for knowledge managers, the
+ * topic's experts and the author.
  */
 export function canViewVersion(user: SessionUser, v: Pick<AnswerVersion, "state" | "authorId" | "topicIds">, expertTopics: string[]): boolean {
   if (LIVE.includes(v.state)) return can(user.roles, "answer.read");
@@ -49,7 +41,8 @@ export function canViewVersion(user: SessionUser, v: Pick<AnswerVersion, "state"
   const isKm = can(user.roles, "answer.certify");
   if (v.state === "draft") return false;
   if (REVIEWABLE.includes(v.state)) return isExpert || isKm;
-  if (v.state === "superseded") return can(user.roles, "answer.draft") || isKm;
+  // Once-certified text stays readable to every reader: history is never lost.
+  if (v.state === "superseded") return can(user.roles, "answer.read");
   return isKm || isExpert;
 }
 

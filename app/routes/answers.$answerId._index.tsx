@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
 import { handleAnswerAction } from "../models/answer-actions.server";
-import { getAnswerPage, STATE_LABELS } from "../models/answer.server";
+import { getAnswerPage } from "../models/answer.server";
+import { STATE_LABELS } from "../models/answer-labels";
 import { certifyOptions } from "../models/certify.server";
 import { CsrfInput } from "../ui/csrf-input";
 import { FieldError } from "../ui/field-error";
@@ -36,7 +37,7 @@ export default function AnswerPage() {
   return (
     <article className="answer-page">
       <p className="muted">
-        <Link to="/write">Answers</Link> · version {v.number} · <span className={`badge state-${v.state}`}>{STATE_LABELS[v.state] ?? v.state}</span>
+        <Link to="/">Home</Link> · version {v.number} · <span className={`badge state-${v.state}`}>{STATE_LABELS[v.state] ?? v.state}</span>
         {" · "}
         {v.audience === "public" ? "Public" : "Internal"}
       </p>

@@ -1,16 +1,21 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react";
 import type { JSONContent } from "@tiptap/core";
 import { z } from "zod";
 import { requirePermission } from "../auth/session.server";
 import { DraftSchema } from "../models/answer.schema";
-import { getAnswerPage, saveDraft, STATE_LABELS } from "../models/answer.server";
+import { getAnswerPage, saveDraft } from "../models/answer.server";
+import { STATE_LABELS } from "../models/answer-labels";
 import { listTopics } from "../models/topic.server";
 import { AnswerForm } from "../ui/answer-form";
 import { domainErrorResponse, invalid, parseForm, readForm, type FieldErrors } from "../utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Edit draft · Vetted" }];
+
+/** An autosave must not reload the page under the author's fingers: the form tracks its own lock. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
+  formData?.get("intent") === "autosave" ? false : defaultShouldRevalidate;
 
 const SaveSchema = DraftSchema.extend({ lockVersion: z.number().int(), intent: z.enum(["save", "autosave"]).default("save") });
 
@@ -90,7 +95,6 @@ export default function EditAnswer() {
         </section>
       ) : null}
       <AnswerForm
-        key={version.lockVersion}
         values={version}
         topics={topics}
         errors={errors}

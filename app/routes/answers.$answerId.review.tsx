@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "../auth/session.server";
 import { handleAnswerAction } from "../models/answer-actions.server";
-import { getAnswerPage, STATE_LABELS } from "../models/answer.server";
+import { getAnswerPage } from "../models/answer.server";
+import { STATE_LABELS } from "../models/answer-labels";
 import { certifyOptions } from "../models/certify.server";
 import { sideBySide, type DiffSide } from "../models/diff.server";
 import { FieldError } from "../ui/field-error";

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
-import { myDrafts, recentCertified, STATE_LABELS } from "../models/answer.server";
+import { myDrafts, recentCertified } from "../models/answer.server";
+import { STATE_LABELS } from "../models/answer-labels";
 import { formatDateTime } from "../ui/format";
 
 export const meta: MetaFunction = () => [{ title: "Write · Vetted" }];

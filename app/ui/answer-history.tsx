@@ -26,6 +26,7 @@ export interface HistoryEvent {
   to: string;
   comment: string | null;
   versionNumber: number;
+  data?: Record<string, unknown>;
 }
 
 /** The audit trail of an answer: who, when, from, to and the comment. */
@@ -43,6 +44,11 @@ export function History({ events }: { events: HistoryEvent[] }) {
               {e.from ? `: ${e.from.replace(/_/g, " ")} → ${e.to.replace(/_/g, " ")}` : ""})
             </span>
             {e.comment ? <blockquote className="comment">{e.comment}</blockquote> : null}
+            {typeof e.data?.duplicateOf === "string" ? (
+              <p>
+                Duplicate of <a href={`/answers/${e.data.duplicateOf}`}>the existing answer</a>: improve that one instead.
+              </p>
+            ) : null}
           </li>
         ))}
       </ol>
