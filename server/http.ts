@@ -5,6 +5,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import type { Logger } from "pino";
+import { withRequestLogger } from "./logger";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -36,7 +37,7 @@ export function createHttpApp(build: ServerBuild, log: Logger): express.Express 
       if (res.statusCode >= 500) log.error(line, "request");
       else log.info(line, "request");
     });
-    next();
+    withRequestLogger(log.child({ requestId }), next);
   });
   // Fingerprinted build assets can be cached forever; the rest of public/ for an hour.
   app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));

@@ -91,3 +91,37 @@ export const TransitionSchema = z.discriminatedUnion("intent", [
   }),
 ]);
 export type TransitionInput = z.output<typeof TransitionSchema>;
+
+/** What the author typed, as the form posted it: a refused save shows it again, so nothing is lost. */
+export interface SubmittedDraft {
+  question: string;
+  alternatives: string[];
+  shortAnswer: string;
+  body: Record<string, unknown> | null;
+  topicIds: string[];
+  tags: string[];
+  audience: "internal" | "public";
+}
+
+export function submittedDraft(formData: FormData): SubmittedDraft {
+  const str = (k: string) => {
+    const v = formData.get(k);
+    return typeof v === "string" ? v : "";
+  };
+  let body: Record<string, unknown> | null = null;
+  try {
+    const parsed: unknown = JSON.parse(str("body"));
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+  } catch {
+    body = null;
+  }
+  return {
+    question: str("question"),
+    alternatives: str("alternatives").split(/\r?\n/),
+    shortAnswer: str("shortAnswer"),
+    body,
+    topicIds: formData.getAll("topicIds").filter((v): v is string => typeof v === "string"),
+    tags: str("tags").split(",").map((t) => t.trim()).filter(Boolean),
+    audience: str("audience") === "public" ? "public" : "internal",
+  };
+}

@@ -4,12 +4,13 @@ import { Link, useActionData, useLoaderData, useSearchParams, type ShouldRevalid
 import type { JSONContent } from "@tiptap/core";
 import { z } from "zod";
 import { requirePermission } from "../auth/session.server";
-import { DraftSchema } from "../models/answer.schema";
+import { DraftSchema, submittedDraft } from "../models/answer.schema";
 import { getAnswerPage, saveDraft } from "../models/answer.server";
 import { STATE_LABELS } from "../models/answer-labels";
 import { listTopics } from "../models/topic.server";
-import { AnswerForm } from "../ui/answer-form";
-import { domainErrorResponse, invalid, parseForm, readForm, type FieldErrors } from "../utils/forms.server";
+import { AnswerForm, type AnswerFormValues } from "../ui/answer-form";
+import { DomainError } from "../utils/errors";
+import { parseForm, readForm, type FieldErrors } from "../utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Edit draft · Vetted" }];
 
@@ -53,15 +54,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, open } = await editable(request, params.answerId ?? "");
-  const parsed = parseForm(await readForm(request), SaveSchema);
-  if (!parsed.ok) return invalid(parsed.errors);
+  const formData = await readForm(request);
+  const values = submittedDraft(formData);
+  const parsed = parseForm(formData, SaveSchema);
+  if (!parsed.ok) return data({ ok: false as const, errors: parsed.errors, values }, { status: 400 });
   const { lockVersion, intent, ...draft } = parsed.value;
   try {
     const saved = await saveDraft({ actor: user, versionId: open.id, lockVersion, draft });
     if (intent === "autosave") return data({ ok: true as const, lockVersion: saved.lockVersion, savedAt: new Date().toISOString() });
     return redirect(`/answers/${params.answerId}?version=${open.number}&saved=1`);
   } catch (error) {
-    return domainErrorResponse(error);
+    // A refused save (409 when another tab saved first) shows the author's text again.
+    if (error instanceof DomainError) {
+      return data({ ok: false as const, errors: { [error.details.field ?? "form"]: [error.message] }, values }, { status: error.status });
+    }
+    throw error;
   }
 }
 
@@ -70,6 +77,7 @@ export default function EditAnswer() {
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const errors: FieldErrors = result && !result.ok ? result.errors : {};
+  const submitted = result && !result.ok ? (result.values as AnswerFormValues) : null;
   return (
     <>
       <p className="muted">
@@ -95,7 +103,7 @@ export default function EditAnswer() {
         </section>
       ) : null}
       <AnswerForm
-        values={version}
+        values={submitted ?? version}
         topics={topics}
         errors={errors}
         lockVersion={version.lockVersion}

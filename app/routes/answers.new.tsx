@@ -1,12 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
-import { DraftSchema } from "../models/answer.schema";
+import { DraftSchema, submittedDraft } from "../models/answer.schema";
 import { createDraft } from "../models/answer.server";
 import { listTopics } from "../models/topic.server";
-import { AnswerForm } from "../ui/answer-form";
-import { domainErrorResponse, invalid, parseForm, readForm, type FieldErrors } from "../utils/forms.server";
+import { AnswerForm, type AnswerFormValues } from "../ui/answer-form";
+import { DomainError } from "../utils/errors";
+import { parseForm, readForm, type FieldErrors } from "../utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "New answer · Vetted" }];
 
@@ -19,13 +20,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "answer.draft");
-  const parsed = parseForm(await readForm(request), DraftSchema);
-  if (!parsed.ok) return invalid(parsed.errors);
+  const formData = await readForm(request);
+  const values = submittedDraft(formData);
+  const parsed = parseForm(formData, DraftSchema);
+  if (!parsed.ok) return data({ ok: false as const, errors: parsed.errors, values }, { status: 400 });
   try {
     const { answerId } = await createDraft({ actor: user, draft: parsed.value });
     return redirect(`/answers/${answerId}/edit?created=1`);
   } catch (error) {
-    return domainErrorResponse(error);
+    if (error instanceof DomainError) {
+      return data({ ok: false as const, errors: { [error.details.field ?? "form"]: [error.message] }, values }, { status: error.status });
+    }
+    throw error;
   }
 }
 
@@ -33,12 +39,13 @@ export default function NewAnswer() {
   const { topics, question } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: FieldErrors = result && !result.ok ? result.errors : {};
+  const values = result && !result.ok ? (result.values as AnswerFormValues) : null;
   return (
     <>
       <h1>New answer</h1>
       <p className="muted">Write the answer once, for every channel: a short answer for social replies and the full answer for email and chat.</p>
       <AnswerForm
-        values={{ question, alternatives: [], shortAnswer: "", body: null, topicIds: [], tags: [], audience: "internal" }}
+        values={values ?? { question, alternatives: [], shortAnswer: "", body: null, topicIds: [], tags: [], audience: "internal" }}
         topics={topics}
         errors={errors}
         submitLabel="Save draft"
