@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { drainSearchOutbox } from "../app/models/search.server";
 import { reverificationJob } from "../workflows/reverification";
 
 /** A background job the running server repeats (re-verification, search outbox, …). */
@@ -9,7 +10,11 @@ export interface Job {
 }
 
 /** The server's background jobs; each runs on its own timer and never overlaps itself. */
-export const jobs: Job[] = [reverificationJob];
+export const jobs: Job[] = [
+  reverificationJob,
+  // Keeps search within a second of certification; a down engine only delays it (the outbox retries).
+  { name: "search-outbox", everyMs: 500, run: () => drainSearchOutbox() },
+];
 
 export function startJobs(log: Logger): () => void {
   const timers = jobs.map((job) => {
@@ -26,7 +31,7 @@ export function startJobs(log: Logger): () => void {
       }
     };
     // Once soon after start (catching up on downtime), then on the interval.
-    const first = setTimeout(() => void tick(), 2000);
+    const first = setTimeout(() => void tick(), 500);
     const timer = setInterval(() => void tick(), job.everyMs);
     first.unref();
     timer.unref();
