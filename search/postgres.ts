@@ -286,10 +286,12 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
           where d.answer_id in (select jsonb_array_elements_text(${JSON.stringify(candidateRows.map((c) => c.answer_id))}::jsonb)::uuid)`),
       );
       const base = new Map(candidateRows.map((c) => [c.answer_id, c.score]));
-      const ranked = scored
+      const all = scored
         .map((r) => ({ ...r, score: (base.get(r.answer_id) ?? 0) * (1 + 0.25 * Math.min(r.phrases, 4)) }))
-        .sort((a, b) => b.score - a.score || a.answer_id.localeCompare(b.answer_id))
-        .slice(offset, offset + limit);
+        .sort((a, b) => b.score - a.score || a.answer_id.localeCompare(b.answer_id));
+      // Answers that share only a stray word with the query are noise under the good ones.
+      const floor = (all[0]?.score ?? 0) * 0.15;
+      const ranked = all.filter((r) => r.score >= floor).slice(offset, offset + limit);
       if (ranked.length === 0) return { hits: [], total: candidateRows[0]?.total ?? 0 };
 
       // 8. Highlights for the page of results only.

@@ -6,6 +6,8 @@ import { DraftSchema, type DraftInput } from "../app/models/answer.schema";
 import { DomainError } from "../app/utils/errors";
 import type { Db, Tx } from "../db/client.server";
 import {
+  answerRequestAskers,
+  answerRequests,
   answerEvents,
   answers,
   answerVersions,
@@ -397,6 +399,19 @@ async function applyEffects(tx: Tx, v: AnswerVersion, from: string, to: string, 
       }
     }
     await tx.update(answers).set({ liveVersionId: v.id, openVersionId: null, updatedAt: now }).where(eq(answers.id, v.answerId));
+    // The closed loop: everyone who asked for this answer hears that it exists now.
+    const answered = await tx
+      .update(answerRequests)
+      .set({ status: "answered", answeredAt: now })
+      .where(and(eq(answerRequests.answerId, v.answerId), inArray(answerRequests.status, ["open", "drafting"])))
+      .returning({ id: answerRequests.id });
+    if (answered.length > 0) {
+      const askers = await tx
+        .select({ userId: answerRequestAskers.userId })
+        .from(answerRequestAskers)
+        .where(inArray(answerRequestAskers.requestId, answered.map((r) => r.id)));
+      await notify(tx, askers.map((a) => a.userId), { kind: "request_answered", title: `The answer you asked for is certified: ${title}`, link, at: now });
+    }
   }
   if (to === "rejected" || to === "withdrawn") {
     await tx

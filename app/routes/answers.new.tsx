@@ -3,6 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
 import { DraftSchema, submittedDraft } from "../models/answer.schema";
+import { linkRequestToAnswer } from "../models/agent.server";
 import { createDraft } from "../models/answer.server";
 import { listTopics } from "../models/topic.server";
 import { AnswerForm, type AnswerFormValues } from "../ui/answer-form";
@@ -15,7 +16,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "answer.draft");
   const topics = await listTopics();
   const url = new URL(request.url);
-  return { topics: topics.map((t) => ({ id: t.id, name: t.name })), question: url.searchParams.get("question")?.slice(0, 300) ?? "" };
+  return {
+    topics: topics.map((t) => ({ id: t.id, name: t.name })),
+    question: url.searchParams.get("question")?.slice(0, 300) ?? "",
+    requestId: url.searchParams.get("request") ?? null,
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -25,7 +30,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = parseForm(formData, DraftSchema);
   if (!parsed.ok) return data({ ok: false as const, errors: parsed.errors, values }, { status: 400 });
   try {
+    const requestId = formData.get("request");
     const { answerId } = await createDraft({ actor: user, draft: parsed.value });
+    if (typeof requestId === "string" && /^[0-9a-f-]{36}$/i.test(requestId)) await linkRequestToAnswer(requestId, answerId);
     return redirect(`/answers/${answerId}/edit?created=1`);
   } catch (error) {
     if (error instanceof DomainError) {
@@ -36,7 +43,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NewAnswer() {
-  const { topics, question } = useLoaderData<typeof loader>();
+  const { topics, question, requestId } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: FieldErrors = result && !result.ok ? result.errors : {};
   const values = result && !result.ok ? (result.values as AnswerFormValues) : null;
@@ -49,6 +56,7 @@ export default function NewAnswer() {
         topics={topics}
         errors={errors}
         submitLabel="Save draft"
+        hidden={requestId ? { request: requestId } : undefined}
       />
     </>
   );

@@ -11,6 +11,7 @@ export const NAVIGATION: NavItem[] = [
   { to: "/write", label: "Write", anyOf: ["answer.draft", "content.write"] },
   { to: "/review", label: "Review", anyOf: ["answer.review", "answer.certify"] },
   { to: "/search", label: "Search", anyOf: ["search.use"] },
+  { to: "/requests", label: "Requests", anyOf: ["answer.request"] },
   { to: "/faq", label: "FAQ", anyOf: ["answer.read"] },
   { to: "/admin", label: "Admin", anyOf: ["admin.users", "admin.topics", "admin.settings"] },
 ];

@@ -3,3 +3,4 @@ export * from "./topics";
 export * from "./system";
 export * from "./answers";
 export * from "./search";
+export * from "./agent";

@@ -1,0 +1,220 @@
+import { createHash, randomBytes } from "node:crypto";
+import { and, asc, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { getDb, type Db, type DbOrTx } from "../../db/client.server";
+import {
+  answerRequestAskers,
+  answerRequests,
+  answers,
+  answerUses,
+  answerVersions,
+  apiTokens,
+  expertise,
+  failedSearches,
+  notifications,
+  topics,
+  users,
+  type Channel,
+  type UseKind,
+} from "../../db/schema";
+import { DomainError } from "../utils/errors";
+
+// ---- uses ----------------------------------------------------------------------------------
+
+/** Records a copy or a "used in reply" of an answer that agents can find (certified or due). */
+export async function recordUse(
+  input: { answerId: string; kind: UseKind; channel?: Channel | null; userId?: string | null; apiTokenId?: string | null; at?: Date },
+  db: DbOrTx = getDb(),
+): Promise<{ versionId: string }> {
+  const [live] = await db
+    .select({ versionId: answerVersions.id })
+    .from(answers)
+    .innerJoin(answerVersions, eq(answerVersions.id, answers.liveVersionId))
+    .where(and(eq(answers.id, input.answerId), inArray(answerVersions.state, ["certified", "reverification_due"])));
+  if (!live) throw new DomainError("not_found", "No certified answer has this id.");
+  await db.insert(answerUses).values({
+    answerId: input.answerId,
+    versionId: live.versionId,
+    kind: input.kind,
+    channel: input.channel ?? null,
+    userId: input.userId ?? null,
+    apiTokenId: input.apiTokenId ?? null,
+    at: input.at ?? new Date(),
+  });
+  return live;
+}
+
+export async function useCounts(answerId: string, db: DbOrTx = getDb()) {
+  return db.select({ kind: answerUses.kind, n: count() }).from(answerUses).where(eq(answerUses.answerId, answerId)).groupBy(answerUses.kind);
+}
+
+// ---- content gaps and answer requests -------------------------------------------------------
+
+export async function logFailedSearch(
+  input: { query: string; filters?: Record<string, unknown>; results: number; reason: "no_results" | "none_helped"; userId?: string | null; apiTokenId?: string | null },
+  db: DbOrTx = getDb(),
+): Promise<string | null> {
+  const query = input.query.trim().slice(0, 500);
+  if (query.length < 2) return null;
+  const [row] = await db
+    .insert(failedSearches)
+    .values({ query, filters: input.filters ?? {}, results: input.results, reason: input.reason, userId: input.userId ?? null, apiTokenId: input.apiTokenId ?? null })
+    .returning({ id: failedSearches.id });
+  return row?.id ?? null;
+}
+
+export async function recentFailedSearches(limit = 50, db: DbOrTx = getDb()) {
+  return db
+    .select({ id: failedSearches.id, query: failedSearches.query, reason: failedSearches.reason, at: failedSearches.at, userName: users.displayName })
+    .from(failedSearches)
+    .leftJoin(users, eq(users.id, failedSearches.userId))
+    .orderBy(desc(failedSearches.at))
+    .limit(limit);
+}
+
+/**
+ * Opens a request for an answer nobody has written; the topic's experts are told (or every
+ * expert, when no topic was chosen). Asking again for the same open question adds the asker.
+ */
+export async function requestAnswer(
+  input: { question: string; details?: string; topicId?: string | null; userId: string; failedSearchId?: string | null; now?: Date },
+  db: Db = getDb(),
+): Promise<{ requestId: string; joined: boolean }> {
+  const now = input.now ?? new Date();
+  return db.transaction(async (tx) => {
+    if (input.topicId) {
+      const [topic] = await tx.select({ id: topics.id }).from(topics).where(eq(topics.id, input.topicId));
+      if (!topic) throw new DomainError("bad_request", "Choose a topic from the list.", { field: "topicId" });
+    }
+    const [same] = await tx
+      .select({ id: answerRequests.id })
+      .from(answerRequests)
+      .where(and(sql`lower(${answerRequests.question}) = lower(${input.question})`, inArray(answerRequests.status, ["open", "drafting"])));
+    if (same) {
+      await tx.insert(answerRequestAskers).values({ requestId: same.id, userId: input.userId, at: now }).onConflictDoNothing();
+      return { requestId: same.id, joined: true };
+    }
+    const [request] = await tx
+      .insert(answerRequests)
+      .values({
+        question: input.question,
+        details: input.details ?? "",
+        topicId: input.topicId ?? null,
+        createdBy: input.userId,
+        failedSearchId: input.failedSearchId ?? null,
+        createdAt: now,
+      })
+      .returning({ id: answerRequests.id });
+    await tx.insert(answerRequestAskers).values({ requestId: request!.id, userId: input.userId, at: now });
+    const experts = await tx
+      .select({ userId: expertise.userId })
+      .from(expertise)
+      .innerJoin(users, eq(users.id, expertise.userId))
+      .where(and(eq(users.active, true), input.topicId ? eq(expertise.topicId, input.topicId) : undefined));
+    const recipients = [...new Set(experts.map((e) => e.userId))].filter((id) => id !== input.userId);
+    if (recipients.length > 0) {
+      await tx.insert(notifications).values(
+        recipients.map((userId) => ({ userId, kind: "answer_requested", title: `Answer requested: ${input.question}`, link: "/requests", createdAt: now })),
+      );
+    }
+    return { requestId: request!.id, joined: false };
+  });
+}
+
+export async function joinRequest(requestId: string, userId: string, db: DbOrTx = getDb()): Promise<void> {
+  const [request] = await db.select({ status: answerRequests.status }).from(answerRequests).where(eq(answerRequests.id, requestId));
+  if (!request) throw new DomainError("not_found", "No such request.");
+  if (request.status === "answered" || request.status === "closed") throw new DomainError("conflict", "This request is already answered or closed.");
+  await db.insert(answerRequestAskers).values({ requestId, userId }).onConflictDoNothing();
+}
+
+export async function listRequests(options: { status?: ("open" | "drafting" | "answered" | "closed")[] } = {}, db: DbOrTx = getDb()) {
+  const statuses = options.status ?? ["open", "drafting"];
+  return db
+    .select({
+      id: answerRequests.id,
+      question: answerRequests.question,
+      details: answerRequests.details,
+      status: answerRequests.status,
+      answerId: answerRequests.answerId,
+      topicName: topics.name,
+      createdAt: answerRequests.createdAt,
+      askers: sql<number>`(select count(*)::int from ${answerRequestAskers} a where a.request_id = ${answerRequests.id})`,
+      requesterName: users.displayName,
+    })
+    .from(answerRequests)
+    .leftJoin(topics, eq(topics.id, answerRequests.topicId))
+    .innerJoin(users, eq(users.id, answerRequests.createdBy))
+    .where(inArray(answerRequests.status, statuses))
+    .orderBy(asc(answerRequests.createdAt));
+}
+
+export async function getRequest(id: string, db: DbOrTx = getDb()) {
+  const [r] = await db.select().from(answerRequests).where(eq(answerRequests.id, id));
+  return r;
+}
+
+/** A draft started from a request: the request now waits for that answer to be certified. */
+export async function linkRequestToAnswer(requestId: string, answerId: string, db: DbOrTx = getDb()): Promise<void> {
+  await db
+    .update(answerRequests)
+    .set({ answerId, status: "drafting" })
+    .where(and(eq(answerRequests.id, requestId), inArray(answerRequests.status, ["open", "drafting"]), isNull(answerRequests.answerId)));
+}
+
+// ---- API tokens ---------------------------------------------------------------------------
+
+export const TOKEN_SCOPES = ["search:read", "uses:write"] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+const hash = (token: string) => createHash("sha256").update(token).digest("hex");
+
+/** Creates a token; the plain value is returned once and never stored. */
+export async function createApiToken(input: { name: string; scopes: TokenScope[]; createdBy: string }, db: DbOrTx = getDb()) {
+  const token = `vt_${randomBytes(24).toString("base64url")}`;
+  const [row] = await db
+    .insert(apiTokens)
+    .values({ name: input.name, scopes: input.scopes, createdBy: input.createdBy, tokenHash: hash(token), prefix: token.slice(0, 7) })
+    .returning({ id: apiTokens.id });
+  return { id: row!.id, token };
+}
+
+export async function listApiTokens(db: DbOrTx = getDb()) {
+  return db
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      prefix: apiTokens.prefix,
+      scopes: apiTokens.scopes,
+      createdAt: apiTokens.createdAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      revokedAt: apiTokens.revokedAt,
+      createdByName: users.displayName,
+    })
+    .from(apiTokens)
+    .leftJoin(users, eq(users.id, apiTokens.createdBy))
+    .orderBy(desc(apiTokens.createdAt));
+}
+
+export async function revokeApiToken(id: string, db: DbOrTx = getDb()): Promise<void> {
+  const updated = await db.update(apiTokens).set({ revokedAt: new Date() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).returning({ id: apiTokens.id });
+  if (updated.length === 0) throw new DomainError("not_found", "No active token has this id.");
+}
+
+export type TokenCheck =
+  | { ok: true; token: { id: string; name: string; scopes: string[] } }
+  | { ok: false; status: 401 | 403; code: "missing_token" | "invalid_token" | "revoked_token" | "insufficient_scope"; message: string };
+
+/** Checks an `Authorization: Bearer …` header and the scope the endpoint needs. */
+export async function authenticateApiToken(header: string | null, scope: TokenScope, db: DbOrTx = getDb()): Promise<TokenCheck> {
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header.trim()) : null;
+  if (!match) return { ok: false, status: 401, code: "missing_token", message: "Send an API token as `Authorization: Bearer <token>`." };
+  const [row] = await db.select().from(apiTokens).where(eq(apiTokens.tokenHash, hash(match[1]!)));
+  if (!row) return { ok: false, status: 401, code: "invalid_token", message: "This API token is not valid." };
+  if (row.revokedAt) return { ok: false, status: 401, code: "revoked_token", message: "This API token was revoked." };
+  if (!row.scopes.includes(scope)) return { ok: false, status: 403, code: "insufficient_scope", message: `This token lacks the ${scope} scope.` };
+  // Last-used is for admins to spot unused tokens: a minute's precision is plenty.
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+    await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.id));
+  }
+  return { ok: true, token: { id: row.id, name: row.name, scopes: row.scopes } };
+}
