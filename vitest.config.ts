@@ -6,7 +6,8 @@ const integration = (driver: "postgres" | "pglite") => ({
     name: `integration-${driver}`,
     include: ["tests/integration/**/*.test.ts"],
     globalSetup: ["tests/setup/global-database.ts"],
-    env: { TEST_DB: driver },
+    // A small API rate limit so its test trips it quickly (each test token has its own bucket).
+    env: { TEST_DB: driver, API_RATE_BURST: "20", API_RATE_PER_SECOND: "1" },
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -187,7 +187,7 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
                 union
                 select term, df, 1 - levenshtein(term, q.w)::float8 / greatest(length(term), length(q.w)) as sim from search_terms
                 where term like substr(q.w, 1, 2) || '%' and abs(length(term) - length(q.w)) <= 2
-                  and levenshtein_less_equal(term, q.w, 2) <= 2 and term <> ${DOC_COUNT_TERM}
+                  and levenshtein_less_equal(term, q.w, 2) <= (case when length(q.w) <= 4 then 1 else 2 end) and term <> ${DOC_COUNT_TERM}
               ) c order by sim desc, df desc limit 2) t`),
         );
         for (const f of fixes) {
@@ -213,7 +213,8 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
       }
       // 4. Synonyms: when every word of one phrase of a group is asked for, the others count too.
       const groups = await synonymGroups(db);
-      const asked = new Set(terms.keys());
+      // Every word asked for counts here, even one the index has never seen ("domicile").
+      const asked = new Set([...terms.keys(), ...stems.flatMap((s) => s.lexemes)]);
       for (const g of groups) {
         if (!g.lexemes.some((phrase) => phrase.every((l) => asked.has(l)))) continue;
         for (const phrase of g.lexemes) for (const l of phrase) if (!asked.has(l)) add(l, 0.8);
@@ -317,12 +318,8 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
     },
 
     async setSynonyms(groups: string[][]) {
-      await getDb().transaction(async (tx) => {
-        await tx.execute(sql`delete from search_synonyms`);
-        for (const terms of groups) {
-          await tx.execute(sql`insert into search_synonyms (terms) select array(select jsonb_array_elements_text(${JSON.stringify(terms)}::jsonb))`);
-        }
-      });
+      // This engine reads the synonym table itself: storing them is configuring it.
+      await storeSynonyms(getDb(), groups);
       synonymCache = null;
     },
 
@@ -344,4 +341,18 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
       }
     },
   };
+}
+
+/** The synonym groups, the source of truth for both engines. */
+export async function storeSynonyms(db: Db, groups: string[][]): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`delete from search_synonyms`);
+    for (const terms of groups) {
+      await tx.execute(sql`insert into search_synonyms (terms) select array(select jsonb_array_elements_text(${JSON.stringify(terms)}::jsonb))`);
+    }
+  });
+}
+
+export async function loadSynonyms(db: DbOrTx): Promise<string[][]> {
+  return rows<{ terms: string[] }>(await db.execute(sql`select terms from search_synonyms order by created_at, id`)).map((r) => r.terms);
 }

@@ -1,20 +1,32 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { NavLink, Outlet } from "@remix-run/react";
-import { can } from "../auth/policy";
+import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { can, type Action } from "../auth/policy";
 import { forbidden, requireUser } from "../auth/session.server";
+
+const SECTIONS: { to: string; label: string; action: Action }[] = [
+  { to: "/admin/users", label: "Users", action: "admin.users" },
+  { to: "/admin/topics", label: "Topics and experts", action: "admin.topics" },
+  { to: "/admin/synonyms", label: "Synonyms", action: "admin.synonyms" },
+  { to: "/admin/tokens", label: "API tokens", action: "admin.tokens" },
+];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  if (!can(user.roles, "admin.users") && !can(user.roles, "admin.topics")) throw forbidden();
-  return null;
+  const sections = SECTIONS.filter((s) => can(user.roles, s.action)).map(({ to, label }) => ({ to, label }));
+  if (sections.length === 0) throw forbidden();
+  return { sections };
 }
 
 export default function AdminLayout() {
+  const { sections } = useLoaderData<typeof loader>();
   return (
     <div className="admin">
       <nav aria-label="Administration" className="subnav">
-        <NavLink to="/admin/users">Users</NavLink>
-        <NavLink to="/admin/topics">Topics and experts</NavLink>
+        {sections.map((s) => (
+          <NavLink key={s.to} to={s.to}>
+            {s.label}
+          </NavLink>
+        ))}
       </nav>
       <Outlet />
     </div>

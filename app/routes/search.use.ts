@@ -1,22 +1,26 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { data } from "@remix-run/node";
 import { can } from "../auth/policy";
 import { forbidden, requireUser } from "../auth/session.server";
 import { UseSchema } from "../models/agent.schema";
 import { recordUse } from "../models/agent.server";
-import { domainErrorResponse, invalid, parseForm, readForm } from "../utils/forms.server";
+import { DomainError } from "../utils/errors";
+import { parseForm, readForm } from "../utils/forms.server";
 
-/** Records a copy or a "used in reply" from the search page (one click, reuse metrics). */
+/**
+ * Records a copy or a "used in reply" from the search page (one click, reuse metrics). A resource
+ * route: it answers JSON with real status codes (data() statuses are not applied here).
+ */
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const parsed = parseForm(await readForm(request), UseSchema);
-  if (!parsed.ok) return invalid(parsed.errors);
+  if (!parsed.ok) return Response.json({ ok: false, message: Object.values(parsed.errors).flat().join(" "), errors: parsed.errors }, { status: 400 });
   const needed = parsed.value.kind === "used" ? "answer.use" : "search.use";
   if (!can(user.roles, needed)) throw forbidden();
   try {
     await recordUse({ ...parsed.value, userId: user.id });
-    return data({ ok: true as const });
+    return Response.json({ ok: true });
   } catch (error) {
-    return domainErrorResponse(error);
+    if (error instanceof DomainError) return Response.json({ ok: false, message: error.message }, { status: error.status });
+    throw error;
   }
 }

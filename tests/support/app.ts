@@ -31,11 +31,14 @@ export class TestClient {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
   }
 
-  async request(pathname: string, init: { method?: string; form?: FormFields; headers?: Record<string, string> } = {}): Promise<Response> {
+  async request(
+    pathname: string,
+    init: { method?: string; form?: FormFields | undefined; headers?: Record<string, string>; body?: string } = {},
+  ): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.cookies.size > 0 && !headers.has("Cookie")) headers.set("Cookie", this.cookieHeader());
     headers.set("x-vetted-client-ip", this.ip);
-    let body: URLSearchParams | undefined;
+    let body: URLSearchParams | string | undefined = init.body;
     if (init.form) {
       body = new URLSearchParams();
       for (const [k, v] of Object.entries(init.form)) for (const one of [v].flat()) body.append(k, one);

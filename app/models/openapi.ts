@@ -1,0 +1,112 @@
+/** The API's OpenAPI 3.1 description, served at /api/v1/openapi.json. Kept beside the routes it describes. */
+const error = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message"],
+      properties: { code: { type: "string" }, message: { type: "string" }, fields: { type: "object", additionalProperties: { type: "array", items: { type: "string" } } } },
+    },
+  },
+};
+const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } });
+
+export const openApiDocument = {
+  openapi: "3.1.0",
+  info: {
+    title: "Vetted API",
+    version: "1.0.0",
+    description: "Search certified answers and record their use from help-desk tools. Authenticate with `Authorization: Bearer <token>`; admins create tokens under Admin → API tokens. Rate limit: 600 requests per minute per token (bursts of 60); a 429 carries Retry-After.",
+  },
+  servers: [{ url: "/" }],
+  security: [{ bearer: [] }],
+  paths: {
+    "/api/v1/search": {
+      get: {
+        summary: "Search certified answers",
+        description: "Only certified answers (and those due for re-verification, flagged) are returned; drafts and archived answers never are. Needs the search:read scope.",
+        parameters: [
+          { name: "q", in: "query", required: true, schema: { type: "string", maxLength: 1000 }, description: "What the customer asked: keywords, a question or a whole message." },
+          { name: "topic", in: "query", schema: { type: "string", format: "uuid" } },
+          { name: "tag", in: "query", schema: { type: "string" } },
+          { name: "audience", in: "query", schema: { type: "string", enum: ["internal", "public"] } },
+          { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 50, default: 10 } },
+        ],
+        responses: {
+          "200": { description: "Results, best first", content: { "application/json": { schema: { $ref: "#/components/schemas/SearchResponse" } } } },
+          "400": errorResponse("Invalid parameters (fields lists each problem)"),
+          "401": errorResponse("Missing, invalid or revoked token"),
+          "403": errorResponse("The token lacks the search:read scope"),
+          "429": errorResponse("Rate limited; see Retry-After"),
+        },
+      },
+    },
+    "/api/v1/answers/{id}/uses": {
+      post: {
+        summary: "Record that an answer was used in a reply",
+        description: "Feeds the answer's reuse metrics. Needs the uses:write scope.",
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                required: ["channel"],
+                properties: {
+                  channel: { type: "string", enum: ["phone", "email", "chat", "social"] },
+                  kind: { type: "string", enum: ["used", "copy_short", "copy_full"], default: "used" },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          "201": { description: "Recorded", content: { "application/json": { schema: { type: "object", properties: { recorded: { type: "boolean" }, answerId: { type: "string" }, versionId: { type: "string" } } } } } },
+          "400": errorResponse("Invalid body"),
+          "401": errorResponse("Missing, invalid or revoked token"),
+          "403": errorResponse("The token lacks the uses:write scope"),
+          "404": errorResponse("No certified answer has this id"),
+          "429": errorResponse("Rate limited; see Retry-After"),
+        },
+      },
+    },
+  },
+  components: {
+    securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+    schemas: {
+      Error: error,
+      SearchResponse: {
+        type: "object",
+        required: ["query", "total", "results"],
+        properties: {
+          query: { type: "string" },
+          total: { type: "integer" },
+          results: {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["id", "question", "shortAnswer", "answer", "url"],
+              properties: {
+                id: { type: "string", format: "uuid" },
+                question: { type: "string" },
+                shortAnswer: { type: "string", description: "Fits a social reply (≤ 280 characters)" },
+                answer: { type: "string", description: "The full answer as plain text" },
+                url: { type: "string" },
+                topics: { type: "array", items: { type: "string" } },
+                tags: { type: "array", items: { type: "string" } },
+                audience: { type: "string", enum: ["internal", "public"] },
+                certifiedBy: { type: ["string", "null"] },
+                certifiedAt: { type: ["string", "null"], format: "date-time" },
+                reverificationDue: { type: "boolean" },
+                score: { type: "number" },
+                highlights: { type: "object", description: "HTML-escaped snippets with <mark> around matches" },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,52 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "../auth/session.server";
+import { listSynonymGroups, saveSynonymGroups, SynonymsSchema } from "../models/synonyms.server";
+import { CsrfInput } from "../ui/csrf-input";
+import { FieldError } from "../ui/field-error";
+import { invalid, parseForm, readForm, type FieldErrors } from "../utils/forms.server";
+
+export const meta: MetaFunction = () => [{ title: "Synonyms · Admin · Vetted" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requirePermission(request, "admin.synonyms");
+  return { groups: await listSynonymGroups() };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "admin.synonyms");
+  const parsed = parseForm(await readForm(request), SynonymsSchema);
+  if (!parsed.ok) return invalid(parsed.errors);
+  await saveSynonymGroups(parsed.value.groups, user.id);
+  return data({ ok: true as const, message: `Saved ${parsed.value.groups.length} synonym group${parsed.value.groups.length === 1 ? "" : "s"}.` });
+}
+
+export default function Synonyms() {
+  const { groups } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors: FieldErrors = result && !result.ok ? result.errors : {};
+  return (
+    <>
+      <h1>Search synonyms</h1>
+      <p className="muted">
+        One group per line, words or phrases separated by commas: a search for any of them also finds the others. Both search engines use
+        them.
+      </p>
+      {result?.ok ? (
+        <p className="notice success" role="status">
+          {result.message}
+        </p>
+      ) : null}
+      <Form method="post">
+        <CsrfInput />
+        <label htmlFor="groups">Synonym groups</label>
+        <textarea id="groups" name="groups" rows={12} defaultValue={groups.map((g) => g.join(", ")).join("\n")} aria-describedby="groups-error" />
+        <FieldError id="groups-error" errors={errors.groups ?? errors.form} />
+        <button type="submit" className="primary">
+          Save synonyms
+        </button>
+      </Form>
+    </>
+  );
+}
