@@ -15,6 +15,8 @@ const EVENT_LABELS: Record<string, string> = {
   ARCHIVE: "archived it",
   RESTORE: "restored it",
   SUPERSEDE: "Superseded by a newer certified version",
+  IMPORT: "imported it",
+  REIMPORT: "re-imported it with new text from the source",
 };
 
 export interface HistoryEvent {

@@ -1,0 +1,262 @@
+import { eq, inArray, sql } from "drizzle-orm";
+import { marked } from "marked";
+import { z } from "zod";
+import { documentFromHtml, documentFromPlainText, renderDocument, validateDocument } from "../app/editor/document.server";
+import type { Db } from "../db/client.server";
+import { answerEvents, answers, answerVersions, searchOutbox, topics, users, type AnswerOrigin } from "../db/schema";
+import { approvalMachine, MACHINE_VERSION, persistSnapshot } from "./approval.machine";
+
+/** One line of an import file. Only id, question and answer are required. */
+export const ImportLineSchema = z.object({
+  id: z.union([z.string(), z.number()]).transform(String).pipe(z.string().trim().min(1, "id is required").max(200, "id is at most 200 characters")),
+  question: z.string({ message: "question is required" }).trim().min(3, "question is required").max(300, "question is at most 300 characters"),
+  alternatives: z.array(z.string().trim().max(300)).max(20).default([]),
+  short_answer: z.string().trim().max(280, "short_answer is at most 280 characters").default(""),
+  answer: z.string({ message: "answer is required" }).min(1, "answer is required").max(500_000, "answer is too long"),
+  topic: z.string().trim().max(80).optional(),
+  tags: z.array(z.string().trim().toLowerCase().max(40)).max(20).default([]),
+  audience: z.enum(["public", "internal"], { message: "audience is public or internal" }).default("internal"),
+});
+export type ImportLine = z.output<typeof ImportLineSchema>;
+
+export interface ImportOptions {
+  as: "drafts" | "certified";
+  /** Slug or name of the topic for lines that name none. */
+  topic?: string;
+  skipInvalid: boolean;
+  /** The importing user (a knowledge manager or admin for certified imports). */
+  userEmail?: string;
+  reverifyIntervalDays?: number;
+  onProgress?: (phase: "checking" | "importing", done: number, total: number) => void;
+  now?: Date;
+}
+
+export interface ImportReport {
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: { line: number; message: string }[];
+  topicsCreated: string[];
+}
+
+export class ImportError extends Error {
+  override name = "ImportError";
+  constructor(
+    message: string,
+    readonly problems: { line: number; message: string }[] = [],
+  ) {
+    super(message);
+  }
+}
+
+const slugify = (s: string) =>
+  s
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 60) || "general";
+
+/** Plain text, Markdown or HTML → a validated editor document. */
+export function answerDocument(text: string) {
+  if (/<\/?[a-z][a-z0-9]*[\s>/]/i.test(text)) return documentFromHtml(text);
+  if (/(^|\n)\s{0,3}(#{1,6}\s|[-*+]\s|\d+\.\s|>\s|```)|\*\*|\[[^\]]+\]\([^)]+\)/.test(text)) {
+    return documentFromHtml(marked.parse(text, { async: false, gfm: true }));
+  }
+  return validateDocument(documentFromPlainText(text));
+}
+
+interface Prepared {
+  line: number;
+  data: ImportLine;
+  topicKey: string | null;
+  body: object;
+  html: string;
+  text: string;
+}
+
+/**
+ * Imports an existing FAQ (JSON lines). Every line is checked first; a bad line stops the
+ * import with its line number and nothing is written, unless skipInvalid. Then everything is
+ * written in one transaction. Lines are keyed by `id`: importing the same id again updates the
+ * answer instead of duplicating it. Certified imports record their origin and the importing user
+ * in the answer's history; they skip expert review by design (the source was already vetted).
+ */
+export async function importAnswers(db: Db, lines: string[], options: ImportOptions): Promise<ImportReport> {
+  const now = options.now ?? new Date();
+  const [importer] = options.userEmail
+    ? await db.select().from(users).where(eq(users.email, options.userEmail.toLowerCase()))
+    : await db.select().from(users).where(sql`${users.active} and ${users.roles} && array['knowledge_manager','admin']::role[]`).orderBy(users.createdAt).limit(1);
+  if (!importer) throw new ImportError(options.userEmail ? `No user ${options.userEmail}.` : "No knowledge manager or admin exists to import as; pass --as-user.");
+  if (options.as === "certified" && !importer.roles.some((r) => r === "knowledge_manager" || r === "admin")) {
+    throw new ImportError(`${importer.email} may not certify answers: import as a knowledge manager or admin.`);
+  }
+
+  const problems: { line: number; message: string }[] = [];
+  const prepared: Prepared[] = [];
+  const seen = new Set<string>();
+  for (const [i, raw] of lines.entries()) {
+    const line = i + 1;
+    if (!raw.trim()) continue;
+    if (line % 1000 === 0) options.onProgress?.("checking", line, lines.length);
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      problems.push({ line, message: "not valid JSON" });
+      continue;
+    }
+    const parsed = ImportLineSchema.safeParse(json);
+    if (!parsed.success) {
+      problems.push({ line, message: parsed.error.issues.map((x) => x.message).join("; ") });
+      continue;
+    }
+    if (seen.has(parsed.data.id)) {
+      problems.push({ line, message: `id ${parsed.data.id} appears twice in this file` });
+      continue;
+    }
+    const doc = answerDocument(parsed.data.answer);
+    if (!doc.ok) {
+      problems.push({ line, message: `answer: ${doc.message}` });
+      continue;
+    }
+    seen.add(parsed.data.id);
+    const { html, text } = renderDocument(doc.doc);
+    const topicKey = parsed.data.topic ?? options.topic ?? null;
+    prepared.push({ line, data: parsed.data, topicKey, body: doc.doc, html, text });
+  }
+  if (problems.length > 0 && !options.skipInvalid) {
+    throw new ImportError(`${problems.length} invalid line${problems.length === 1 ? "" : "s"}; nothing was imported (use --skip-invalid to import the rest).`, problems);
+  }
+
+  const report: ImportReport = { created: 0, updated: 0, unchanged: 0, skipped: problems, topicsCreated: [] };
+  await db.transaction(async (tx) => {
+    // Topics by slug or name; missing ones are created so an import never needs setup first.
+    const allTopics = await tx.select().from(topics);
+    const topicFor = new Map<string, string>();
+    for (const key of new Set(prepared.map((p) => p.topicKey).filter((k): k is string => !!k))) {
+      const found = allTopics.find((t) => t.slug === key || t.slug === slugify(key) || t.name.toLowerCase() === key.toLowerCase());
+      if (found) topicFor.set(key, found.id);
+      else {
+        const [created] = await tx.insert(topics).values({ slug: slugify(key), name: key }).onConflictDoNothing().returning();
+        const id = created?.id ?? (await tx.select().from(topics).where(eq(topics.slug, slugify(key))))[0]!.id;
+        topicFor.set(key, id);
+        report.topicsCreated.push(key);
+      }
+    }
+    const intervalFor = new Map(allTopics.map((t) => [t.id, t.reverifyIntervalDays]));
+    const externalIds = prepared.map((p) => `import:${p.data.id}`);
+    const existing = new Map<string, { answerId: string; versionId: string | null; question: string; bodyText: string; shortAnswer: string }>();
+    for (let i = 0; i < externalIds.length; i += 5000) {
+      const chunk = externalIds.slice(i, i + 5000);
+      const rows = await tx
+        .select({ externalId: answers.externalId, answerId: answers.id, versionId: answerVersions.id, question: answerVersions.question, bodyText: answerVersions.bodyText, shortAnswer: answerVersions.shortAnswer })
+        .from(answers)
+        .leftJoin(answerVersions, eq(answerVersions.id, sql`coalesce(${answers.liveVersionId}, ${answers.openVersionId})`))
+        .where(inArray(answers.externalId, chunk));
+      for (const r of rows) existing.set(r.externalId!, { ...r, question: r.question ?? "", bodyText: r.bodyText ?? "", shortAnswer: r.shortAnswer ?? "" });
+    }
+
+    const certify = options.as === "certified";
+    const origin = (p: Prepared): AnswerOrigin => ({ type: "import", id: p.data.id, label: `imported FAQ entry ${p.data.id}`, importedBy: importer.id });
+    const BATCH = 500;
+    for (let start = 0; start < prepared.length; start += BATCH) {
+      const batch = prepared.slice(start, start + BATCH);
+      const fresh = batch.filter((p) => !existing.has(`import:${p.data.id}`));
+      const again = batch.filter((p) => existing.has(`import:${p.data.id}`));
+      if (fresh.length > 0) {
+        const created = await tx
+          .insert(answers)
+          .values(fresh.map((p) => ({ createdBy: importer.id, origin: origin(p), externalId: `import:${p.data.id}`, createdAt: now, updatedAt: now })))
+          .returning({ id: answers.id, externalId: answers.externalId });
+        const idOf = new Map(created.map((c) => [c.externalId!, c.id]));
+        const versions = fresh.map((p) => {
+          const topicIds = p.topicKey ? [topicFor.get(p.topicKey)!] : [];
+          const interval = options.reverifyIntervalDays ?? (topicIds[0] ? intervalFor.get(topicIds[0]) : undefined) ?? 180;
+          const context = {
+            authorId: importer.id,
+            topicIds,
+            requiredApprovals: 1,
+            approvals: [],
+            ...(certify
+              ? { certifiedBy: importer.id, certifiedAt: now.toISOString(), ownerId: importer.id, reverifyIntervalDays: interval, reverifyAt: new Date(now.getTime() + interval * 86_400_000).toISOString() }
+              : {}),
+          };
+          const snapshot = approvalMachine.resolveState({ value: certify ? "certified" : "draft", context });
+          return {
+            answerId: idOf.get(`import:${p.data.id}`)!,
+            number: 1,
+            authorId: importer.id,
+            question: p.data.question,
+            alternatives: p.data.alternatives,
+            shortAnswer: p.data.short_answer,
+            body: p.body,
+            bodyHtml: p.html,
+            bodyText: p.text,
+            topicIds,
+            tags: p.data.tags,
+            audience: p.data.audience,
+            state: certify ? "certified" : "draft",
+            snapshot: persistSnapshot(snapshot).snapshot,
+            machineVersion: MACHINE_VERSION,
+            ...(certify ? { certifiedBy: importer.id, certifiedAt: now, ownerId: importer.id, reverifyAt: new Date(context.reverifyAt!) } : {}),
+            createdAt: now,
+            updatedAt: now,
+          };
+        });
+        const insertedVersions = await tx.insert(answerVersions).values(versions).returning({ id: answerVersions.id, answerId: answerVersions.answerId });
+        const pointer = certify ? "live_version_id" : "open_version_id";
+        await tx.execute(sql`
+          update answers a set ${sql.raw(pointer)} = v.id
+          from jsonb_to_recordset(${JSON.stringify(insertedVersions.map((v) => ({ id: v.id, answer_id: v.answerId })))}::jsonb) as v(id uuid, answer_id uuid)
+          where a.id = v.answer_id`);
+        await tx.insert(answerEvents).values(
+          insertedVersions.map((v, i) => ({
+            answerId: v.answerId,
+            versionId: v.id,
+            at: now,
+            actorId: importer.id,
+            event: "IMPORT",
+            fromState: null,
+            toState: certify ? "certified" : "draft",
+            data: { origin: origin(fresh[i]!) },
+          })),
+        );
+        if (certify) await tx.insert(searchOutbox).values(insertedVersions.map((v) => ({ answerId: v.answerId, op: "upsert" as const, createdAt: now, nextAttemptAt: now })));
+        report.created += fresh.length;
+      }
+      for (const p of again) {
+        const prior = existing.get(`import:${p.data.id}`)!;
+        if (prior.question === p.data.question && prior.bodyText === p.text && prior.shortAnswer === p.data.short_answer) {
+          report.unchanged++;
+          continue;
+        }
+        if (!prior.versionId) continue;
+        // The source changed: the imported version takes the new text (it was vetted at the source).
+        await tx
+          .update(answerVersions)
+          .set({
+            question: p.data.question,
+            alternatives: p.data.alternatives,
+            shortAnswer: p.data.short_answer,
+            body: p.body,
+            bodyHtml: p.html,
+            bodyText: p.text,
+            tags: p.data.tags,
+            audience: p.data.audience,
+            revision: sql`${answerVersions.revision} + 1`,
+            lockVersion: sql`${answerVersions.lockVersion} + 1`,
+            updatedAt: now,
+          })
+          .where(eq(answerVersions.id, prior.versionId));
+        const [v] = await tx.select({ state: answerVersions.state }).from(answerVersions).where(eq(answerVersions.id, prior.versionId));
+        await tx.insert(answerEvents).values({ answerId: prior.answerId, versionId: prior.versionId, at: now, actorId: importer.id, event: "REIMPORT", fromState: v!.state, toState: v!.state, data: { origin: origin(p) } });
+        await tx.insert(searchOutbox).values({ answerId: prior.answerId, op: "upsert", createdAt: now, nextAttemptAt: now });
+        report.updated++;
+      }
+      options.onProgress?.("importing", Math.min(start + BATCH, prepared.length), prepared.length);
+    }
+  });
+  return report;
+}
