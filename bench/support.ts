@@ -6,7 +6,7 @@ import { migrateDatabase } from "../db/migrate";
 export const SERVER_URL = process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
 
 /** A fresh, migrated database for a benchmark: a temporary one on the server, or in-memory PGlite. */
-export async function benchDatabase(driver: "postgres" | "pglite", max = 20): Promise<Database> {
+export async function benchDatabase(driver: "postgres" | "pglite", max = 20): Promise<Database & { url?: string }> {
   if (driver === "pglite") {
     const database = await createDb({ dataDir: "memory://" });
     await migrateDatabase(database);
@@ -22,6 +22,7 @@ export async function benchDatabase(driver: "postgres" | "pglite", max = 20): Pr
   await migrateDatabase(database);
   return {
     ...database,
+    url: url.toString(),
     async close() {
       await database.close();
       const cleanup = postgres(SERVER_URL, { max: 1, onnotice: () => {} });

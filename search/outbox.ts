@@ -61,7 +61,8 @@ export async function drainOutbox(db: Db, index: SearchIndex, options: { batch?:
 export async function drainAll(db: Db, index: SearchIndex): Promise<number> {
   let total = 0;
   for (;;) {
-    const { applied, failed } = await drainOutbox(db, index);
+    // Larger batches than the timer's: this is for catching up (imports, start-up).
+    const { applied, failed } = await drainOutbox(db, index, { batch: 1000 });
     total += applied;
     if (applied === 0 || failed > 0) return total;
   }

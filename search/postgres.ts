@@ -20,7 +20,7 @@ const W_QUESTION = 3;
 const W_SHORT = 2;
 const W_BODY = 1;
 /** Postings read per query term; bounds the work of common terms. */
-const POSTINGS_PER_TERM = 1000;
+const POSTINGS_PER_TERM = 250;
 const MAX_TERMS = 12;
 const RERANK = 50;
 const DOC_COUNT_TERM = "#documents";
@@ -147,20 +147,35 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
       const limit = Math.min(Math.max(query.limit ?? 10, 1), 50);
       const offset = Math.max(query.offset ?? 0, 0);
       const analyzed = analyzeQuery(query.q);
+      const timing = process.env.SEARCH_TIMING ? [performance.now()] : null;
+      const mark = (label: string) => {
+        if (timing) {
+          timing.push(performance.now());
+          process.stderr.write(`${label} ${(timing.at(-1)! - timing.at(-2)!).toFixed(2)}ms  `);
+        }
+      };
       if (analyzed.words.length === 0) return { hits: [], total: 0 };
 
-      // 1. Stem every word (stopwords come back empty) and learn which stems the index knows.
-      const stems = rows<{ ord: number; word: string; lexemes: string[] }>(
+      // 1. In one round trip: stem every word (stopwords come back empty), look up the stems the
+      //    index knows, the document count, and completions of the last word (it may be unfinished).
+      const prefixWord = analyzed.prefix && analyzed.words.at(-1)!.length >= 2 ? analyzed.words.at(-1)! : "";
+      const [analysis] = rows<{ words: { ord: number; word: string; lexemes: string[] }[]; known: TermStat[] | null; completions: TermStat[] | null }>(
         await db.execute(sql`
-          select w.ord::int as ord, w.word, array(select lexeme from unnest(to_tsvector('english', w.word))) as lexemes
-          from jsonb_array_elements_text(${JSON.stringify(analyzed.words)}::jsonb) with ordinality as w(word, ord)`),
-      ).sort((a, b) => a.ord - b.ord);
-      const wanted = new Set<string>([DOC_COUNT_TERM]);
-      for (const s of stems) for (const l of s.lexemes) wanted.add(l);
-      const known = new Map(
-        rows<TermStat>(await db.execute(sql`select term, df from search_terms where term in (select jsonb_array_elements_text(${JSON.stringify([...wanted])}::jsonb))`)).map((r) => [r.term, r.df]),
+          with w as (
+            select w.ord::int as ord, w.word, array(select lexeme from unnest(to_tsvector('english', w.word))) as lexemes
+            from jsonb_array_elements_text(${JSON.stringify(analyzed.words)}::jsonb) with ordinality as w(word, ord))
+          select
+            (select jsonb_agg(jsonb_build_object('ord', ord, 'word', word, 'lexemes', to_jsonb(lexemes)) order by ord) from w) as words,
+            (select jsonb_agg(jsonb_build_object('term', t.term, 'df', t.df)) from search_terms t
+               where t.term = ${DOC_COUNT_TERM} or t.term in (select unnest(lexemes) from w)) as known,
+            (select jsonb_agg(jsonb_build_object('term', c.term, 'df', c.df)) from (
+               select term, df from search_terms where ${prefixWord} <> '' and term like ${prefixWord + "%"} and term <> ${DOC_COUNT_TERM}
+               order by df desc limit 6) c) as completions`),
       );
+      const stems = analysis?.words ?? [];
+      const known = new Map((analysis?.known ?? []).map((r) => [r.term, r.df]));
       const docCount = Math.max(known.get(DOC_COUNT_TERM) ?? 0, 1);
+      mark("analysis");
 
       // term → weight factor (1 for the word itself; less for corrections, prefixes and synonyms)
       const terms = new Map<string, number>();
@@ -197,20 +212,15 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
           }
         }
       }
-      // 3. The last word as typed may be unfinished: it also matches as a prefix.
-      if (analyzed.prefix && stems[lastIndex]) {
-        const raw = stems[lastIndex]!.word;
-        if (raw.length >= 2) {
-          const completions = rows<TermStat>(
-            await db.execute(sql`select term, df from search_terms where term like ${raw + "%"} and term <> ${DOC_COUNT_TERM} order by df desc limit 6`),
-          );
-          for (const c of completions) {
-            add(c.term, c.term === raw ? 1 : 0.8);
-            known.set(c.term, c.df);
-          }
-          for (const l of stems[lastIndex]!.lexemes) if (known.has(l)) add(l, 1);
+      mark("typos");
+      // 3. The last word as typed may be unfinished: its completions count too.
+      if (prefixWord) {
+        for (const c of analysis?.completions ?? []) {
+          add(c.term, c.term === prefixWord ? 1 : 0.8);
+          known.set(c.term, c.df);
         }
       }
+      mark("prefix");
       // 4. Synonyms: when every word of one phrase of a group is asked for, the others count too.
       const groups = await synonymGroups(db);
       // Every word asked for counts here, even one the index has never seen ("domicile").
@@ -248,29 +258,6 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
       if (query.tags?.length) filters.push(sql`d.tags && array(select jsonb_array_elements_text(${JSON.stringify(query.tags)}::jsonb))`);
       const filtered = filters.length > 0;
       const termsJson = JSON.stringify(weighted.map(({ term, w }) => ({ term, w })));
-      const candidateRows = rows<{ answer_id: string; score: number; total: number }>(
-        await db.execute(
-          filtered
-            ? sql`
-              select p.answer_id, sum(q.w * p.impact)::float8 as score, count(*) over ()::int as total
-              from jsonb_to_recordset(${termsJson}::jsonb) as q(term text, w float8)
-              cross join lateral (
-                select p.answer_id, p.impact from search_postings p join search_documents d on d.answer_id = p.answer_id
-                where p.term = q.term and ${sql.join(filters, sql` and `)}
-                order by p.impact desc limit ${POSTINGS_PER_TERM}) p
-              group by p.answer_id order by score desc limit ${RERANK + offset}`
-            : sql`
-              select p.answer_id, sum(q.w * p.impact)::float8 as score, count(*) over ()::int as total
-              from jsonb_to_recordset(${termsJson}::jsonb) as q(term text, w float8)
-              cross join lateral (
-                select p.answer_id, p.impact from search_postings p
-                where p.term = q.term order by p.impact desc limit ${POSTINGS_PER_TERM}) p
-              group by p.answer_id order by score desc limit ${RERANK + offset}`,
-        ),
-      );
-      if (candidateRows.length === 0) return { hits: [], total: 0 };
-
-      // 7. Re-rank: words of the query next to each other in the answer (phrases) earn a bonus.
       const original = stems.flatMap((s) => s.lexemes.filter((l) => terms.has(l)));
       const bigrams: string[] = [];
       for (let i = 0; i + 1 < original.length && bigrams.length < 10; i++) {
@@ -278,22 +265,33 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
         const b = original[i + 1]!.replace(/'/g, "''");
         if (a !== b) bigrams.push(`'${a}' <-> '${b}'`);
       }
-      const headlineQuery = orQuery(weighted.map((t) => t.term));
-      const scored = rows<{ answer_id: string; doc: SearchDocument; phrases: number }>(
+      const postings = filtered
+        ? sql`select p.answer_id, p.impact from search_postings p join search_documents d on d.answer_id = p.answer_id
+              where p.term = q.term and ${sql.join(filters, sql` and `)} order by p.impact desc limit ${POSTINGS_PER_TERM}`
+        : sql`select p.answer_id, p.impact from search_postings p where p.term = q.term order by p.impact desc limit ${POSTINGS_PER_TERM}`;
+      // 6–7. Candidates (the best postings of each term, BM25-summed), then words of the query that
+      //      stand next to each other in the answer (phrases) earn a bonus — one round trip.
+      const scored = rows<{ answer_id: string; score: number; total: number; doc: SearchDocument; phrases: number }>(
         await db.execute(sql`
-          select d.answer_id, d.doc,
+          with c as (
+            select p.answer_id, sum(q.w * p.impact)::float8 as score, count(*) over ()::int as total
+            from jsonb_to_recordset(${termsJson}::jsonb) as q(term text, w float8)
+            cross join lateral (${postings}) p
+            group by p.answer_id order by score desc limit ${RERANK + offset})
+          select c.answer_id, c.score, c.total, d.doc,
                  (select count(*)::int from jsonb_array_elements_text(${JSON.stringify(bigrams)}::jsonb) b where d.tsv @@ to_tsquery('simple', b.value)) as phrases
-          from search_documents d
-          where d.answer_id in (select jsonb_array_elements_text(${JSON.stringify(candidateRows.map((c) => c.answer_id))}::jsonb)::uuid)`),
+          from c join search_documents d on d.answer_id = c.answer_id`),
       );
-      const base = new Map(candidateRows.map((c) => [c.answer_id, c.score]));
+      mark("candidates");
+      if (scored.length === 0) return { hits: [], total: 0 };
+      const headlineQuery = orQuery(weighted.map((t) => t.term));
       const all = scored
-        .map((r) => ({ ...r, score: (base.get(r.answer_id) ?? 0) * (1 + 0.25 * Math.min(r.phrases, 4)) }))
+        .map((r) => ({ ...r, score: r.score * (1 + 0.25 * Math.min(r.phrases, 4)) }))
         .sort((a, b) => b.score - a.score || a.answer_id.localeCompare(b.answer_id));
       // Answers that share only a stray word with the query are noise under the good ones.
       const floor = (all[0]?.score ?? 0) * 0.15;
       const ranked = all.filter((r) => r.score >= floor).slice(offset, offset + limit);
-      if (ranked.length === 0) return { hits: [], total: candidateRows[0]?.total ?? 0 };
+      if (ranked.length === 0) return { hits: [], total: scored[0]?.total ?? 0 };
 
       // 8. Highlights for the page of results only.
       const opts = `StartSel=${MARK_OPEN}, StopSel=${MARK_CLOSE}`;
@@ -306,6 +304,8 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
           from search_documents d
           where d.answer_id in (select jsonb_array_elements_text(${JSON.stringify(ranked.map((r) => r.answer_id))}::jsonb)::uuid)`),
       );
+      mark("headlines");
+      if (timing) process.stderr.write("\n");
       const hits: SearchHit[] = ranked.map((r) => {
         const m = marks.find((x) => x.answer_id === r.answer_id);
         return {
@@ -314,7 +314,7 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
           highlights: { question: highlight(m?.question), shortAnswer: highlight(m?.short), body: highlight(m?.body) },
         };
       });
-      return { hits, total: candidateRows[0]?.total ?? hits.length };
+      return { hits, total: scored[0]?.total ?? hits.length };
     },
 
     async setSynonyms(groups: string[][]) {

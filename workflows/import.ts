@@ -1,7 +1,7 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import { marked } from "marked";
 import { z } from "zod";
-import { documentFromHtml, documentFromPlainText, renderDocument, validateDocument } from "../app/editor/document.server";
+import { documentFromHtml, documentFromPlainText, renderDocument, renderPlainText, validateDocument } from "../app/editor/document.server";
 import type { Db } from "../db/client.server";
 import { answerEvents, answers, answerVersions, searchOutbox, topics, users, type AnswerOrigin } from "../db/schema";
 import { approvalMachine, MACHINE_VERSION, persistSnapshot } from "./approval.machine";
@@ -58,10 +58,14 @@ const slugify = (s: string) =>
     .replace(/^-|-$/g, "")
     .slice(0, 60) || "general";
 
+const HTML = /<\/?[a-z][a-z0-9]*[\s>/]/i;
+const MARKDOWN = /(^|\n)\s{0,3}(#{1,6}\s|[-*+]\s|\d+\.\s|>\s|```)|\*\*|\[[^\]]+\]\([^)]+\)/;
+const isPlainText = (text: string) => !HTML.test(text) && !MARKDOWN.test(text);
+
 /** Plain text, Markdown or HTML → a validated editor document. */
 export function answerDocument(text: string) {
-  if (/<\/?[a-z][a-z0-9]*[\s>/]/i.test(text)) return documentFromHtml(text);
-  if (/(^|\n)\s{0,3}(#{1,6}\s|[-*+]\s|\d+\.\s|>\s|```)|\*\*|\[[^\]]+\]\([^)]+\)/.test(text)) {
+  if (HTML.test(text)) return documentFromHtml(text);
+  if (MARKDOWN.test(text)) {
     return documentFromHtml(marked.parse(text, { async: false, gfm: true }));
   }
   return validateDocument(documentFromPlainText(text));
@@ -116,6 +120,13 @@ export async function importAnswers(db: Db, lines: string[], options: ImportOpti
       problems.push({ line, message: `id ${parsed.data.id} appears twice in this file` });
       continue;
     }
+    const topicKey = parsed.data.topic ?? options.topic ?? null;
+    if (isPlainText(parsed.data.answer) && parsed.data.answer.length < 100_000) {
+      const plain = renderPlainText(parsed.data.answer);
+      seen.add(parsed.data.id);
+      prepared.push({ line, data: parsed.data, topicKey, body: plain.doc, html: plain.html, text: plain.text });
+      continue;
+    }
     const doc = answerDocument(parsed.data.answer);
     if (!doc.ok) {
       problems.push({ line, message: `answer: ${doc.message}` });
@@ -123,7 +134,6 @@ export async function importAnswers(db: Db, lines: string[], options: ImportOpti
     }
     seen.add(parsed.data.id);
     const { html, text } = renderDocument(doc.doc);
-    const topicKey = parsed.data.topic ?? options.topic ?? null;
     prepared.push({ line, data: parsed.data, topicKey, body: doc.doc, html, text });
   }
   if (problems.length > 0 && !options.skipInvalid) {

@@ -126,3 +126,16 @@ export function documentFromPlainText(text: string): JSONContent {
 export function documentFromHtml(html: string): Validation {
   return validateDocument(generateJSON(html, extensions));
 }
+
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+
+/**
+ * Plain text straight to the document, HTML and text that renderDocument would give, without a
+ * DOM: bulk imports of plain-text FAQs are dominated by rendering otherwise.
+ */
+export function renderPlainText(text: string): { doc: JSONContent; html: string; text: string } {
+  const doc = documentFromPlainText(text);
+  const paragraphs = (doc.content ?? []).map((p) => (p.content ?? []).map((n) => (n.type === "hardBreak" ? "\n" : (n.text ?? ""))).join(""));
+  const html = paragraphs.map((p) => (p ? `<p>${p.split("\n").map(escapeHtml).join("<br>")}</p>` : "<p></p>")).join("");
+  return { doc, html, text: paragraphs.join("\n\n").trim() };
+}

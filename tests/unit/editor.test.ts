@@ -1,6 +1,6 @@
 import type { JSONContent } from "@tiptap/core";
 import { describe, expect, it } from "vitest";
-import { documentFromHtml, documentFromPlainText, renderDocument, validateDocument } from "../../app/editor/document.server";
+import { documentFromHtml, documentFromPlainText, renderDocument, renderPlainText, validateDocument } from "../../app/editor/document.server";
 import { isSafeHref } from "../../app/editor/extensions";
 
 const p = (...content: JSONContent[]): JSONContent => ({ type: "paragraph", content });
@@ -99,6 +99,14 @@ describe("building documents from imported text", () => {
     const d = documentFromPlainText("First line\nsecond line\n\nNew paragraph");
     expect(validateDocument(d).ok).toBe(true);
     expect(renderDocument(d).html).toBe("<p>First line<br>second line</p><p>New paragraph</p>");
+  });
+
+  it("renders plain text without a DOM exactly as the schema renderer does", () => {
+    for (const t of ["One line", "First line\nsecond <b>line</b> & more\n\nNew paragraph", "  spaced  \n\n\n\nlast"]) {
+      const fast = renderPlainText(t);
+      expect(fast.html).toBe(renderDocument(documentFromPlainText(t)).html);
+      expect(fast.text).toBe(renderDocument(documentFromPlainText(t)).text);
+    }
   });
 
   it("keeps what the schema knows from HTML and drops scripts and handlers", () => {

@@ -1,0 +1,10 @@
+// autocannon ships no types; the benchmark uses this much of it.
+declare module "autocannon" {
+  interface Result {
+    requests: { average: number };
+    latency: { p50: number; p97_5: number; p99: number; average: number };
+    non2xx: number;
+  }
+  function autocannon(options: Record<string, unknown>): Promise<Result>;
+  export default autocannon;
+}

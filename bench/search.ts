@@ -1,0 +1,161 @@
+// npm run bench:search — the search targets of issue 6 on the PostgreSQL server (and PGlite for
+// comparison): import of N certified answers, search latency inside the process, the HTTP API
+// under 20 concurrent clients (autocannon), and how soon a certified answer is searchable.
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { sql } from "drizzle-orm";
+import { createApiToken } from "../app/models/agent.server";
+import { setDatabase } from "../db/client.server";
+import { topics, users } from "../db/schema";
+import { drainAll } from "../search/outbox";
+import { createPostgresIndex } from "../search/postgres";
+import { buildIfStale, root } from "../server/build-if-stale.mjs";
+import { freePort } from "../tests/support/server";
+import { createDraft, sendEvent } from "../workflows/approval.service";
+import { importAnswers } from "../workflows/import";
+import { benchDatabase, ms, percentile } from "./support";
+
+const N = Number(process.env.ANSWERS ?? 100_000);
+const N_PGLITE = Number(process.env.ANSWERS_PGLITE ?? 20_000);
+
+let seed = 7;
+const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+const PRODUCTS = ["router", "phone", "tablet", "smartwatch", "earbuds", "tv box", "sim card", "laptop", "printer", "camera", "thermostat", "speaker", "broadband", "mobile plan", "controller", "modem", "charger", "headset", "monitor", "keyboard"];
+const INTENTS = ["factory reset", "return", "warranty claim", "refund", "delivery tracking", "setup", "battery drain", "bluetooth pairing", "cracked screen", "software update", "cancel subscription", "early upgrade", "invoice charges", "failed payment", "password reset", "roaming abroad", "strange noise", "overheating", "lost insurance claim", "data transfer"];
+const WORDS = "account billing order parcel courier label warehouse technician appointment engineer signal coverage outage voucher discount loyalty contract deposit instalment exchange replacement diagnostics firmware app settings profile family sharing parental controls storage backup cloud email".split(" ");
+
+function answerLine(i: number): string {
+  const product = `${pick(PRODUCTS)} ${pick(["", "pro", "mini", "max", "lite", "plus"])} ${1 + (i % 50)}`.replace(/\s+/g, " ").trim();
+  const intent = pick(INTENTS);
+  const extra = Array.from({ length: 30 }, () => pick(WORDS)).join(" ");
+  return JSON.stringify({
+    id: `bench-${i}`,
+    question: `How does ${intent} work for the ${product}?`,
+    alternatives: [`${product} ${intent}`, `${intent} help ${pick(WORDS)}`],
+    short_answer: `For the ${product}, ${intent} takes a few steps in the app; see the full answer.`,
+    answer: `About ${intent} on the ${product}. ${extra}. Contact support if the ${pick(WORDS)} does not help.`,
+    topic: pick(["Devices", "Billing", "Shipping", "Accounts"]),
+    tags: [intent.split(" ")[0]!],
+    audience: rand() < 0.5 ? "public" : "internal",
+  });
+}
+
+const QUERIES = [
+  ...INTENTS.map((i) => `${pick(PRODUCTS)} ${i}`),
+  "how do i reset my router",
+  "refnd not recieved for my phone",
+  "hi im really annoyed my laptop battery dies after two hours and the warranty claim i sent last week got no answer what do i do now pls",
+  "cancel subscripton",
+  "overheat",
+  "tracking courier parcel late",
+  "password",
+  "roaming charges abroad holiday",
+];
+
+async function measure(driver: "postgres" | "pglite", count: number) {
+  const database = await benchDatabase(driver, 20);
+  setDatabase(database);
+  const db = database.db;
+  try {
+    await db.insert(users).values({ email: "bench@vetted.local", displayName: "Bench KM", roles: ["knowledge_manager", "admin"], passwordHash: null });
+    const lines = Array.from({ length: count }, (_, i) => answerLine(i));
+    const rssBefore = process.memoryUsage().rss;
+    const t0 = performance.now();
+    await importAnswers(db, lines, { as: "certified", skipInvalid: false, userEmail: "bench@vetted.local" });
+    const tImported = performance.now();
+    const index = createPostgresIndex(() => db);
+    await drainAll(db, index);
+    const tIndexed = performance.now();
+    console.log(
+      `[${driver}] import of ${count} certified answers: ${((tImported - t0) / 1000).toFixed(1)} s, indexing ${((tIndexed - tImported) / 1000).toFixed(1)} s, ` +
+        `total ${((tIndexed - t0) / 1000).toFixed(1)} s (RSS +${Math.round((process.memoryUsage().rss - rssBefore) / 1e6)} MB)`,
+    );
+    if (driver === "postgres") await db.execute(sql`analyze`);
+    for (const q of QUERIES) await index.search({ q, limit: 10 });
+    const latencies: number[] = [];
+    for (let round = 0; round < 10; round++) {
+      for (const q of QUERIES) {
+        const t = performance.now();
+        await index.search({ q, limit: 10 });
+        latencies.push(performance.now() - t);
+      }
+    }
+    console.log(`[${driver}] search in-process over ${count} answers (${latencies.length} queries): p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}`);
+    return { database, index };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+async function httpAndFreshness(database: Awaited<ReturnType<typeof benchDatabase>>) {
+  buildIfStale({ quiet: true });
+  const url = (database as unknown as { url?: string }).url;
+  const port = await freePort();
+  const dataDir = mkdtempSync(path.join(tmpdir(), "vetted-bench-search-"));
+  const { token } = await createApiToken({ name: "bench", scopes: ["search:read"], createdBy: (await database.db.select().from(users).limit(1))[0]!.id }, database.db);
+  const proc = spawn(process.execPath, [path.join(root, "server/start.mjs")], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: url, LOG_LEVEL: "warn", API_RATE_BURST: "100000", API_RATE_PER_SECOND: "100000", NODE_ENV: "production" },
+    stdio: "ignore",
+  });
+  try {
+    for (let i = 0; i < 200; i++) {
+      const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const requests = QUERIES.map((q) => ({ method: "GET" as const, path: `/api/v1/search?q=${encodeURIComponent(q)}&limit=10`, headers: { Authorization: `Bearer ${token}` } }));
+    const result = await autocannon({ url: `http://127.0.0.1:${port}`, connections: 20, duration: 15, requests });
+    console.log(
+      `[postgres] HTTP API, 20 concurrent clients for 15 s: ${Math.round(result.requests.average)} req/s, latency p50 ${result.latency.p50} ms, p97.5 ${result.latency.p97_5} ms, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}`,
+    );
+    // Certified → searchable: certify through the workflow, poll the API until it answers.
+    const db = database.db;
+    const [topic] = await db.insert(topics).values({ slug: "fresh", name: "Fresh" }).returning();
+    const [author] = await db.insert(users).values({ email: "a@b.c", displayName: "Author", roles: ["employee"] }).returning();
+    const [expert] = await db.insert(users).values({ email: "e@b.c", displayName: "Expert", roles: ["expert"] }).returning();
+    const [km] = await db.insert(users).values({ email: "k@b.c", displayName: "KM", roles: ["knowledge_manager"] }).returning();
+    await db.execute(sql`insert into expertise (user_id, topic_id) values (${expert!.id}, ${topic!.id})`);
+    const delays: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const word = `zyxquark${i}${Math.random().toString(36).slice(2, 7)}`;
+      const { versionId } = await createDraft(db, {
+        actor: { id: author!.id, roles: ["employee"] },
+        draft: { question: `What is ${word}?`, shortAnswer: "A test.", body: { type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "Fresh." }] }] }, topicIds: [topic!.id] },
+      });
+      await sendEvent(db, { actor: { id: author!.id, roles: ["employee"] }, versionId, revision: 1, event: { type: "SUBMIT" } });
+      await sendEvent(db, { actor: { id: expert!.id, roles: ["expert"] }, versionId, revision: 1, event: { type: "APPROVE" } });
+      const t = performance.now();
+      await sendEvent(db, { actor: { id: km!.id, roles: ["knowledge_manager"] }, versionId, revision: 1, event: { type: "CERTIFY", ownerId: author!.id, reverifyIntervalDays: 30 } });
+      for (;;) {
+        const res = (await (await fetch(`http://127.0.0.1:${port}/api/v1/search?q=${word}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { results: unknown[] };
+        if (res.results.length > 0) break;
+        if (performance.now() - t > 10_000) throw new Error("not searchable within 10 s");
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      delays.push(performance.now() - t);
+    }
+    console.log(`[postgres] certified → returned by search (${delays.length} answers): p50 ${ms(percentile(delays, 50))}, p95 ${ms(percentile(delays, 95))}`);
+  } finally {
+    proc.kill("SIGTERM");
+    await new Promise((r) => proc.once("exit", r));
+  }
+}
+
+const server = await measure("postgres", N);
+try {
+  await httpAndFreshness(server.database);
+} finally {
+  setDatabase(undefined);
+  await server.database.close();
+}
+if (N_PGLITE > 0) {
+  const lite = await measure("pglite", N_PGLITE);
+  setDatabase(undefined);
+  await lite.database.close();
+}
