@@ -181,7 +181,6 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
       const terms = new Map<string, number>();
       const add = (term: string, factor: number) => terms.set(term, Math.max(terms.get(term) ?? 0, factor));
       const unknown: string[] = [];
-      const lastIndex = stems.length - 1;
       for (const s of stems) {
         for (const l of s.lexemes) {
           if (known.has(l)) add(l, 1);
