@@ -1,0 +1,105 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD } from "../../db/seed";
+import { artifactPath, launchBrowser } from "../support/browser";
+import { startApp, type RunningApp } from "../support/server";
+
+describe("search for agents and the closed loop from a failed search to a certified answer", () => {
+  let app: RunningApp;
+  let browser: Browser;
+  const pages: Record<string, Page> = {};
+
+  async function as(email: string): Promise<Page> {
+    if (pages[email]) return pages[email]!;
+    const page = await (await browser.newContext({ permissions: ["clipboard-read", "clipboard-write"] })).newPage();
+    await page.goto(`${app.url}/login`);
+    await page.waitForLoadState("networkidle");
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${app.url}/`);
+    pages[email] = page;
+    return page;
+  }
+
+  beforeAll(async () => {
+    app = await startApp();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it("finds a demo answer as the agent types, with typos, and copies the short answer", async () => {
+    const alex = await as("alex@example.com");
+    await alex.goto(`${app.url}/search`);
+    await alex.waitForLoadState("networkidle");
+    await alex.locator("body").click();
+    await alex.keyboard.press("/");
+    await alex.keyboard.type("how lnog does a refnd take", { delay: 20 });
+    const first = alex.locator(".result").first();
+    await first.getByRole("link", { name: /How long does a refund take\?/ }).waitFor();
+    expect(alex.url()).toContain("q=how+lnog+does+a+refnd+take");
+    await alex.keyboard.press("ArrowDown");
+    await alex.keyboard.press("s");
+    await first.getByText("Short answer copied").waitFor();
+    expect(await alex.evaluate(() => navigator.clipboard.readText())).toContain("Refunds reach your card within 5 working days");
+    await alex.screenshot({ path: artifactPath("e2e", "search-results.png"), fullPage: true });
+  });
+
+  it("an agent searches, finds nothing, and requests an answer", async () => {
+    const alex = await as("alex@example.com");
+    await alex.goto(`${app.url}/search?q=${encodeURIComponent("can i pay with gift vouchers")}`);
+    await alex.getByText("No certified answer matches.").waitFor();
+    await alex.getByLabel("Topic", { exact: true }).selectOption({ label: "Billing" });
+    await alex.getByRole("button", { name: "Request an answer" }).click();
+    await alex.waitForURL(/\/requests\?created=1/);
+    await alex.getByRole("heading", { name: "can i pay with gift vouchers" }).waitFor();
+  });
+
+  it("an employee drafts it from the request; it is reviewed and certified", async () => {
+    const emma = await as("emma@example.com");
+    await emma.goto(`${app.url}/requests`);
+    await emma.getByRole("link", { name: "Write this answer" }).first().click();
+    await emma.waitForURL(/\/answers\/new\?/);
+    await emma.waitForLoadState("networkidle");
+    await emma.getByLabel("Customer question").fill("Can I pay with gift vouchers?");
+    await emma.getByLabel("Short answer (fits a social reply)").fill("Yes: enter the voucher code at checkout; the rest goes on your card.");
+    await emma.getByTestId("body-editor").click();
+    await emma.keyboard.type("Gift vouchers are accepted online for any order. Enter the code at checkout.");
+    await emma.getByLabel("Billing").check();
+    await emma.getByRole("button", { name: "Save draft" }).click();
+    await emma.waitForURL(/\/edit\?created=1/);
+    await emma.goto(emma.url().replace(/\/edit\?created=1$/, ""));
+    await emma.getByRole("button", { name: "Submit for review" }).click();
+    await emma.getByText("Submitted").first().waitFor();
+    const answerUrl = emma.url().split("?")[0]!;
+
+    const xavier = await as("xavier@example.com");
+    await xavier.goto(`${answerUrl}/review`);
+    await xavier.getByRole("button", { name: "Approve" }).click();
+    await xavier.getByText("Approved.").waitFor();
+    const kim = await as("kim@example.com");
+    await kim.goto(`${answerUrl}/review`);
+    await kim.getByRole("button", { name: "Certify" }).click();
+    await kim.getByText("Certified: this is now the answer agents and readers get.").waitFor();
+  });
+
+  it("the agent's inbox shows the answer, and search now finds it", async () => {
+    const alex = await as("alex@example.com");
+    await alex.goto(`${app.url}/inbox`);
+    await alex.getByRole("link", { name: /The answer you asked for is certified: Can I pay with gift vouchers\?/ }).waitFor();
+    await alex.screenshot({ path: artifactPath("e2e", "agent-inbox-request-answered.png"), fullPage: true });
+    // Indexed by the outbox within a second of certification.
+    await expect
+      .poll(
+        async () => {
+          await alex.goto(`${app.url}/search?q=gift+vouchers`);
+          return alex.locator(".result h2").allTextContents();
+        },
+        { timeout: 10_000, interval: 500 },
+      )
+      .toContain("Can I pay with gift vouchers?");
+  });
+});
