@@ -32,10 +32,13 @@ export default defineConfig({
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],
           globalSetup: ["tests/setup/global-build.ts"],
-          testTimeout: 60_000,
-          hookTimeout: 90_000,
-          // One browser and one app at a time: the machine has two cores.
+          // Generous: the browser tests share two cores with the integration projects running beside them.
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          // One browser and one app at a time, after the other projects: the machine has two cores,
+          // and an app starting beside the integration suites can take a minute to initialise PGlite.
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -97,7 +97,8 @@ export interface Refusal {
 const MAX_COMMENT = 5000;
 const forbidden = (reason: string): Refusal => ({ code: "forbidden", reason });
 const badRequest = (reason: string): Refusal => ({ code: "bad_request", reason });
-const blank = (s: string | undefined) => !s || s.trim().length === 0;
+// Events arrive from parsed forms; a non-string must be refused, not crash on `.trim()`.
+const blank = (s: unknown) => typeof s !== "string" || s.trim().length === 0;
 const isAuthor = (c: ApprovalContext, e: ApprovalEvent) => e.actor.id === c.authorId;
 const isExpertOfTopic = (c: ApprovalContext, e: ApprovalEvent) =>
   can(e.actor.roles, "answer.review") && c.topicIds.some((t) => e.actor.expertTopicIds.includes(t));
@@ -113,8 +114,19 @@ function expertReviewer(c: ApprovalContext, e: ApprovalEvent): Refusal | null {
   return null;
 }
 
-function commentLength(comment: string | undefined): Refusal | null {
-  return comment && comment.length > MAX_COMMENT ? badRequest(`Keep the comment under ${MAX_COMMENT} characters.`) : null;
+function commentLength(comment: unknown): Refusal | null {
+  if (comment === undefined) return null;
+  if (typeof comment !== "string") return badRequest("The comment must be text.");
+  return comment.length > MAX_COMMENT ? badRequest(`Keep the comment under ${MAX_COMMENT} characters.`) : null;
+}
+
+// An explicit offset keeps the date math independent of the server's time zone, and an
+// unparseable time must be refused here rather than throw from inside the machine's date math.
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+function validTime(e: ApprovalEvent): Refusal | null {
+  return typeof e.at === "string" && ISO_TIME.test(e.at) && !Number.isNaN(Date.parse(e.at))
+    ? null
+    : badRequest("The event's time is not an ISO 8601 timestamp with a time zone.");
 }
 
 export const checks = {
@@ -179,8 +191,13 @@ export const checks = {
 } satisfies Record<string, (c: ApprovalContext, e: ApprovalEvent) => Refusal | null>;
 type CheckName = keyof typeof checks;
 
+/** The full rule for an event: a usable time, then the event's own check. */
+export function check(name: CheckName, context: ApprovalContext, event: ApprovalEvent): Refusal | null {
+  return validTime(event) ?? checks[name](context, event);
+}
+
 const ok = (name: CheckName) => ({ context, event }: { context: ApprovalContext; event: ApprovalEvent }) =>
-  checks[name](context, event) === null;
+  check(name, context, event) === null;
 
 const addDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * 86_400_000).toISOString();
 
@@ -197,7 +214,7 @@ export const approvalMachine = setup({
     author: ok("author"),
     approve: ok("approve"),
     approveReachesQuorum: ({ context, event }) =>
-      checks.approve(context, event) === null && context.approvals.length + 1 >= context.requiredApprovals,
+      check("approve", context, event) === null && context.approvals.length + 1 >= context.requiredApprovals,
     requestChanges: ok("requestChanges"),
     returnForChanges: ok("returnForChanges"),
     reject: ok("reject"),
@@ -383,7 +400,7 @@ export function decide(snapshot: ApprovalSnapshot, event: ApprovalEvent): Decisi
   if (!checkName) {
     return { ok: false, code: "invalid_transition", reason: `You cannot ${EVENT_WORDS[event.type]} ${STATE_WORDS[state]}.` };
   }
-  const refusal = checks[checkName](snapshot.context, event);
+  const refusal = check(checkName, snapshot.context, event);
   if (refusal) return { ok: false, ...refusal };
   if (!snapshot.can(event)) {
     return { ok: false, code: "invalid_transition", reason: `You cannot ${EVENT_WORDS[event.type]} ${STATE_WORDS[state]}.` };
@@ -431,6 +448,19 @@ export class SnapshotVersionError extends Error {
 /** Migrations from older machine versions, keyed by the version they upgrade from. */
 const MIGRATIONS: Record<number, (snapshot: { value: string; context: ApprovalContext }) => { value: string; context: ApprovalContext }> = {};
 
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
+
+function contextProblem(c: Partial<Record<keyof ApprovalContext, unknown>>): string | null {
+  if (typeof c.authorId !== "string") return "has no author";
+  if (!isStringArray(c.topicIds)) return "has no list of topics";
+  if (typeof c.requiredApprovals !== "number" || !Number.isInteger(c.requiredApprovals)) return "has no approval quorum";
+  const approvals = c.approvals;
+  if (!Array.isArray(approvals) || !approvals.every((a) => a && typeof a === "object" && typeof (a as Approval).userId === "string" && typeof (a as Approval).at === "string")) {
+    return "has a malformed list of approvals";
+  }
+  return null;
+}
+
 export function persistSnapshot(snapshot: ApprovalSnapshot): PersistedApproval {
   return { machineVersion: MACHINE_VERSION, snapshot: approvalMachine.getPersistedSnapshot(snapshot) };
 }
@@ -440,6 +470,9 @@ export function persistSnapshot(snapshot: ApprovalSnapshot): PersistedApproval {
  * SnapshotVersionError here instead of erroring asynchronously inside an actor.
  */
 export function restoreSnapshot(persisted: PersistedApproval): ApprovalSnapshot {
+  if (!persisted || typeof persisted !== "object" || !Number.isInteger(persisted.machineVersion)) {
+    throw new SnapshotVersionError("the stored workflow snapshot has no machine version.");
+  }
   let version = persisted.machineVersion;
   const raw = persisted.snapshot as { value?: unknown; context?: unknown } | null;
   if (!raw || typeof raw !== "object" || typeof raw.value !== "string" || !raw.context || typeof raw.context !== "object") {
@@ -458,5 +491,8 @@ export function restoreSnapshot(persisted: PersistedApproval): ApprovalSnapshot 
   if (!(APPROVAL_STATES as readonly string[]).includes(state.value)) {
     throw new SnapshotVersionError(`it names a state ("${state.value}") this workflow does not have.`);
   }
+  // The checks read these on every event: a damaged context must fail here, not mid-decision.
+  const problem = contextProblem(state.context);
+  if (problem) throw new SnapshotVersionError(`its context ${problem}.`);
   return approvalMachine.resolveState({ value: state.value, context: state.context });
 }

@@ -2,7 +2,7 @@ import { getSchema, type JSONContent } from "@tiptap/core";
 import { generateJSON } from "@tiptap/html/server";
 import { DOMSerializer, Node, type Schema } from "@tiptap/pm/model";
 import { Window } from "happy-dom";
-import { extensions, isSafeHref } from "./extensions";
+import { extensions, isSafeHref, LINK_REL } from "./extensions";
 
 /** Larger documents are refused before anything else looks at them. */
 export const MAX_DOCUMENT_BYTES = 200 * 1024;
@@ -24,6 +24,41 @@ const serializer = DOMSerializer.fromSchema(schema);
 
 export type Validation = { ok: true; doc: JSONContent } | { ok: false; message: string };
 
+const hasOwn = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
+const isInt = (v: unknown, min: number, max: number) => typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
+const nullOr = (test: (v: unknown) => boolean) => (v: unknown) => v === null || test(v);
+const token = (v: unknown) => typeof v === "string" && /^[\w#+.-]{1,40}$/.test(v);
+
+/**
+ * What an attribute's value may be, where the schema itself does not say (Tiptap declares no
+ * `validate`): values are escaped on output, but a heading level 1 or a colspan of "1 onclick"
+ * is still not something the editor produces, so it is refused rather than stored.
+ */
+const ATTR_VALUES: Record<string, Record<string, (v: unknown) => boolean>> = {
+  heading: { level: (v) => v === 2 || v === 3 || v === 4 },
+  orderedList: { start: nullOr((v) => isInt(v, -1_000_000, 1_000_000)), type: nullOr(token) },
+  codeBlock: { language: nullOr(token) },
+  tableCell: {
+    colspan: (v) => isInt(v, 1, 1000),
+    rowspan: (v) => isInt(v, 1, 1000),
+    colwidth: nullOr((v) => Array.isArray(v) && v.every(nullOr((w) => isInt(w, 0, 100_000)))),
+  },
+  link: { title: nullOr((v) => typeof v === "string" && v.length <= 500) },
+};
+ATTR_VALUES.tableHeader = ATTR_VALUES.tableCell!;
+
+function attrsProblem(typeName: string, what: string, attrs: unknown, allowed: Record<string, unknown> | undefined): string | null {
+  if (attrs === undefined) return null;
+  if (!attrs || typeof attrs !== "object" || Array.isArray(attrs)) return `${what} has malformed attributes.`;
+  for (const [key, value] of Object.entries(attrs)) {
+    // hasOwn, not `in`: `constructor` or `__proto__` must not pass as a declared attribute.
+    if (!allowed || !hasOwn(allowed, key)) return `${what} has an attribute “${key}” the editor does not allow.`;
+    const valid = ATTR_VALUES[typeName]?.[key];
+    if (valid && value !== undefined && !valid(value)) return `${what} has an invalid “${key}”.`;
+  }
+  return null;
+}
+
 function walk(node: unknown, depth: number): string | null {
   if (depth > MAX_DEPTH) return `The answer is nested more than ${MAX_DEPTH} levels deep.`;
   if (!node || typeof node !== "object" || Array.isArray(node)) return "The answer contains something that is not a node.";
@@ -31,21 +66,15 @@ function walk(node: unknown, depth: number): string | null {
   if (typeof n.type !== "string") return "The answer contains a node without a type.";
   const type = schema.nodes[n.type];
   if (!type) return `The answer contains “${n.type}”, which the editor does not allow.`;
-  if (n.attrs !== undefined) {
-    if (!n.attrs || typeof n.attrs !== "object") return `“${n.type}” has malformed attributes.`;
-    for (const key of Object.keys(n.attrs)) {
-      if (!(key in (type.spec.attrs ?? {}))) return `“${n.type}” has an attribute “${key}” the editor does not allow.`;
-    }
-  }
+  const nodeAttrs = attrsProblem(n.type, `“${n.type}”`, n.attrs, type.spec.attrs);
+  if (nodeAttrs) return nodeAttrs;
   if (n.marks !== undefined) {
     if (!Array.isArray(n.marks)) return `“${n.type}” has malformed formatting.`;
     for (const mark of n.marks as unknown[]) {
       const m = mark as { type?: unknown; attrs?: Record<string, unknown> };
       if (!m || typeof m.type !== "string" || !schema.marks[m.type]) return `The answer uses formatting “${String(m?.type)}” the editor does not allow.`;
-      const markType = schema.marks[m.type]!;
-      for (const key of Object.keys(m.attrs ?? {})) {
-        if (!(key in (markType.spec.attrs ?? {}))) return `The “${m.type}” formatting has an attribute “${key}” the editor does not allow.`;
-      }
+      const markAttrs = attrsProblem(m.type, `The “${m.type}” formatting`, m.attrs, schema.marks[m.type]!.spec.attrs);
+      if (markAttrs) return markAttrs;
       if (m.type === "link" && !isSafeHref(m.attrs?.href)) {
         return "A link must be a web address (http or https), an email (mailto:) or a phone number (tel:).";
       }
@@ -60,6 +89,19 @@ function walk(node: unknown, depth: number): string | null {
     }
   }
   return null;
+}
+
+/**
+ * Link `rel`, `target` and `class` are schema attributes that pasted or imported HTML fills in
+ * (`rel="opener" target="_blank"`), invisible to the author: reset rather than refuse them, so
+ * every stored link carries our `rel` and no target. Mutates the fresh copy from `toJSON()`.
+ */
+function normalizeLinks(node: JSONContent): JSONContent {
+  for (const mark of node.marks ?? []) {
+    if (mark.type === "link" && mark.attrs) Object.assign(mark.attrs, { rel: LINK_REL, target: null, class: null });
+  }
+  for (const child of node.content ?? []) normalizeLinks(child);
+  return node;
 }
 
 /**
@@ -83,7 +125,7 @@ export function validateDocument(json: unknown): Validation {
   try {
     const node = Node.fromJSON(schema, json);
     node.check();
-    return { ok: true, doc: node.toJSON() as JSONContent };
+    return { ok: true, doc: normalizeLinks(node.toJSON() as JSONContent) };
   } catch (error) {
     return { ok: false, message: `The answer's structure is not valid: ${(error as Error).message}` };
   }
@@ -97,6 +139,11 @@ export function renderDocument(doc: JSONContent): { html: string; text: string }
   const node = Node.fromJSON(schema, doc);
   const wrap = document.createElement("div");
   serializer.serializeFragment(node.content, { document }, wrap);
+  // Also here, not only at validation: documents stored before that rule still render safely.
+  for (const a of wrap.querySelectorAll("a")) {
+    a.setAttribute("rel", LINK_REL);
+    a.removeAttribute("target");
+  }
   const html = wrap.innerHTML;
   const text = node.textBetween(0, node.content.size, "\n\n", (leaf) => (leaf.type.name === "hardBreak" ? "\n" : "")).trim();
   return { html, text };

@@ -5,6 +5,9 @@ import StarterKit from "@tiptap/starter-kit";
 /** The only link protocols an answer may carry; everything else (javascript:, data:, …) is refused. */
 export const LINK_PROTOCOLS = ["http", "https", "mailto", "tel"] as const;
 
+/** Every rendered link carries this: no window.opener, no referrer, no search-engine credit. */
+export const LINK_REL = "noopener noreferrer nofollow";
+
 /**
  * Is this href allowed? Relative links (`/answers/…`, `#section`) and the protocols above.
  * Control characters and whitespace are stripped first, as browsers do (`java\nscript:`).
@@ -15,7 +18,8 @@ export function isSafeHref(href: unknown): boolean {
   const cleaned = href.replace(/[\u0000-\u0020\u007f-\u009f]/g, "").toLowerCase();
   if (cleaned === "") return false;
   const scheme = /^([a-z][a-z0-9+.-]*):/.exec(cleaned);
-  if (!scheme) return !cleaned.startsWith("//") && !cleaned.startsWith("\\\\");
+  // Browsers read `/\host` and `\\host` like `//host`: a link to another site in disguise.
+  if (!scheme) return !/^[\\/]{2}/.test(cleaned);
   return (LINK_PROTOCOLS as readonly string[]).includes(scheme[1]!);
 }
 
@@ -29,7 +33,7 @@ export const extensions: Extensions = [
       protocols: ["mailto", "tel"],
       defaultProtocol: "https",
       isAllowedUri: (url) => isSafeHref(url),
-      HTMLAttributes: { rel: "noopener noreferrer nofollow", target: null },
+      HTMLAttributes: { rel: LINK_REL, target: null },
     },
   }),
   Table.configure({ resizable: false }),

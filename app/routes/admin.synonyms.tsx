@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
+import { checkHealth } from "../models/health.server";
 import { listSynonymGroups, saveSynonymGroups, SynonymsSchema } from "../models/synonyms.server";
 import { CsrfInput } from "../ui/csrf-input";
 import { FieldError } from "../ui/field-error";
@@ -11,7 +12,8 @@ export const meta: MetaFunction = () => [{ title: "Synonyms · Admin · Vetted" 
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "admin.synonyms");
-  return { groups: await listSynonymGroups() };
+  const [groups, health] = await Promise.all([listSynonymGroups(), checkHealth()]);
+  return { groups, search: health.search ?? null };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -23,12 +25,23 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Synonyms() {
-  const { groups } = useLoaderData<typeof loader>();
+  const { groups, search } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: FieldErrors = result && !result.ok ? result.errors : {};
   return (
     <>
-      <h1>Search synonyms</h1>
+      <h1>Search</h1>
+      {search ? (
+        <section className="card" aria-labelledby="engine-heading">
+          <h2 id="engine-heading">Engine</h2>
+          <p>
+            {search.engine === "postgres" ? "Embedded (PostgreSQL)" : "Meilisearch"} · {search.ok ? "healthy" : <strong className="field-error">unreachable</strong>} ·
+            index {search.outboxPending === 0 ? "up to date" : `${search.outboxPending} change${search.outboxPending === 1 ? "" : "s"} behind, oldest ${search.outboxOldestSeconds} s`}
+            {search.outboxFailing > 0 ? ` · ${search.outboxFailing} failing (retrying with backoff)` : ""}
+          </p>
+        </section>
+      ) : null}
+      <h2>Synonyms</h2>
       <p className="muted">
         One group per line, words or phrases separated by commas: a search for any of them also finds the others. Both search engines use
         them.

@@ -6,7 +6,7 @@ import { forbidden, requireUser } from "../auth/session.server";
 const SECTIONS: { to: string; label: string; action: Action }[] = [
   { to: "/admin/users", label: "Users", action: "admin.users" },
   { to: "/admin/topics", label: "Topics and experts", action: "admin.topics" },
-  { to: "/admin/synonyms", label: "Synonyms", action: "admin.synonyms" },
+  { to: "/admin/synonyms", label: "Search and synonyms", action: "admin.synonyms" },
   { to: "/admin/tokens", label: "API tokens", action: "admin.tokens" },
 ];
 

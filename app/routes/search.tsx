@@ -205,7 +205,7 @@ export default function Search() {
           onInput={searchLive}
           aria-keyshortcuts="/"
         />
-        <select name="topic" defaultValue={params.topic ?? ""} aria-label="Topic">
+        <select name="topic" defaultValue={params.topic ?? ""} aria-label="Filter by topic">
           <option value="">All topics</option>
           {topics.map((t) => (
             <option key={t.id} value={t.id}>
@@ -213,8 +213,8 @@ export default function Search() {
             </option>
           ))}
         </select>
-        <input name="tag" defaultValue={params.tag ?? ""} placeholder="product tag" aria-label="Product tag" />
-        <select name="audience" defaultValue={params.audience ?? ""} aria-label="Audience">
+        <input name="tag" defaultValue={params.tag ?? ""} placeholder="product tag" aria-label="Filter by product tag" />
+        <select name="audience" defaultValue={params.audience ?? ""} aria-label="Filter by audience">
           <option value="">Any audience</option>
           <option value="internal">Internal</option>
           <option value="public">Public</option>

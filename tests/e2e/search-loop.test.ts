@@ -35,12 +35,15 @@ describe("search for agents and the closed loop from a failed search to a certif
     const alex = await as("alex@example.com");
     await alex.goto(`${app.url}/search`);
     await alex.waitForLoadState("networkidle");
-    await alex.locator("body").click();
-    await alex.keyboard.press("/");
+    await alex.getByRole("searchbox").click();
     await alex.keyboard.type("how lnog does a refnd take", { delay: 20 });
     const first = alex.locator(".result").first();
     await first.getByRole("link", { name: /How long does a refund take\?/ }).waitFor();
     expect(alex.url()).toContain("q=how+lnog+does+a+refnd+take");
+    // Keyboard first: "/" brings the focus back to the box from anywhere, ↓ picks a result, s copies.
+    await alex.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await alex.keyboard.press("/");
+    expect(await alex.evaluate(() => document.activeElement?.id)).toBe("q");
     await alex.keyboard.press("ArrowDown");
     await alex.keyboard.press("s");
     await first.getByText("Short answer copied").waitFor();
@@ -50,12 +53,12 @@ describe("search for agents and the closed loop from a failed search to a certif
 
   it("an agent searches, finds nothing, and requests an answer", async () => {
     const alex = await as("alex@example.com");
-    await alex.goto(`${app.url}/search?q=${encodeURIComponent("can i pay with gift vouchers")}`);
+    await alex.goto(`${app.url}/search?q=${encodeURIComponent("do you sell hamster trampolines")}`);
     await alex.getByText("No certified answer matches.").waitFor();
     await alex.getByLabel("Topic", { exact: true }).selectOption({ label: "Billing" });
     await alex.getByRole("button", { name: "Request an answer" }).click();
     await alex.waitForURL(/\/requests\?created=1/);
-    await alex.getByRole("heading", { name: "can i pay with gift vouchers" }).waitFor();
+    await alex.getByRole("heading", { name: "do you sell hamster trampolines" }).waitFor();
   });
 
   it("an employee drafts it from the request; it is reviewed and certified", async () => {
@@ -64,10 +67,10 @@ describe("search for agents and the closed loop from a failed search to a certif
     await emma.getByRole("link", { name: "Write this answer" }).first().click();
     await emma.waitForURL(/\/answers\/new\?/);
     await emma.waitForLoadState("networkidle");
-    await emma.getByLabel("Customer question").fill("Can I pay with gift vouchers?");
-    await emma.getByLabel("Short answer (fits a social reply)").fill("Yes: enter the voucher code at checkout; the rest goes on your card.");
+    await emma.getByLabel("Customer question").fill("Do you sell hamster trampolines?");
+    await emma.getByLabel("Short answer (fits a social reply)").fill("No: we sell electronics only; pet shops near you stock hamster trampolines.");
     await emma.getByTestId("body-editor").click();
-    await emma.keyboard.type("Gift vouchers are accepted online for any order. Enter the code at checkout.");
+    await emma.keyboard.type("We sell phones, routers and smart home devices, not pet supplies.");
     await emma.getByLabel("Billing").check();
     await emma.getByRole("button", { name: "Save draft" }).click();
     await emma.waitForURL(/\/edit\?created=1/);
@@ -89,17 +92,17 @@ describe("search for agents and the closed loop from a failed search to a certif
   it("the agent's inbox shows the answer, and search now finds it", async () => {
     const alex = await as("alex@example.com");
     await alex.goto(`${app.url}/inbox`);
-    await alex.getByRole("link", { name: /The answer you asked for is certified: Can I pay with gift vouchers\?/ }).waitFor();
+    await alex.getByRole("link", { name: /The answer you asked for is certified: Do you sell hamster trampolines\?/ }).waitFor();
     await alex.screenshot({ path: artifactPath("e2e", "agent-inbox-request-answered.png"), fullPage: true });
     // Indexed by the outbox within a second of certification.
     await expect
       .poll(
         async () => {
-          await alex.goto(`${app.url}/search?q=gift+vouchers`);
+          await alex.goto(`${app.url}/search?q=hamster+trampolines`);
           return alex.locator(".result h2").allTextContents();
         },
         { timeout: 10_000, interval: 500 },
       )
-      .toContain("Can I pay with gift vouchers?");
+      .toContain("Do you sell hamster trampolines?");
   });
 });

@@ -1,4 +1,4 @@
-import { request } from "node:http";
+import { createServer, request } from "node:http";
 import { describe, expect, it } from "vitest";
 import { freePort, spawnApp, startApp } from "../support/server";
 
@@ -26,14 +26,15 @@ describe("the server process", () => {
   });
 
   it("stops with one line when PORT is taken", async () => {
-    const first = await startApp();
+    const port = await freePort();
+    const squatter = createServer().listen(port, "0.0.0.0");
+    await new Promise((r) => squatter.once("listening", r));
     try {
-      const port = new URL(first.url).port;
-      const { code, lines } = await exitOf({ PORT: port });
+      const { code, lines } = await exitOf({ PORT: String(port) });
       expect(code).toBe(1);
       expect(lines.at(-1)).toMatch(new RegExp(`^vetted: PORT ${port} is already in use`));
     } finally {
-      await first.stop();
+      squatter.close();
     }
   });
 

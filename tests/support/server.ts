@@ -48,18 +48,22 @@ export async function startApp(env: Record<string, string | undefined> = {}): Pr
   const port = await freePort();
   const { proc, output, exited } = spawnApp({ PORT: String(port), ...env });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 150_000;
   let exitCode: number | null | undefined;
   void exited.then((c) => (exitCode = c));
   for (;;) {
     if (exitCode !== undefined) throw new Error(`the app exited (${exitCode}) before it was ready:\n${output()}`);
+    if (Date.now() > deadline) {
+      // Never leave a half-started server behind: it would hold CPU and its port.
+      proc.kill("SIGKILL");
+      throw new Error(`the app did not become ready in 150 s:\n${output()}`);
+    }
     try {
       const res = await fetch(`${url}/health`);
       if (res.ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`the app did not become ready in 60 s:\n${output()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
   return {

@@ -228,6 +228,46 @@ describe("persisted snapshots", () => {
   });
 });
 
+describe("malformed input is refused, never thrown", () => {
+  it.each(["garbage", "2026-05-01", "2026-05-01T12:00:00", "May 1 2026", ""])("refuses the event time %j", (bad) => {
+    const r = decide(snapshotIn("in_certification"), { type: "CERTIFY", actor: km, at: bad, ownerId: "o", reverifyIntervalDays: 30 });
+    expect(r).toMatchObject({ ok: false, code: "bad_request" });
+    if (!r.ok) expect(r.reason).toMatch(/ISO 8601/);
+  });
+
+  it("accepts a time with an explicit offset and does the date math in UTC", () => {
+    const r = decide(snapshotIn("in_certification"), { type: "CERTIFY", actor: km, at: "2026-03-29T01:30:00+02:00", ownerId: "o", reverifyIntervalDays: 1 });
+    expect(r.ok && r.snapshot.context.reverifyAt).toBe("2026-03-29T23:30:00.000Z");
+  });
+
+  it("refuses comments, reasons and owners that are not text", () => {
+    const cases: [ApprovalState, unknown][] = [
+      ["in_review", { type: "REQUEST_CHANGES", actor: expert, at, comment: 5 }],
+      ["in_review", { type: "REJECT", actor: expert, at, reason: null }],
+      ["in_review", { type: "APPROVE", actor: expert, at, comment: { text: "x" } }],
+      ["in_certification", { type: "CERTIFY", actor: km, at, ownerId: 7, reverifyIntervalDays: 30 }],
+      ["in_certification", { type: "CERTIFY", actor: km, at, ownerId: "o", reverifyIntervalDays: "30" }],
+      ["certified", { type: "ARCHIVE", actor: km, at }],
+    ];
+    for (const [state, event] of cases) expect(decide(snapshotIn(state), event as ApprovalEvent)).toMatchObject({ ok: false, code: "bad_request" });
+  });
+
+  it("refuses damaged persisted snapshots with a SnapshotVersionError", () => {
+    const good = persistSnapshot(initialSnapshot({ authorId: "a", topicIds: ["t"], requiredApprovals: 1 }));
+    const withContext = (context: object) => ({ machineVersion: MACHINE_VERSION, snapshot: { ...(good.snapshot as object), context } });
+    const bad: unknown[] = [
+      null,
+      "draft",
+      { snapshot: good.snapshot },
+      { machineVersion: "1", snapshot: good.snapshot },
+      withContext({ authorId: "a" }),
+      withContext({ authorId: "a", topicIds: ["t"], requiredApprovals: 1, approvals: [{ at }] }),
+      withContext({ authorId: "a", topicIds: "t", requiredApprovals: 1, approvals: [] }),
+    ];
+    for (const persisted of bad) expect(() => restoreSnapshot(persisted as never)).toThrow(SnapshotVersionError);
+  });
+});
+
 describe("every path through the workflow", () => {
   const events = [
     rightEvent("SUBMIT", "draft"),

@@ -49,7 +49,7 @@ describe("validating rich text against the editor schema", () => {
     expect(html).toContain("&lt;script&gt;");
   });
 
-  it.each(["javascript:alert(1)", "JaVaScRiPt:alert(1)", "java\nscript:alert(1)", " javascript:alert(1)", "java\u0000script:x", "data:text/html,<b>x</b>", "vbscript:msgbox", "//evil.example/x"])(
+  it.each(["javascript:alert(1)", "JaVaScRiPt:alert(1)", "java\nscript:alert(1)", " javascript:alert(1)", "java\u0000script:x", "data:text/html,<b>x</b>", "vbscript:msgbox", "//evil.example/x", "/\\evil.example/x", "\\\\evil.example"])(
     "refuses the link %j",
     (href) => {
       const v = validateDocument(link(href));
@@ -72,11 +72,44 @@ describe("validating rich text against the editor schema", () => {
     ["<p>html</p>", /not a rich-text document/],
     [null, /not a rich-text document/],
     [doc({ type: "listItem", content: [p(text("loose"))] }), /structure is not valid/],
+    [JSON.parse('{"type":"doc","content":[{"type":"paragraph","attrs":{"constructor":"x"}}]}'), /attribute “constructor”/],
+    [JSON.parse('{"type":"doc","content":[{"type":"paragraph","attrs":{"__proto__":{"x":1}}}]}'), /attribute “__proto__”/],
+    [doc(p(text("x", [{ type: "bold", attrs: 5 as never }]))), /malformed attributes/],
+    [doc({ type: "heading", attrs: { level: 1 }, content: [text("h1 is the page title")] }), /invalid “level”/],
+    [doc({ type: "heading", attrs: { level: "2 onclick=alert(1)" }, content: [text("x")] }), /invalid “level”/],
+    [doc({ type: "codeBlock", attrs: { language: '"><script>' }, content: [text("x")] }), /invalid “language”/],
+    [doc({ type: "table", content: [{ type: "tableRow", content: [{ type: "tableCell", attrs: { colspan: "1 onclick" }, content: [p(text("c"))] }] }] }), /invalid “colspan”/],
+    [doc({ type: "table", content: [{ type: "tableRow", content: [{ type: "tableCell", attrs: { colwidth: ["9px;background:red"] }, content: [p(text("c"))] }] }] }), /invalid “colwidth”/],
     [doc({ type: "heading", attrs: { level: 2 }, content: [{ type: "heading", attrs: { level: 3 } }] }), /structure is not valid/],
   ])("refuses malformed documents (%#)", (input, message) => {
     const v = validateDocument(input);
     expect(v).toMatchObject({ ok: false });
     if (!v.ok) expect(v.message).toMatch(message);
+  });
+
+  it("gives every link our rel and no target, whatever the JSON or pasted HTML said", () => {
+    const v = validateDocument(doc(p(text("x", [{ type: "link", attrs: { href: "https://a.example", rel: "opener", target: "_blank", class: "btn" } }]))));
+    expect(v.ok).toBe(true);
+    if (!v.ok) return;
+    expect(v.doc.content?.[0]?.content?.[0]?.marks?.[0]?.attrs).toMatchObject({ rel: "noopener noreferrer nofollow", target: null, class: null });
+    expect(renderDocument(v.doc).html).toBe('<p><a rel="noopener noreferrer nofollow" href="https://a.example">x</a></p>');
+    // A document stored before that rule renders safely too.
+    const old = doc(p(text("x", [{ type: "link", attrs: { href: "https://a.example", rel: "opener", target: "_blank" } }])));
+    expect(renderDocument(old).html).toBe('<p><a rel="noopener noreferrer nofollow" href="https://a.example">x</a></p>');
+    const pasted = documentFromHtml('<p><a href="https://a.example" rel="opener" target="_blank">x</a></p>');
+    expect(pasted.ok && renderDocument(pasted.doc).html).toBe('<p><a rel="noopener noreferrer nofollow" href="https://a.example">x</a></p>');
+  });
+
+  it("keeps attribute values the editor produces", () => {
+    const v = validateDocument(
+      doc(
+        { type: "heading", attrs: { level: 4 }, content: [text("Small")] },
+        { type: "orderedList", attrs: { start: 3, type: "a" }, content: [{ type: "listItem", content: [p(text("c"))] }] },
+        { type: "codeBlock", attrs: { language: "typescript" }, content: [text("let x")] },
+        { type: "table", content: [{ type: "tableRow", content: [{ type: "tableHeader", attrs: { colspan: 2, rowspan: 1, colwidth: [120, null] }, content: [p(text("c"))] }] }] },
+      ),
+    );
+    expect(v).toMatchObject({ ok: true });
   });
 
   it("refuses a 5 MB document by its size before anything else", () => {
