@@ -1,47 +1,88 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useFetcher, useLoaderData } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
 import { requirePermission } from "../auth/session.server";
 import { DraftSchema } from "../models/answer.schema";
 import { createDraft } from "../models/answer.server";
+import { promotionSource, similarAnswers, type SimilarAnswer } from "../models/promote.server";
 import { listTopics } from "../models/topic.server";
 import { AnswerForm } from "../ui/answer-form";
+import { SimilarAnswers } from "../ui/similar-answers";
 import { domainErrorResponse, invalid, parseForm, readForm, type FieldErrors } from "../utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "New answer · Vetted" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePermission(request, "answer.draft");
+  const user = await requirePermission(request, "answer.draft");
   const topics = await listTopics();
   const url = new URL(request.url);
-  return { topics: topics.map((t) => ({ id: t.id, name: t.name })), question: url.searchParams.get("question")?.slice(0, 300) ?? "" };
+  // "Make this a draft answer" on a wiki page, blog post or forum reply: ?from=wiki:<id>.
+  const from = url.searchParams.get("from");
+  const source = from ? await promotionSource(user, from) : null;
+  if (from && !source) throw new Response("There is nothing you may read to start an answer from at this address.", { status: 404 });
+  const question = (source?.question ?? url.searchParams.get("question") ?? "").slice(0, 300);
+  return {
+    topics: topics.map((t) => ({ id: t.id, name: t.name })),
+    question,
+    source: source ? { from: source.from, label: source.origin.label ?? "", link: source.link, body: source.body } : null,
+    similar: question ? await similarAnswers(user, question) : [],
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "answer.draft");
-  const parsed = parseForm(await readForm(request), DraftSchema);
+  const formData = await readForm(request);
+  const parsed = parseForm(formData, DraftSchema);
   if (!parsed.ok) return invalid(parsed.errors);
+  const from = formData.get("from");
+  // The origin is resolved again on the server: a forged `from` cannot link to what the user may not read.
+  const source = typeof from === "string" && from ? await promotionSource(user, from) : null;
+  if (from && !source) return invalid({ form: ["The content this answer starts from is gone or not yours to read."] });
   try {
-    const { answerId } = await createDraft({ actor: user, draft: parsed.value });
+    const { answerId } = await createDraft({ actor: user, draft: parsed.value, origin: source?.origin });
     return redirect(`/answers/${answerId}/edit?created=1`);
   } catch (error) {
     return domainErrorResponse(error);
   }
 }
 
+/** Asks /answers/similar a moment after the author stops typing the question. */
+function useSimilar(initial: SimilarAnswer[]) {
+  const fetcher = useFetcher<{ q: string; items: SimilarAnswer[] }>();
+  const [question, setQuestion] = useState<string | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+  useEffect(() => {
+    if (question === null) return;
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => fetcher.load(`/answers/similar?q=${encodeURIComponent(question)}`), 300);
+    return () => clearTimeout(timer.current);
+  }, [question]); // not on fetcher: it changes identity on every render
+  return { items: fetcher.data?.items ?? initial, onChangeQuestion: setQuestion };
+}
+
 export default function NewAnswer() {
-  const { topics, question } = useLoaderData<typeof loader>();
+  const { topics, question, source, similar } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: FieldErrors = result && !result.ok ? result.errors : {};
+  const hint = useSimilar(similar);
   return (
     <>
       <h1>New answer</h1>
       <p className="muted">Write the answer once, for every channel: a short answer for social replies and the full answer for email and chat.</p>
+      {source ? (
+        <p className="notice" role="note">
+          Starting from <Link to={source.link}>{source.label}</Link>. The answer keeps a link to it.
+        </p>
+      ) : null}
+      <SimilarAnswers items={hint.items} />
       <AnswerForm
-        values={{ question, alternatives: [], shortAnswer: "", body: null, topicIds: [], tags: [], audience: "internal" }}
+        values={{ question, alternatives: [], shortAnswer: "", body: source?.body ?? null, topicIds: [], tags: [], audience: "internal" }}
         topics={topics}
         errors={errors}
         submitLabel="Save draft"
+        onChangeQuestion={hint.onChangeQuestion}
+        hidden={source ? { from: source.from } : undefined}
       />
     </>
   );

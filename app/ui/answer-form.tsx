@@ -32,6 +32,7 @@ export function AnswerForm({
   autosaveAction,
   submitLabel,
   onChangeQuestion,
+  hidden,
 }: {
   values: AnswerFormValues;
   topics: { id: string; name: string }[];
@@ -41,6 +42,8 @@ export function AnswerForm({
   autosaveAction?: string;
   submitLabel: string;
   onChangeQuestion?: (question: string) => void;
+  /** Extra hidden fields posted with the form (e.g. where a promoted draft comes from). */
+  hidden?: Record<string, string>;
 }) {
   const [shortAnswer, setShortAnswer] = useState(values.shortAnswer);
   const [lock, setLock] = useState(lockVersion);
@@ -79,6 +82,9 @@ export function AnswerForm({
     <form method="post" ref={formRef} onChange={markDirty} className="answer-form" noValidate>
       <CsrfInput />
       {lock !== undefined ? <input type="hidden" name="lockVersion" value={lock} /> : null}
+      {Object.entries(hidden ?? {}).map(([k, v]) => (
+        <input key={k} type="hidden" name={k} value={v} />
+      ))}
       <FieldError id="form-error" errors={errors.form} role="alert" />
       <label htmlFor="question">Customer question</label>
       <input
