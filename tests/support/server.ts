@@ -59,7 +59,11 @@ export async function startApp(env: Record<string, string | undefined> = {}): Pr
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`the app did not become ready in 60 s:\n${output()}`);
+    if (Date.now() > deadline) {
+      // Never leave the child behind: an orphan keeps loading a shared, 2-core machine.
+      proc.kill("SIGKILL");
+      throw new Error(`the app did not become ready in 60 s:\n${output()}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
