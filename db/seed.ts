@@ -5,6 +5,7 @@ import { hashPassword } from "../app/auth/password.server";
 import type { Role } from "../app/auth/policy";
 import type { Db } from "./client.server";
 import { seedDemoAnswers } from "./demo/answers";
+import { seedDemoContent } from "./demo/content";
 import { appSettings, expertise, topics, users } from "./schema";
 
 /** The password of every demo account; the sign-in page shows it when the app runs on demo data. */
@@ -69,6 +70,7 @@ export async function seedDemo(db: Db): Promise<void> {
       .onConflictDoUpdate({ target: appSettings.key, set: { value: true } });
   });
   await seedDemoAnswers(db);
+  await seedDemoContent(db);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

@@ -9,6 +9,21 @@ const lines = (max: number, each: z.ZodString) =>
     z.array(each).max(max, `At most ${max} lines`).default([]),
   );
 
+/** Tiptap JSON as the editor's hidden input posts it (a string), or the object itself. */
+export const richTextJson = (what: string) =>
+  z.preprocess(
+    (v, ctx) => {
+      if (typeof v !== "string") return v;
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: `${what} could not be read; reload the editor and try again` });
+        return z.NEVER;
+      }
+    },
+    z.custom<object>((v) => typeof v === "object" && v !== null, `${what} is missing`),
+  );
+
 /**
  * A draft answer as the editor posts it. Everything may still be incomplete in a draft;
  * `ReadyForReview` says what a submission needs.
@@ -22,18 +37,7 @@ export const DraftSchema = z.object({
   alternatives: lines(20, z.string().max(300, "Keep each phrasing under 300 characters")),
   shortAnswer: z.string().trim().max(SHORT_ANSWER_MAX, `The short answer must fit a social reply: at most ${SHORT_ANSWER_MAX} characters`).default(""),
   /** Tiptap JSON: a string as the form posts it, or the object itself (imports, re-validation). */
-  body: z.preprocess(
-    (v, ctx) => {
-      if (typeof v !== "string") return v;
-      try {
-        return JSON.parse(v) as unknown;
-      } catch {
-        ctx.addIssue({ code: "custom", message: "The full answer could not be read; reload the editor and try again" });
-        return z.NEVER;
-      }
-    },
-    z.custom<object>((v) => typeof v === "object" && v !== null, "The full answer is missing"),
-  ),
+  body: richTextJson("The full answer"),
   topicIds: z.array(z.uuid("Unknown topic")).max(5, "Choose at most 5 topics").default([]),
   tags: z.preprocess(
     (v) =>

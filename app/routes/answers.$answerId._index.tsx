@@ -5,6 +5,12 @@ import { handleAnswerAction } from "../models/answer-actions.server";
 import { getAnswerPage } from "../models/answer.server";
 import { STATE_LABELS } from "../models/answer-labels";
 import { certifyOptions } from "../models/certify.server";
+import { listComments } from "../models/comments.server";
+import { handleSharedIntent } from "../models/content-actions.server";
+import { originLink } from "../models/promote.server";
+import { can } from "../auth/policy";
+import { Comments } from "../ui/content";
+import { readForm } from "../utils/forms.server";
 import { CsrfInput } from "../ui/csrf-input";
 import { FieldError } from "../ui/field-error";
 import { History } from "../ui/answer-history";
@@ -21,15 +27,31 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = await getAnswerPage(user, params.answerId ?? "", n);
   if (!page) throw new Response("No answer you may read has this address.", { status: 404 });
   const certify = page.allowed.includes("CERTIFY") ? await certifyOptions(page) : null;
-  return { page, certify, userId: user.id };
+  const [comments, origin] = await Promise.all([listComments(user, "answer", page.answerId), originLink(page.origin)]);
+  return {
+    page,
+    certify,
+    userId: user.id,
+    comments,
+    origin: origin ? { link: origin, label: (page.origin as { label?: string }).label ?? "where it came from" } : null,
+    canComment: can(user.roles, "content.write"),
+    canModerate: can(user.roles, "content.moderate"),
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
+  // Comments (and their moderation) share one implementation with the wiki and the blog.
+  const intent = (await request.clone().formData()).get("intent");
+  if (intent === "comment" || intent === "hide") {
+    const user = await requirePermission(request, "answer.read");
+    const handled = await handleSharedIntent(user, await readForm(request), { type: "answer", id: params.answerId ?? "" });
+    if (handled) return handled;
+  }
   return handleAnswerAction(request, params.answerId ?? "");
 }
 
 export default function AnswerPage() {
-  const { page, certify } = useLoaderData<typeof loader>();
+  const { page, certify, comments, origin, canComment, canModerate } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: FieldErrors = result && !result.ok ? result.errors : {};
   const v = page.shown;
@@ -100,6 +122,14 @@ export default function AnswerPage() {
         <dd>{v.tags.join(", ") || "—"}</dd>
         <dt>Written by</dt>
         <dd>{v.authorName}</dd>
+        {origin ? (
+          <>
+            <dt>Came from</dt>
+            <dd>
+              <Link to={origin.link}>{origin.label}</Link>
+            </dd>
+          </>
+        ) : null}
       </dl>
 
       <WorkflowActions page={page} certify={certify} errors={errors} />
@@ -131,6 +161,7 @@ export default function AnswerPage() {
         </ol>
       </section>
       <History events={page.history} />
+      <Comments comments={comments} canComment={canComment} canModerate={canModerate} errors={errors} />
     </article>
   );
 }

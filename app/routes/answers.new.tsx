@@ -1,25 +1,36 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useFetcher, useLoaderData } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
 import { requirePermission } from "../auth/session.server";
-import { DraftSchema, submittedDraft } from "../models/answer.schema";
 import { linkRequestToAnswer } from "../models/agent.server";
+import { DraftSchema, submittedDraft } from "../models/answer.schema";
 import { createDraft } from "../models/answer.server";
+import { promotionSource, similarAnswers, type SimilarAnswer } from "../models/promote.server";
 import { listTopics } from "../models/topic.server";
 import { AnswerForm, type AnswerFormValues } from "../ui/answer-form";
+import { SimilarAnswers } from "../ui/similar-answers";
 import { DomainError } from "../utils/errors";
 import { parseForm, readForm, type FieldErrors } from "../utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "New answer · Vetted" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePermission(request, "answer.draft");
+  const user = await requirePermission(request, "answer.draft");
   const topics = await listTopics();
   const url = new URL(request.url);
+  // "Make this a draft answer" on a wiki page, blog post or forum reply: ?from=wiki:<id>.
+  const from = url.searchParams.get("from");
+  const source = from ? await promotionSource(user, from) : null;
+  if (from && !source) throw new Response("There is nothing you may read to start an answer from at this address.", { status: 404 });
+  const question = (source?.question ?? url.searchParams.get("question") ?? "").slice(0, 300);
   return {
     topics: topics.map((t) => ({ id: t.id, name: t.name })),
-    question: url.searchParams.get("question")?.slice(0, 300) ?? "",
+    question,
+    // An answer requested by an agent (from the Requests queue).
     requestId: url.searchParams.get("request") ?? null,
+    source: source ? { from: source.from, label: source.origin.label ?? "", link: source.link, body: source.body } : null,
+    similar: question ? await similarAnswers(user, question) : [],
   };
 }
 
@@ -27,36 +38,62 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "answer.draft");
   const formData = await readForm(request);
   const values = submittedDraft(formData);
+  const refuse = (errors: FieldErrors, status = 400) => data({ ok: false as const, errors, values }, { status });
   const parsed = parseForm(formData, DraftSchema);
-  if (!parsed.ok) return data({ ok: false as const, errors: parsed.errors, values }, { status: 400 });
+  if (!parsed.ok) return refuse(parsed.errors);
+  const from = formData.get("from");
+  // The origin is resolved again on the server: a forged `from` cannot link to what the user may not read.
+  const source = typeof from === "string" && from ? await promotionSource(user, from) : null;
+  if (from && !source) return refuse({ form: ["The content this answer starts from is gone or not yours to read."] });
   try {
     const requestId = formData.get("request");
-    const { answerId } = await createDraft({ actor: user, draft: parsed.value });
+    const { answerId } = await createDraft({ actor: user, draft: parsed.value, ...(source ? { origin: source.origin } : {}) });
     if (typeof requestId === "string" && /^[0-9a-f-]{36}$/i.test(requestId)) await linkRequestToAnswer(requestId, answerId);
     return redirect(`/answers/${answerId}/edit?created=1`);
   } catch (error) {
-    if (error instanceof DomainError) {
-      return data({ ok: false as const, errors: { [error.details.field ?? "form"]: [error.message] }, values }, { status: error.status });
-    }
+    if (error instanceof DomainError) return refuse({ [error.details.field ?? "form"]: [error.message] }, error.status);
     throw error;
   }
 }
 
+/** Asks /answers/similar a moment after the author stops typing the question. */
+function useSimilar(initial: SimilarAnswer[]) {
+  const fetcher = useFetcher<{ q: string; items: SimilarAnswer[] }>();
+  const [question, setQuestion] = useState<string | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+  useEffect(() => {
+    if (question === null) return;
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => fetcher.load(`/answers/similar?q=${encodeURIComponent(question)}`), 300);
+    return () => clearTimeout(timer.current);
+  }, [question]); // not on fetcher: it changes identity on every render
+  return { items: fetcher.data?.items ?? initial, onChangeQuestion: setQuestion };
+}
+
 export default function NewAnswer() {
-  const { topics, question, requestId } = useLoaderData<typeof loader>();
+  const { topics, question, requestId, source, similar } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: FieldErrors = result && !result.ok ? result.errors : {};
   const values = result && !result.ok ? (result.values as AnswerFormValues) : null;
+  const hint = useSimilar(similar);
+  const hidden: Record<string, string> = { ...(source ? { from: source.from } : {}), ...(requestId ? { request: requestId } : {}) };
   return (
     <>
       <h1>New answer</h1>
       <p className="muted">Write the answer once, for every channel: a short answer for social replies and the full answer for email and chat.</p>
+      {source ? (
+        <p className="notice" role="note">
+          Starting from <Link to={source.link}>{source.label}</Link>. The answer keeps a link to it.
+        </p>
+      ) : null}
+      <SimilarAnswers items={hint.items} />
       <AnswerForm
-        values={values ?? { question, alternatives: [], shortAnswer: "", body: null, topicIds: [], tags: [], audience: "internal" }}
+        values={values ?? { question, alternatives: [], shortAnswer: "", body: source?.body ?? null, topicIds: [], tags: [], audience: "internal" }}
         topics={topics}
         errors={errors}
         submitLabel="Save draft"
-        hidden={requestId ? { request: requestId } : undefined}
+        onChangeQuestion={hint.onChangeQuestion}
+        hidden={hidden}
       />
     </>
   );

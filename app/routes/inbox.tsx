@@ -7,6 +7,12 @@ import { CsrfInput } from "../ui/csrf-input";
 import { formatDateTime } from "../ui/format";
 import { readForm } from "../utils/forms.server";
 
+const KINDS: Record<string, string> = {
+  mention: "Mention",
+  reply: "Reply to your thread",
+  accepted: "Accepted answer",
+};
+
 export const meta: MetaFunction = () => [{ title: "Inbox · Vetted" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -37,7 +43,7 @@ export default function Inbox() {
       <ul className="inbox">
         {items.map((n) => (
           <li key={n.id} className={n.readAt ? "read" : "unread"}>
-            {n.readAt ? null : <span className="badge">new</span>} <Link to={n.link}>{n.title}</Link>{" "}
+            {n.readAt ? null : <span className="badge">new</span>} {KINDS[n.kind] ? <span className="badge kind">{KINDS[n.kind]}</span> : null} <Link to={n.link}>{n.title}</Link>{" "}
             <span className="muted">{formatDateTime(n.createdAt)}</span>
           </li>
         ))}

@@ -10,6 +10,9 @@ export interface NavItem {
 export const NAVIGATION: NavItem[] = [
   { to: "/write", label: "Write", anyOf: ["answer.draft", "content.write"] },
   { to: "/review", label: "Review", anyOf: ["answer.review", "answer.certify"] },
+  { to: "/wiki", label: "Wiki", anyOf: ["content.read"] },
+  { to: "/blog", label: "Blog", anyOf: ["content.read"] },
+  { to: "/forum", label: "Forum", anyOf: ["content.read"] },
   { to: "/search", label: "Search", anyOf: ["search.use"] },
   { to: "/requests", label: "Requests", anyOf: ["answer.request"] },
   { to: "/faq", label: "FAQ", anyOf: ["answer.read"] },

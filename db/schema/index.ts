@@ -4,3 +4,4 @@ export * from "./system";
 export * from "./answers";
 export * from "./search";
 export * from "./agent";
+export * from "./content";

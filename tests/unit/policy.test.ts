@@ -63,10 +63,10 @@ describe("policy matrix: every role × every action", () => {
 describe("navigation follows the policy", () => {
   const labels = (role: Role) => navigationFor([role]).map((n) => n.label);
   it("shows each role what it may open", () => {
-    expect(labels("employee")).toEqual(["Write", "Search", "Requests", "FAQ"]);
-    expect(labels("expert")).toEqual(["Write", "Review", "Search", "Requests", "FAQ"]);
-    expect(labels("knowledge_manager")).toEqual(["Write", "Review", "Search", "Requests", "FAQ"]);
-    expect(labels("agent")).toEqual(["Search", "Requests", "FAQ"]);
-    expect(labels("admin")).toEqual(["Search", "FAQ", "Admin"]);
+    expect(labels("employee")).toEqual(["Write", "Wiki", "Blog", "Forum", "Search", "Requests", "FAQ"]);
+    expect(labels("expert")).toEqual(["Write", "Review", "Wiki", "Blog", "Forum", "Search", "Requests", "FAQ"]);
+    expect(labels("knowledge_manager")).toEqual(["Write", "Review", "Wiki", "Blog", "Forum", "Search", "Requests", "FAQ"]);
+    expect(labels("agent")).toEqual(["Wiki", "Blog", "Forum", "Search", "Requests", "FAQ"]);
+    expect(labels("admin")).toEqual(["Wiki", "Blog", "Forum", "Search", "FAQ", "Admin"]);
   });
 });
