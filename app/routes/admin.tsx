@@ -5,7 +5,7 @@ import { forbidden, requireUser } from "../auth/session.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  if (!can(user.roles, "admin.users") && !can(user.roles, "admin.topics")) throw forbidden();
+  if (!(["admin.users", "admin.topics", "admin.settings"] as const).some((a) => can(user.roles, a))) throw forbidden();
   return null;
 }
 
@@ -15,6 +15,7 @@ export default function AdminLayout() {
       <nav aria-label="Administration" className="subnav">
         <NavLink to="/admin/users">Users</NavLink>
         <NavLink to="/admin/topics">Topics and experts</NavLink>
+        <NavLink to="/admin/settings">Public FAQ settings</NavLink>
       </nav>
       <Outlet />
     </div>

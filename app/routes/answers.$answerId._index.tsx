@@ -4,6 +4,7 @@ import { requirePermission } from "../auth/session.server";
 import { handleAnswerAction } from "../models/answer-actions.server";
 import { getAnswerPage, STATE_LABELS } from "../models/answer.server";
 import { certifyOptions } from "../models/certify.server";
+import { faqPathOf, feedbackSummary } from "../models/faq.server";
 import { CsrfInput } from "../ui/csrf-input";
 import { FieldError } from "../ui/field-error";
 import { History } from "../ui/answer-history";
@@ -19,8 +20,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const n = version && /^\d{1,6}$/.test(version) ? Number(version) : undefined;
   const page = await getAnswerPage(user, params.answerId ?? "", n);
   if (!page) throw new Response("No answer you may read has this address.", { status: 404 });
-  const certify = page.allowed.includes("CERTIFY") ? await certifyOptions(page) : null;
-  return { page, certify, userId: user.id };
+  const [certify, feedback, faqPath] = await Promise.all([
+    page.allowed.includes("CERTIFY") ? certifyOptions(page) : null,
+    page.live ? feedbackSummary(page.answerId) : null,
+    faqPathOf(page.answerId),
+  ]);
+  return { page, certify, feedback, faqPath, userId: user.id };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -28,7 +33,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function AnswerPage() {
-  const { page, certify } = useLoaderData<typeof loader>();
+  const { page, certify, feedback, faqPath } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: FieldErrors = result && !result.ok ? result.errors : {};
   const v = page.shown;
@@ -100,6 +105,29 @@ export default function AnswerPage() {
         <dt>Written by</dt>
         <dd>{v.authorName}</dd>
       </dl>
+
+      {feedback ? (
+        <section aria-labelledby="ratings-heading" className="card">
+          <h2 id="ratings-heading">Readers&apos; ratings</h2>
+          <p>
+            {faqPath ? (
+              <>
+                On the <a href={faqPath}>public FAQ</a>:{" "}
+              </>
+            ) : null}
+            <strong>{feedback.helpful}</strong> found it helpful, <strong>{feedback.notHelpful}</strong> did not.
+          </p>
+          {feedback.recentComments.length > 0 ? (
+            <ul className="feedback-comments">
+              {feedback.recentComments.map((c, i) => (
+                <li key={i}>
+                  {c.helpful ? "Helpful" : "Not helpful"} · {formatDate(c.at)}: {c.comment}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </section>
+      ) : null}
 
       <WorkflowActions page={page} certify={certify} errors={errors} />
       {page.canEdit ? (
