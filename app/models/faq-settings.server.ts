@@ -1,4 +1,4 @@
-import { BrandingFormSchema, BrandingSchema, type Branding } from "./faq.schema";
+import { BrandingSchema, type BrandingFormSchema, type Branding } from "./faq.schema";
 import type { FieldErrors } from "../utils/forms.server";
 
 /** "Label | https://…" per line → footer links; a line that does not parse is a field error. */
