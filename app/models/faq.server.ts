@@ -200,3 +200,17 @@ export async function faqPathOf(answerId: string, db: DbOrTx = getDb()): Promise
     .where(and(eq(faqSlugs.answerId, answerId), eq(faqSlugs.current, true)));
   return row ? `/faq/${row.topicSlug}/${row.slug}` : null;
 }
+
+/**
+ * Public answers with their full text in address order, a batch at a time (keyset paging), so
+ * an export of any size holds only one batch of bodies in memory.
+ */
+export async function publicAnswerBatch(after: { topicSlug: string; slug: string } | null, limit: number, db: DbOrTx = getDb()): Promise<FaqAnswer[]> {
+  const cursor = after ? sql`where (t.slug, s.slug) > (${after.topicSlug}, ${after.slug})` : sql``;
+  return rowsOf<FaqAnswer>(
+    await db.execute(sql`
+      select ${SUMMARY_COLUMNS}, v.body_html as "bodyHtml", v.body_text as "bodyText", v.alternatives
+      ${PUBLIC_FROM} ${cursor}
+      order by t.slug, s.slug limit ${limit}`),
+  );
+}

@@ -141,7 +141,20 @@ export function FaqAnswerPage({ branding, urls, answer, feedback }: { branding: 
 }
 
 /** Live: results come from the server. Export: `results` is null and a small script fills the list. */
-export function FaqSearchPage({ branding, urls, query, results }: { branding: Branding; urls: FaqUrls; query: string; results: FaqAnswerSummary[] | null }) {
+export function FaqSearchPage({
+  branding,
+  urls,
+  query,
+  results,
+  indexUrl,
+}: {
+  branding: Branding;
+  urls: FaqUrls;
+  query: string;
+  results: FaqAnswerSummary[] | null;
+  /** Export only: where the prebuilt search index is. */
+  indexUrl?: string;
+}) {
   return (
     <FaqShell branding={branding} urls={urls} query={query}>
       <h1>Search</h1>
@@ -150,7 +163,7 @@ export function FaqSearchPage({ branding, urls, query, results }: { branding: Br
           <p id="search-status" role="status">
             Type a question in the search box above.
           </p>
-          <ul className="qs" id="search-results" />
+          <ul className="qs" id="search-results" data-index={indexUrl} />
           <noscript>
             <p>Search needs JavaScript in this copy of the FAQ. Browse the topics from the home page instead.</p>
           </noscript>
@@ -167,6 +180,18 @@ export function FaqSearchPage({ branding, urls, query, results }: { branding: Br
           <QuestionList answers={results} urls={urls} showTopic />
         </>
       )}
+    </FaqShell>
+  );
+}
+
+export function FaqNotFoundPage({ branding, urls }: { branding: Branding; urls: FaqUrls }) {
+  return (
+    <FaqShell branding={branding} urls={urls}>
+      <h1>Page not found</h1>
+      <p>There is no answer at this address. It may have been removed.</p>
+      <p>
+        <a href={urls.home}>Go to the help home page</a>
+      </p>
     </FaqShell>
   );
 }
