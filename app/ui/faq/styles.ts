@@ -44,6 +44,7 @@ h2{font-size:1.25rem;margin:2rem 0 .75rem}
 .meta{color:#5a6470;font-size:.95rem}
 .fb{margin-top:2.5rem;padding:1rem;border:1px solid #d8dde3;border-radius:8px}
 .fb fieldset{border:0;padding:0;margin:0 0 .75rem}
+.fb h2{margin-top:0}
 .fb legend{font-weight:700;margin-bottom:.4rem}
 .fb label{margin-right:1rem}
 .fb textarea{display:block;width:100%;min-height:4.5rem;margin:.25rem 0 .75rem;padding:.5rem;border:1px solid #8a96a3;border-radius:6px;font:inherit}
