@@ -95,7 +95,7 @@ describe("the public FAQ in Chromium", () => {
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("VITEST") && k !== "TEST_DB" && k !== "DATABASE_URL") env[k] = v;
     const run = spawnSync(process.execPath, ["--import", "tsx", "server/export-faq.ts", "--out", outDir, "--base-url", staticUrl], {
       cwd: root,
-      env: { ...env, DATA_DIR: app.dataDir, SESSION_SECRET: readFileSync(path.join(app.dataDir, "session-secret"), "utf8").trim() },
+      env: { ...env, DATA_DIR: app.dataDir, SESSION_SECRET: readFileSync(path.join(app.dataDir, "session-secret"), "utf8").trim() } as unknown as NodeJS.ProcessEnv,
       encoding: "utf8",
     });
     expect(run.status, run.stderr).toBe(0);

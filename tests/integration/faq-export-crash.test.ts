@@ -29,7 +29,7 @@ function startPausedExport(outDir: string, env: Record<string, string>) {
   const childEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...process.env, ...env })) if (v !== undefined && !k.startsWith("VITEST") && k !== "TEST_DB") childEnv[k] = v;
   // `node --import tsx` is one process (the tsx binary would fork a child the kill would miss).
-  const proc = spawn(process.execPath, ["--import", "tsx", "server/export-faq.ts", "--out", outDir], { cwd: root, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, ["--import", "tsx", "server/export-faq.ts", "--out", outDir], { cwd: root, env: childEnv as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   proc.stdout.on("data", (d) => (output += String(d)));
   const paused = new Promise<void>((resolve, reject) => {
