@@ -93,12 +93,18 @@ export async function exportFaq(db: Db, options: ExportOptions): Promise<ExportS
   let files = 0;
   let bytes = 0;
   const sitemap: string[] = [];
+  // Rendering is CPU, writing is I/O: keep up to 64 writes in flight while the next pages render.
+  let pending: Promise<void>[] = [];
+  const flush = async () => {
+    await Promise.all(pending);
+    pending = [];
+  };
   const write = async (rel: string, content: string | Buffer) => {
     const file = path.join(tmp, rel);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, content);
+    pending.push(mkdir(path.dirname(file), { recursive: true }).then(() => writeFile(file, content)));
     files++;
     bytes += typeof content === "string" ? Buffer.byteLength(content) : content.length;
+    if (pending.length >= 64) await flush();
   };
   const relOf = (href: string) => href.slice(urls.home.length);
   const branding = await getBranding(db);
@@ -114,6 +120,7 @@ export async function exportFaq(db: Db, options: ExportOptions): Promise<ExportS
     pages++;
     if (pages % 1000 === 0) options.onProgress?.({ pages, phase: "answers" });
     if (options.pauseAfterPages !== undefined && pages >= options.pauseAfterPages) {
+      await flush();
       process.stderr.write(`export paused after ${pages} pages\n`);
       await new Promise(() => setInterval(() => {}, 60_000));
     }
@@ -166,6 +173,7 @@ export async function exportFaq(db: Db, options: ExportOptions): Promise<ExportS
     )}`,
   );
 
+  await flush();
   // The swap: the old export stays complete until the new one is whole on disk.
   const old = tempSibling(outDir, "old");
   if (existsSync(outDir)) {
