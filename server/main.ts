@@ -55,6 +55,10 @@ async function main(): Promise<void> {
     // Keeps the demo complete when later versions add demo content; idempotent.
     await seedDemo(database.db);
   }
+  // Public answers certified before the FAQ existed (or inserted in bulk) get their addresses.
+  const { syncFaqSlugs } = await import("../app/models/faq-slugs.server");
+  const slugged = await syncFaqSlugs(database.db);
+  if (slugged > 0) log.info({ answers: slugged }, "gave public answers their FAQ addresses");
 
   const buildPath = path.join(root, "build/index.js");
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;

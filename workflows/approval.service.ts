@@ -3,6 +3,7 @@ import type { Role } from "../app/auth/policy";
 import { can } from "../app/auth/policy";
 import { renderDocument, validateDocument } from "../app/editor/document.server";
 import { DraftSchema, type DraftInput } from "../app/models/answer.schema";
+import { refreshFaqSlug } from "../app/models/faq-slugs.server";
 import { DomainError } from "../app/utils/errors";
 import type { Db, Tx } from "../db/client.server";
 import {
@@ -425,6 +426,8 @@ async function applyEffects(tx: Tx, v: AnswerVersion, from: string, to: string, 
   const isLive = LIVE_STATES.has(to);
   if (isLive) {
     await tx.insert(searchOutbox).values({ answerId: v.answerId, op: "upsert", createdAt: now, nextAttemptAt: now });
+    // The public FAQ address follows the live question (old addresses become redirects).
+    await refreshFaqSlug(tx, v.answerId);
   } else if (wasLive && (to === "archived")) {
     await tx.insert(searchOutbox).values({ answerId: v.answerId, op: "remove", createdAt: now, nextAttemptAt: now });
   }

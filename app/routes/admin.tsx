@@ -8,6 +8,7 @@ const SECTIONS: { to: string; label: string; action: Action }[] = [
   { to: "/admin/topics", label: "Topics and experts", action: "admin.topics" },
   { to: "/admin/synonyms", label: "Search and synonyms", action: "admin.synonyms" },
   { to: "/admin/tokens", label: "API tokens", action: "admin.tokens" },
+  { to: "/admin/settings", label: "Public FAQ settings", action: "admin.settings" },
 ];
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -11,6 +11,7 @@ import { originLink } from "../models/promote.server";
 import { can } from "../auth/policy";
 import { Comments } from "../ui/content";
 import { readForm } from "../utils/forms.server";
+import { faqPathOf, feedbackSummary } from "../models/faq.server";
 import { CsrfInput } from "../ui/csrf-input";
 import { FieldError } from "../ui/field-error";
 import { History } from "../ui/answer-history";
@@ -26,11 +27,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const n = version && /^\d{1,6}$/.test(version) ? Number(version) : undefined;
   const page = await getAnswerPage(user, params.answerId ?? "", n);
   if (!page) throw new Response("No answer you may read has this address.", { status: 404 });
-  const certify = page.allowed.includes("CERTIFY") ? await certifyOptions(page) : null;
-  const [comments, origin] = await Promise.all([listComments(user, "answer", page.answerId), originLink(page.origin)]);
+  const [certify, comments, origin, feedback, faqPath] = await Promise.all([
+    page.allowed.includes("CERTIFY") ? certifyOptions(page) : null,
+    listComments(user, "answer", page.answerId),
+    originLink(page.origin),
+    page.live ? feedbackSummary(page.answerId) : null,
+    faqPathOf(page.answerId),
+  ]);
   return {
     page,
     certify,
+    feedback,
+    faqPath,
     userId: user.id,
     comments,
     origin: origin ? { link: origin, label: (page.origin as { label?: string }).label ?? "where it came from" } : null,
@@ -51,7 +59,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function AnswerPage() {
-  const { page, certify, comments, origin, canComment, canModerate } = useLoaderData<typeof loader>();
+  const { page, certify, comments, origin, canComment, canModerate, feedback, faqPath } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: FieldErrors = result && !result.ok ? result.errors : {};
   const v = page.shown;
@@ -131,6 +139,29 @@ export default function AnswerPage() {
           </>
         ) : null}
       </dl>
+
+      {feedback ? (
+        <section aria-labelledby="ratings-heading" className="card">
+          <h2 id="ratings-heading">Readers&apos; ratings</h2>
+          <p>
+            {faqPath ? (
+              <>
+                On the <a href={faqPath}>public FAQ</a>:{" "}
+              </>
+            ) : null}
+            <strong>{feedback.helpful}</strong> found it helpful, <strong>{feedback.notHelpful}</strong> did not.
+          </p>
+          {feedback.recentComments.length > 0 ? (
+            <ul className="feedback-comments">
+              {feedback.recentComments.map((c, i) => (
+                <li key={i}>
+                  {c.helpful ? "Helpful" : "Not helpful"} · {formatDate(c.at)}: {c.comment}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </section>
+      ) : null}
 
       <WorkflowActions page={page} certify={certify} errors={errors} />
       {page.canEdit ? (

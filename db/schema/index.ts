@@ -5,3 +5,4 @@ export * from "./answers";
 export * from "./search";
 export * from "./agent";
 export * from "./content";
+export * from "./faq";

@@ -18,6 +18,8 @@ export async function freePort(): Promise<number> {
 export interface RunningApp {
   url: string;
   proc: ChildProcess;
+  /** The app's own data directory (embedded database); free to open once the app stopped. */
+  dataDir: string;
   output: () => string;
   /** SIGTERM, then the exit code and how long the exit took. */
   stop(): Promise<{ code: number | null; ms: number }>;
@@ -46,7 +48,7 @@ export function spawnApp(env: Record<string, string | undefined> = {}) {
 
 export async function startApp(env: Record<string, string | undefined> = {}): Promise<RunningApp> {
   const port = await freePort();
-  const { proc, output, exited } = spawnApp({ PORT: String(port), ...env });
+  const { proc, output, exited, dataDir } = spawnApp({ PORT: String(port), ...env });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 150_000;
   let exitCode: number | null | undefined;
@@ -69,6 +71,7 @@ export async function startApp(env: Record<string, string | undefined> = {}): Pr
   return {
     url,
     proc,
+    dataDir,
     output,
     async stop() {
       const started = Date.now();

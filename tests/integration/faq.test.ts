@@ -1,0 +1,299 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { HtmlValidate } from "html-validate";
+import { beforeAll, describe, expect, it } from "vitest";
+import { exportFaq } from "../../app/models/faq-export.server";
+import { feedbackSummary, findFaqAnswer } from "../../app/models/faq.server";
+import { refreshFaqSlug, slugify, syncFaqSlugs } from "../../app/models/faq-slugs.server";
+import { faqSlugs } from "../../db/schema";
+import { createDraft, reviseAnswer, runReverification, saveDraft, sendEvent } from "../../workflows/approval.service";
+import { actor, certifiedAnswer, draftInput, workflowCast } from "../support/answers";
+import { TestClient } from "../support/app";
+import { useFreshDatabase } from "../support/db";
+import { createUser, TEST_PASSWORD } from "../support/factories";
+
+const database = useFreshDatabase();
+const db = () => database.current.db;
+
+type Cast = Awaited<ReturnType<typeof workflowCast>>;
+let cast: Cast;
+let topicSlug: string;
+const DAY = 86_400_000;
+
+// Questions that must never reach the public FAQ, each in a different state.
+const HIDDEN = {
+  internal: "Which internal override code unlocks refunds",
+  draft: "Draft about secret shipping tiers",
+  archived: "Archived question about old loyalty points",
+  due: "Re-verification due question about warranty",
+  review: "Question still in expert review about vouchers",
+};
+
+/** Every file of an exported site, path → bytes. */
+function readTree(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = path.join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.set(path.relative(dir, p), readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const treeHash = (tree: Map<string, Buffer>) => {
+  const h = createHash("sha256");
+  for (const [k, v] of tree) h.update(k).update(v);
+  return h.digest("hex");
+};
+
+beforeAll(async () => {
+  cast = await workflowCast(db());
+  topicSlug = cast.topic.slug;
+  const long = new Date(Date.now() - 60 * DAY);
+  // Certified long ago, so the re-verification run below makes it due (and only it).
+  await certifiedAnswer(db(), cast, { question: HIDDEN.due }, long);
+  await runReverification(db(), new Date());
+  await certifiedAnswer(db(), cast, { question: "How do I get a refund?" });
+  await certifiedAnswer(db(), cast, { question: "How long does shipping take?", shortAnswer: "Two to three working days in the country." });
+  await certifiedAnswer(db(), cast, { question: HIDDEN.internal, audience: "internal" });
+  const archived = await certifiedAnswer(db(), cast, { question: HIDDEN.archived });
+  await sendEvent(db(), { actor: actor(cast.km), versionId: archived.versionId, revision: 1, event: { type: "ARCHIVE", reason: "obsolete" } });
+  await createDraft(db(), { actor: actor(cast.author), draft: draftInput({ topicIds: [cast.topic.id], question: HIDDEN.draft }) });
+  const review = await createDraft(db(), { actor: actor(cast.author), draft: draftInput({ topicIds: [cast.topic.id], question: HIDDEN.review }) });
+  await sendEvent(db(), { actor: actor(cast.author), versionId: review.versionId, revision: 1, event: { type: "SUBMIT" } });
+});
+
+function expectOnlyPublic(html: string) {
+  for (const q of Object.values(HIDDEN)) expect(html).not.toContain(q);
+  // Nobody's name reaches the public pages: not the author, reviewers or certifier.
+  for (const person of [cast.author, cast.km, ...cast.experts]) expect(html).not.toContain(person.displayName);
+}
+
+describe("slugs", () => {
+  it("derive readable ASCII slugs from questions", () => {
+    expect(slugify("How do I get a refund?")).toBe("how-do-i-get-a-refund");
+    expect(slugify("Où est ma commande ? Ça n’arrive pas")).toBe("ou-est-ma-commande-ca-narrive-pas");
+    expect(slugify("???")).toBe("answer");
+    expect(slugify("a ".repeat(100)).length).toBeLessThanOrEqual(80);
+  });
+
+  it("keep slugs unique per topic: a second answer with the same question gets a suffix", async () => {
+    const twin = await certifiedAnswer(db(), cast, { question: "How do I get a refund?" });
+    const [row] = await db().select().from(faqSlugs).where(eqAnswer(twin.answerId));
+    expect(row?.slug).toBe("how-do-i-get-a-refund-2");
+    // Certifying again (no change of question) keeps the address.
+    expect(await db().transaction((tx) => refreshFaqSlug(tx, twin.answerId))).toBe("how-do-i-get-a-refund-2");
+    await sendEvent(db(), { actor: actor(cast.km), versionId: twin.versionId, revision: 1, event: { type: "ARCHIVE", reason: "duplicate" } });
+  });
+
+  it("give answers certified before the table existed their slug on sync", async () => {
+    const { answerId } = await certifiedAnswer(db(), cast, { question: "Can I pay by invoice?" });
+    await db().delete(faqSlugs).where(eqAnswer(answerId));
+    expect(await syncFaqSlugs(db())).toBe(1);
+    expect(await syncFaqSlugs(db())).toBe(0);
+    expect((await findFaqAnswer(topicSlug, "can-i-pay-by-invoice"))?.kind).toBe("answer");
+  });
+});
+
+const eqAnswer = (id: string) => eq(faqSlugs.answerId, id);
+
+describe("the live public FAQ", () => {
+  it("shows only public certified answers on home, topic, search and answer pages, without sign-in or app chrome", async () => {
+    const client = new TestClient();
+    const home = await client.page("/faq");
+    expect(home.response.status).toBe(200);
+    expect(home.html).toContain("How do I get a refund?");
+    expect(home.html).not.toContain("Sign out");
+    expect(home.html).not.toContain("/build/"); // no Remix client bundle
+    expect(home.html).not.toContain('class="site-header"');
+    expectOnlyPublic(home.html);
+
+    const topic = await client.page(`/faq/${topicSlug}`);
+    expect(topic.response.status).toBe(200);
+    expect(topic.html).toContain("How long does shipping take?");
+    expectOnlyPublic(topic.html);
+
+    for (const q of ["refund", "override code", "secret shipping", "loyalty", "warranty", "vouchers"]) {
+      const search = await client.page(`/faq/search?q=${encodeURIComponent(q)}`);
+      expect(search.response.status).toBe(200);
+      expectOnlyPublic(search.html);
+    }
+    expect((await client.page("/faq/search?q=refund")).html).toContain("How do I get a refund?");
+
+    const answer = await client.page(`/faq/${topicSlug}/how-do-i-get-a-refund`);
+    expect(answer.response.status).toBe(200);
+    expect(answer.html).toContain("Refunds go back to the card you paid with.");
+    expect(answer.html).toContain('<link rel="canonical" href="http://localhost/faq/');
+    expect(answer.html).toContain('"@type":"FAQPage"');
+    expectOnlyPublic(answer.html);
+
+    for (const q of Object.values(HIDDEN)) {
+      expect((await client.request(`/faq/${topicSlug}/${slugify(q)}`)).status).toBe(404);
+    }
+    expect((await client.request("/faq/no-such-topic")).status).toBe(404);
+    expect((await client.request(`/faq/${topicSlug}/no-such-answer`)).status).toBe(404);
+  });
+
+  it("redirects a renamed question's old address to the new one (301)", async () => {
+    const { answerId } = await certifiedAnswer(db(), cast, { question: "How do I reset my password?" });
+    const { versionId } = await reviseAnswer(db(), { actor: actor(cast.author), answerId });
+    await saveDraft(db(), { actor: actor(cast.author), versionId, lockVersion: 1, draft: draftInput({ topicIds: [cast.topic.id], question: "I forgot my password" }) });
+    await sendEvent(db(), { actor: actor(cast.author), versionId, revision: 2, event: { type: "SUBMIT" } });
+    await sendEvent(db(), { actor: actor(cast.expert), versionId, revision: 2, event: { type: "APPROVE" } });
+    // Until the revision is certified, the old question stays live at its address.
+    expect((await new TestClient().request(`/faq/${topicSlug}/how-do-i-reset-my-password`)).status).toBe(200);
+    await sendEvent(db(), { actor: actor(cast.km), versionId, revision: 2, event: { type: "CERTIFY", ownerId: cast.author.id, reverifyIntervalDays: 30 } });
+
+    const old = await new TestClient().request(`/faq/${topicSlug}/how-do-i-reset-my-password`);
+    expect(old.status).toBe(301);
+    expect(old.headers.get("Location")).toBe(`/faq/${topicSlug}/i-forgot-my-password`);
+    const renamed = await new TestClient().page(`/faq/${topicSlug}/i-forgot-my-password`);
+    expect(renamed.response.status).toBe(200);
+    expect(renamed.html).toContain("I forgot my password");
+  });
+
+  it("records a helpful vote without sign-in, limits it per address and answer, and shows it to the owner", async () => {
+    const url = `/faq/${topicSlug}/how-long-does-shipping-take`;
+    const reader = new TestClient("198.51.100.1");
+    await reader.page(url);
+    expect(reader.csrfToken).toBeTruthy();
+    const vote = await reader.post(url, { helpful: "no", comment: "Does not say what abroad costs." });
+    expect(vote.status).toBe(303);
+    expect(vote.headers.get("Location")).toBe(`${url}?feedback=thanks#feedback`);
+    expect((await reader.page(`${url}?feedback=thanks`)).html).toContain("Thank you for your feedback.");
+
+    const again = await reader.post(url, { helpful: "yes" });
+    expect(again.status).toBe(429);
+    expect(await again.text()).toContain("You already told us about this answer today");
+
+    // Another address may vote; bad input and a missing CSRF token write nothing.
+    const other = new TestClient("198.51.100.2");
+    await other.page(url);
+    expect((await other.post(url, { helpful: "maybe" })).status).toBe(400);
+    expect((await other.post(url, { helpful: "yes", comment: "x".repeat(1001) })).status).toBe(400);
+    expect((await other.request(url, { form: { helpful: "yes" } })).status).toBe(403);
+    expect((await other.post(url, { helpful: "yes" })).status).toBe(303);
+
+    const found = await findFaqAnswer(topicSlug, "how-long-does-shipping-take");
+    if (found?.kind !== "answer") throw new Error("answer expected");
+    const summary = await feedbackSummary(found.answer.answerId);
+    expect(summary).toMatchObject({ helpful: 1, notHelpful: 1 });
+    expect(summary.recentComments.map((c) => c.comment)).toEqual(["Does not say what abroad costs."]);
+
+    // The owner (the author here) sees the counts on the internal answer page.
+    const owner = new TestClient();
+    expect((await owner.signIn(cast.author.email, TEST_PASSWORD)).status).toBe(302);
+    const internal = await owner.page(`/answers/${found.answer.answerId}`);
+    expect(internal.html).toContain("Readers&#x27; ratings");
+    expect(internal.html).toContain("Does not say what abroad costs.");
+
+    // A vote for an answer that is not public is refused as not found.
+    const hidden = new TestClient("198.51.100.3");
+    await hidden.page("/faq");
+    expect((await hidden.post(`/faq/${topicSlug}/${slugify(HIDDEN.internal)}`, { helpful: "yes" })).status).toBe(404);
+  });
+});
+
+describe("branding settings", () => {
+  it("are for admins only, validated, and used by the FAQ", async () => {
+    const employee = new TestClient();
+    const emp = await createUser(db(), { roles: ["employee"] });
+    await employee.signIn(emp.email, TEST_PASSWORD);
+    expect((await employee.request("/admin/settings")).status).toBe(403);
+    expect((await employee.post("/admin/settings", { companyName: "Evil", primaryColour: "#000000", accentColour: "#000000" })).status).toBe(403);
+
+    const admin = new TestClient();
+    const ada = await createUser(db(), { roles: ["admin"] });
+    await admin.signIn(ada.email, TEST_PASSWORD);
+    expect((await admin.page("/admin/settings")).response.status).toBe(200);
+    const tooLight = await admin.post("/admin/settings", { companyName: "Acme", primaryColour: "#ffff00", accentColour: "#0b5cad", footerLinks: "" });
+    expect(tooLight.status).toBe(400);
+    expect(await tooLight.text()).toContain("Too light");
+    const badLink = await admin.post("/admin/settings", { companyName: "Acme", primaryColour: "#123456", accentColour: "#0b5cad", footerLinks: "Privacy | javascript:alert(1)" });
+    expect(badLink.status).toBe(400);
+    const ok = await admin.post("/admin/settings", {
+      companyName: "Acme",
+      logoUrl: "/favicon.svg",
+      primaryColour: "#123456",
+      accentColour: "#0b5cad",
+      footerLinks: "Privacy | https://acme.example/privacy\nContact | /contact",
+    });
+    expect(ok.status).toBe(200);
+    const home = await new TestClient().page("/faq");
+    expect(home.html).toContain("Acme Help");
+    expect(home.html).toContain("--brand:#123456");
+    expect(home.html).toContain('href="https://acme.example/privacy"');
+  });
+});
+
+describe("the static export", () => {
+  let outDir: string;
+  beforeAll(() => {
+    outDir = path.join(mkdtempSync(path.join(tmpdir(), "vetted-faq-")), "site");
+  });
+
+  it("writes only public certified answers, with sitemap, robots, canonical links and FAQPage JSON-LD", async () => {
+    const summary = await exportFaq(db(), { outDir, baseUrl: "https://help.example.com" });
+    expect(summary.pages).toBeGreaterThan(3);
+    const tree = readTree(outDir);
+    const all = [...tree.values()].map((b) => b.toString("utf8")).join("\n");
+    expectOnlyPublic(all);
+    expect(tree.has("index.html")).toBe(true);
+    expect(tree.has(`${topicSlug}/index.html`)).toBe(true);
+    const answer = tree.get(`${topicSlug}/how-do-i-get-a-refund/index.html`)!.toString();
+    expect(answer).toContain('<link rel="canonical" href="https://help.example.com/' + topicSlug + '/how-do-i-get-a-refund/"/>');
+    expect(answer).toContain('property="og:title"');
+    expect(Buffer.byteLength(answer)).toBeLessThan(50 * 1024);
+    expect(answer).not.toContain("<form method=\"post\""); // no server to post to
+    const sitemap = tree.get("sitemap.xml")!.toString();
+    expect(sitemap).toContain(`<loc>https://help.example.com/${topicSlug}/how-do-i-get-a-refund/</loc>`);
+    expect(sitemap).not.toContain("/search/");
+    expect(tree.get("robots.txt")!.toString()).toContain("Sitemap: https://help.example.com/sitemap.xml");
+    const index = JSON.parse(tree.get("search-index.json")!.toString()) as { q: string; u: string }[];
+    expect(index.map((e) => e.q)).toContain("How do I get a refund?");
+
+    // JSON-LD: FAQPage with a Question (name) and an acceptedAnswer (text) per entry.
+    for (const file of [`${topicSlug}/index.html`, `${topicSlug}/how-do-i-get-a-refund/index.html`]) {
+      const m = /<script type="application\/ld\+json">(.*?)<\/script>/s.exec(tree.get(file)!.toString());
+      const ld = JSON.parse(m![1]!) as { "@context": string; "@type": string; mainEntity: { "@type": string; name: string; acceptedAnswer: { "@type": string; text: string } }[] };
+      expect(ld["@context"]).toBe("https://schema.org");
+      expect(ld["@type"]).toBe("FAQPage");
+      expect(ld.mainEntity.length).toBeGreaterThan(0);
+      for (const q of ld.mainEntity) {
+        expect(q["@type"]).toBe("Question");
+        expect(q.name.length).toBeGreaterThan(0);
+        expect(q.acceptedAnswer["@type"]).toBe("Answer");
+        expect(q.acceptedAnswer.text.length).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it("is valid HTML (html-validate)", async () => {
+    const validator = new HtmlValidate({
+      // "standard" leaves out the purely stylistic rules (React writes <meta/> and charSet).
+      extends: ["html-validate:standard", "html-validate:document", "html-validate:a11y"],
+    });
+    const tree = readTree(outDir);
+    const pages = [...tree.keys()].filter((f) => f.endsWith(".html"));
+    expect(pages.length).toBeGreaterThan(4);
+    for (const file of pages) {
+      const report = await validator.validateString(tree.get(file)!.toString(), file);
+      const messages = report.results.flatMap((r) => r.messages.map((m) => `${file}:${m.line}:${m.column} ${m.ruleId} ${m.message}`));
+      expect(messages).toEqual([]);
+    }
+  });
+
+  it("is deterministic: the same content gives byte-identical files", async () => {
+    const before = treeHash(readTree(outDir));
+    await exportFaq(db(), { outDir, baseUrl: "https://help.example.com" });
+    expect(treeHash(readTree(outDir))).toBe(before);
+    // Nothing is left beside the output.
+    expect(readdirSync(path.dirname(outDir))).toEqual(["site"]);
+  });
+});
