@@ -54,10 +54,10 @@ describe("every page checks the role", () => {
     expect(await res.text()).toContain("Page not found");
   });
 
-  it("shows the public FAQ placeholder without sign-in", async () => {
+  it("shows the public FAQ without sign-in", async () => {
     const res = await new TestClient().request("/faq");
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain("not built yet");
+    expect(await res.text()).toContain("How can we help?");
   });
 
   it("never sends a stack trace to the browser", async () => {
