@@ -1,7 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD } from "../../db/seed";
-import { artifactPath, launchBrowser } from "../support/browser";
+import { artifactPath, launchBrowser, signInAs } from "../support/browser";
 import { startApp, type RunningApp } from "../support/server";
 
 describe("wiki, forum and the duplicate hint in Chromium", () => {
@@ -16,17 +15,7 @@ describe("wiki, forum and the duplicate hint in Chromium", () => {
     await app?.stop();
   });
 
-  async function signIn(email: string): Promise<Page> {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${app.url}/login`);
-    await page.waitForLoadState("networkidle");
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password").fill(DEMO_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${app.url}/`);
-    return page;
-  }
+  const signIn = (email: string) => signInAs(browser, app.url, email);
 
   async function typeInEditor(page: Page, text: string, replace = false) {
     const editor = page.getByTestId("body-editor");

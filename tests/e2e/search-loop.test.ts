@@ -1,7 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD } from "../../db/seed";
-import { artifactPath, launchBrowser } from "../support/browser";
+import { artifactPath, launchBrowser, signInAs } from "../support/browser";
 import { startApp, type RunningApp } from "../support/server";
 
 describe("search for agents and the closed loop from a failed search to a certified answer", () => {
@@ -9,17 +8,10 @@ describe("search for agents and the closed loop from a failed search to a certif
   let browser: Browser;
   const pages: Record<string, Page> = {};
 
+  /** One signed-in page per demo user, kept across the steps of the story. */
   async function as(email: string): Promise<Page> {
-    if (pages[email]) return pages[email]!;
-    const page = await (await browser.newContext({ permissions: ["clipboard-read", "clipboard-write"] })).newPage();
-    await page.goto(`${app.url}/login`);
-    await page.waitForLoadState("networkidle");
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password").fill(DEMO_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${app.url}/`);
-    pages[email] = page;
-    return page;
+    pages[email] ??= await signInAs(browser, app.url, email, { permissions: ["clipboard-read", "clipboard-write"] });
+    return pages[email];
   }
 
   beforeAll(async () => {

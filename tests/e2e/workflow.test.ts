@@ -1,7 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD } from "../../db/seed";
-import { artifactPath, launchBrowser } from "../support/browser";
+import { artifactPath, launchBrowser, signInAs } from "../support/browser";
 import { startApp, type RunningApp } from "../support/server";
 
 describe("an answer goes from draft to certified, then a revision goes through review", () => {
@@ -10,18 +9,10 @@ describe("an answer goes from draft to certified, then a revision goes through r
   const pages: Record<string, Page> = {};
   let answerUrl = "";
 
+  /** One signed-in page per demo user, kept across the steps of the story. */
   async function as(email: string): Promise<Page> {
-    if (pages[email]) return pages[email]!;
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${app.url}/login`);
-    await page.waitForLoadState("networkidle");
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password").fill(DEMO_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${app.url}/`);
-    pages[email] = page;
-    return page;
+    pages[email] ??= await signInAs(browser, app.url, email);
+    return pages[email];
   }
 
   async function open(page: Page, url: string) {
