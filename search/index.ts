@@ -31,6 +31,8 @@ export interface SearchQuery {
   topicIds?: string[];
   tags?: string[];
   audience?: Audience;
+  /** Only documents in these states (the public FAQ wants `certified` alone); default: both. */
+  states?: SearchDocument["state"][];
   limit?: number;
   offset?: number;
 }

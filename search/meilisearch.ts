@@ -68,6 +68,7 @@ export function createMeilisearchIndex(options: { host: string; apiKey?: string;
       if (query.audience) filter.push(`audience = ${quote(query.audience)}`);
       if (query.topicIds?.length) filter.push(`topicIds IN [${query.topicIds.map(quote).join(", ")}]`);
       if (query.tags?.length) filter.push(`tags IN [${query.tags.map(quote).join(", ")}]`);
+      if (query.states?.length) filter.push(`state IN [${query.states.map(quote).join(", ")}]`);
       // Meilisearch reads only the first 10 words: give it the informative ones.
       const q = informativeWords(query.q, 10).join(" ");
       const result = await wrap("search", () =>

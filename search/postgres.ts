@@ -255,6 +255,7 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
       if (query.audience) filters.push(sql`d.audience = ${query.audience}`);
       if (query.topicIds?.length) filters.push(sql`d.topic_ids && array(select jsonb_array_elements_text(${JSON.stringify(query.topicIds)}::jsonb))::uuid[]`);
       if (query.tags?.length) filters.push(sql`d.tags && array(select jsonb_array_elements_text(${JSON.stringify(query.tags)}::jsonb))`);
+      if (query.states?.length) filters.push(sql`d.doc->>'state' in (select jsonb_array_elements_text(${JSON.stringify(query.states)}::jsonb))`);
       const filtered = filters.length > 0;
       const termsJson = JSON.stringify(weighted.map(({ term, w }) => ({ term, w })));
       const original = stems.flatMap((s) => s.lexemes.filter((l) => terms.has(l)));

@@ -74,6 +74,14 @@ function contract(name: string, make: () => SearchIndex) {
       expect(await top("refund", { audience: "internal" })).toEqual([corpus.invoice.id]);
       expect(await top("account", { tags: ["account"] })).toEqual([corpus.close.id]);
     });
+    it("filters by state, for the public FAQ that shows no answer due for re-verification", async () => {
+      const due = doc({ question: "Can I pay with coupons?", shortAnswer: "Yes, at checkout.", audience: "public", state: "reverification_due" });
+      await index.upsert([due]);
+      expect(await top("coupons")).toEqual([due.id]);
+      expect(await top("coupons", { states: ["certified"] })).toEqual([]);
+      expect(await top("coupons", { states: ["reverification_due"], audience: "public" })).toEqual([due.id]);
+      await index.remove([due.id]);
+    });
     it("highlights matches with escaped text", async () => {
       await index.upsert([doc({ id: corpus.invoice.id, question: "Where is my <b>invoice</b>?", shortAnswer: "x", body: "" })]);
       const [hit] = (await index.search({ q: "invoice", limit: 1 })).hits;
