@@ -17,11 +17,16 @@ export function normalizeWord(w: string): string {
   return w.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
 }
 
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\x00-\x7f]*$/;
+
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
+  // Most answers are plain ASCII: lower-casing is all the folding they need.
+  const fold = ASCII.test(text) ? (w: string) => w.toLowerCase() : normalizeWord;
   for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) {
     if (m[0].length > 40) continue;
-    out.push({ start: m.index, end: m.index + m[0].length, word: normalizeWord(m[0]) });
+    out.push({ start: m.index, end: m.index + m[0].length, word: fold(m[0]) });
   }
   return out;
 }
@@ -30,9 +35,9 @@ export function tokenize(text: string): Token[] {
  * Words of `text` that might stem to one of `terms`: stems keep a word's first letters (or its
  * first two, as in "factori" for "factory"), so only those words need asking about.
  */
-export function candidateWords(text: string, terms: readonly string[]): string[] {
+export function candidateWords(tokens: readonly Token[], terms: readonly string[]): string[] {
   const heads = new Set(terms.map((t) => t.slice(0, 3)));
-  return [...new Set(tokenize(text).map((t) => t.word).filter((w) => heads.has(w.slice(0, 3))))];
+  return [...new Set(tokens.map((t) => t.word).filter((w) => heads.has(w.slice(0, 3))))];
 }
 
 function render(text: string, tokens: Token[], matched: boolean[], from: number, to: number): string {
@@ -56,9 +61,9 @@ export function highlightText(
   text: string,
   isMatch: (word: string) => boolean,
   fragments?: { count: number; words: number },
+  tokens: Token[] = tokenize(text),
 ): string | undefined {
   if (!text) return undefined;
-  const tokens = tokenize(text);
   const matched = tokens.map((t) => isMatch(t.word));
   if (!matched.includes(true)) return undefined;
   if (!fragments) return render(text, tokens, matched, 0, tokens.length);

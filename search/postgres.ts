@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { rowsOf, type Db, type DbOrTx } from "../db/client.server";
-import { candidateWords, highlightText, normalizeWord } from "./highlight";
+import { listenToOthers, rowsOf, type Db, type DbOrTx } from "../db/client.server";
+import { candidateWords, highlightText, normalizeWord, tokenize } from "./highlight";
 import type { SearchDocument, SearchHit, SearchIndex, SearchQuery, SearchResult } from "./index";
 import { analyzeQuery } from "./query";
 import { parseTsvector, planQuery, ResidentIndex, type SynonymGroup } from "./resident";
@@ -11,9 +11,10 @@ import { parseTsvector, planQuery, ResidentIndex, type SynonymGroup } from "./re
  * answer and body made into weighted lexemes by the `english` configuration (stemming,
  * stopwords) — and does all the stemming, of documents and of queries. Each process ranks over a
  * copy of those rows in memory (search/resident.ts: BM25 with field weights, typo correction,
- * completion of the last word, synonyms, phrase bonus, bounded reads of common terms), so a
- * search is one round trip: it fetches the page of results and, in the same statement, the index
- * version, and catches up first when another process wrote since. See
+ * completion of the last word, synonyms, phrase bonus, bounded reads of common terms) and keeps
+ * recently returned answers, so a typical search makes no round trip at all. The copy follows
+ * the table by version: writes in this process update it before they return; writes elsewhere
+ * arrive by NOTIFY (and a poll every few seconds, in case a notification is lost). See
  * docs/decisions/008-resident-search-index.md.
  */
 
@@ -21,6 +22,10 @@ const LOAD_PAGE = 5000;
 /** More changes than this since our copy was made: loading afresh is cheaper than catching up. */
 const CATCH_UP_LIMIT = 20_000;
 const STEM_CACHE_MAX = 200_000;
+/** Answers kept as returned (JSON text), most recently used last; the rest are read when needed. */
+const DOC_CACHE_MAX = 20_000;
+const POLL_MS = 3000;
+const CHANNEL = "vetted_search";
 
 function rows<T>(result: unknown): T[] {
   return rowsOf<T>(result);
@@ -102,17 +107,35 @@ async function nextVersion(tx: DbOrTx, bump: "version" | "epoch" | "synonyms" = 
         : sql`version = version + 1`;
   const [row] = rows<{ version: number | string }>(await tx.execute(sql`update search_state set ${set} where id = 1 returning version`));
   if (!row) throw new Error("search_state has no row: run the migrations");
+  // Delivered when the transaction commits, to every process that keeps a copy.
+  await tx.execute(sql`select pg_notify(${CHANNEL}, ${String(row.version)})`);
   return Number(row.version);
 }
 
-export function createPostgresIndex(getDb: () => Db): SearchIndex {
-  let copy: Copy | null = null;
-  let loading: Promise<Copy> | null = null;
-  let catchingUp: Promise<void> | null = null;
+/**
+ * What one process keeps for one database: the copy of the index and the answers it returned
+ * lately. Shared by every SearchIndex made over the same database (the server's, a CLI's, a
+ * test's), so whichever of them writes, all of them read the result at once.
+ */
+interface Resident {
+  copy: Copy | null;
+  loading: Promise<Copy> | null;
+  catchingUp: Promise<void> | null;
+  docs: Map<string, string>;
+  following: boolean;
+}
 
+const residents = new WeakMap<Db, Resident>();
+
+function residentFor(db: Db): Resident {
+  let r = residents.get(db);
+  if (!r) residents.set(db, (r = { copy: null, loading: null, catchingUp: null, docs: new Map(), following: false }));
+  return r;
+}
+
+export function createPostgresIndex(getDb: () => Db): SearchIndex {
   /** A whole new copy: pages through every row, then catches up on what changed meanwhile. */
-  async function load(): Promise<Copy> {
-    const db = getDb();
+  async function load(db: Db, resident: Resident): Promise<Copy> {
     for (;;) {
       const [state] = rows<StateRow>(await db.execute(sql`select version, epoch, synonyms_version from search_state where id = 1`));
       if (!state) throw new Error("search_state has no row: run the migrations");
@@ -123,6 +146,7 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
         synonymsVersion: Number(state.synonyms_version),
         synonyms: await loadSynonymGroups(db),
       };
+      resident.docs.clear();
       let after = "00000000-0000-0000-0000-000000000000";
       for (;;) {
         const page = rows<{ r: DocRow }>(
@@ -133,13 +157,12 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
         after = page[page.length - 1]!.r[0];
       }
       // Rows written while we paged have seq > the version we started from; an emptied index starts over.
-      if ((await catchUp(fresh)) === "done") return fresh;
+      if ((await catchUp(db, fresh, resident)) === "done") return fresh;
     }
   }
 
   /** Applies every change since the copy's version, read in one statement (one snapshot). */
-  async function catchUp(target: Copy): Promise<"done" | "reload"> {
-    const db = getDb();
+  async function catchUp(db: Db, target: Copy, resident: Resident): Promise<"done" | "reload"> {
     const [r] = rows<StateRow & { docs: DocRow[] | null; removed: string[] | null; more: boolean }>(
       await db.execute(sql`
         select s.version, s.epoch, s.synonyms_version,
@@ -150,34 +173,88 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
     );
     if (!r) throw new Error("search_state has no row: run the migrations");
     if (Number(r.epoch) !== target.epoch || r.more) return "reload";
-    for (const id of r.removed ?? []) target.index.remove(id);
-    for (const row of r.docs ?? []) apply(target.index, row);
+    for (const id of r.removed ?? []) {
+      target.index.remove(id);
+      resident.docs.delete(id);
+    }
+    for (const row of r.docs ?? []) {
+      apply(target.index, row);
+      resident.docs.delete(row[0]);
+    }
     if (Number(r.synonyms_version) !== target.synonymsVersion) target.synonyms = await loadSynonymGroups(db);
     target.version = Number(r.version);
     target.synonymsVersion = Number(r.synonyms_version);
     return "done";
   }
 
-  async function ready(): Promise<Copy> {
-    if (copy) return copy;
-    loading ??= load().finally(() => (loading = null));
-    copy = await loading;
-    return copy;
+  /** Hears about writes by other processes: NOTIFY at once, and a slow poll as a safety net. */
+  function follow(db: Db, resident: Resident) {
+    if (resident.following) return;
+    resident.following = true;
+    const onChange = () => void refresh(db, resident).catch(() => undefined);
+    void listenToOthers(db, CHANNEL, onChange)
+      .then((unlisten) => {
+        if (!unlisten) return;
+        const timer = setInterval(onChange, POLL_MS);
+        timer.unref();
+      })
+      .catch(() => undefined);
+  }
+
+  async function ready(db: Db): Promise<Copy> {
+    const resident = residentFor(db);
+    if (resident.copy) return resident.copy;
+    follow(db, resident);
+    resident.loading ??= load(db, resident).finally(() => (resident.loading = null));
+    resident.copy = await resident.loading;
+    return resident.copy;
   }
 
   /** Brings this process's copy up to what is committed; concurrent callers share one catch-up. */
-  async function refresh(): Promise<void> {
-    if (!copy) return;
-    catchingUp ??= (async () => {
-      const current = copy!;
-      const outcome = await catchUp(current);
+  async function refresh(db: Db, resident: Resident = residentFor(db)): Promise<void> {
+    if (!resident.copy) return;
+    resident.catchingUp ??= (async () => {
+      const current = resident.copy!;
+      const outcome = await catchUp(db, current, resident);
       // Emptied, far behind, or full of replaced documents: start over.
       if (outcome === "reload" || current.index.wasted > Math.max(10_000, current.index.size)) {
-        copy = null;
-        await ready();
+        resident.copy = null;
+        await ready(db);
       }
-    })().finally(() => (catchingUp = null));
-    await catchingUp;
+    })().finally(() => (resident.catchingUp = null));
+    await resident.catchingUp;
+  }
+
+  /** The answers as the index holds them: from this process's memory, or in one read. */
+  async function documents(db: Db, answerIds: string[]): Promise<Map<string, SearchDocument>> {
+    const resident = residentFor(db);
+    const out = new Map<string, SearchDocument>();
+    const missing: string[] = [];
+    for (const id of answerIds) {
+      const text = resident.docs.get(id);
+      if (text === undefined) {
+        missing.push(id);
+        continue;
+      }
+      resident.docs.delete(id);
+      resident.docs.set(id, text);
+      out.set(id, JSON.parse(text) as SearchDocument);
+    }
+    if (missing.length > 0) {
+      const found = rows<{ id: string; doc: string }>(
+        await db.execute(sql`select d.answer_id as id, d.doc::text as doc from search_documents d
+          where d.answer_id in (select value::uuid from jsonb_array_elements_text(${ids(missing)}::jsonb))`),
+      );
+      for (const f of found) {
+        out.set(f.id, JSON.parse(f.doc) as SearchDocument);
+        resident.docs.set(f.id, f.doc);
+      }
+      for (const id of resident.docs.keys()) {
+        if (resident.docs.size <= DOC_CACHE_MAX) break;
+        resident.docs.delete(id);
+      }
+    }
+    return out;
   }
 
   async function upsertIn(tx: DbOrTx, documents: SearchDocument[]) {
@@ -209,14 +286,15 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
   }
 
   async function highlightsFor(db: DbOrTx, docs: SearchDocument[], terms: string[]): Promise<SearchHit["highlights"][]> {
-    const words = docs.flatMap((d) => candidateWords(`${d.question}\n${d.shortAnswer}\n${d.body}`, terms));
+    const tokenized = docs.map((d) => ({ question: tokenize(d.question), short: tokenize(d.shortAnswer), body: tokenize(d.body) }));
+    const words = tokenized.flatMap((t) => candidateWords([...t.question, ...t.short, ...t.body], terms));
     const stems = await stemWords(db, words);
     const wanted = new Set(terms);
     const isMatch = (w: string) => (stems.get(w) ?? []).some((l) => wanted.has(l));
-    return docs.map((d) => ({
-      question: highlightText(d.question, isMatch),
-      shortAnswer: highlightText(d.shortAnswer, isMatch),
-      body: highlightText(d.body, isMatch, { count: 2, words: 24 }),
+    return docs.map((d, i) => ({
+      question: highlightText(d.question, isMatch, undefined, tokenized[i]!.question),
+      shortAnswer: highlightText(d.shortAnswer, isMatch, undefined, tokenized[i]!.short),
+      body: highlightText(d.body, isMatch, { count: 2, words: 24 }, tokenized[i]!.body),
     }));
   }
 
@@ -225,14 +303,16 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
 
     async upsert(documents: SearchDocument[]) {
       if (documents.length === 0) return;
-      await getDb().transaction((tx) => upsertIn(tx, documents));
-      await refresh();
+      const db = getDb();
+      await db.transaction((tx) => upsertIn(tx, documents));
+      await refresh(db);
     },
 
     async remove(answerIds: string[]) {
       if (answerIds.length === 0) return;
-      await getDb().transaction((tx) => removeIn(tx, answerIds));
-      await refresh();
+      const db = getDb();
+      await db.transaction((tx) => removeIn(tx, answerIds));
+      await refresh(db);
     },
 
     async search(query: SearchQuery): Promise<SearchResult> {
@@ -247,44 +327,35 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
       const prefixWord = analyzed.prefix && last.length >= 2 ? normalizeWord(last) : "";
       const filter = { audience: query.audience, states: query.states, topicIds: query.topicIds, tags: query.tags };
 
-      // Rank over our copy, then fetch the page and the index version in one statement; if
-      // another process wrote since our copy was made, catch up and rank again.
-      for (let attempt = 0; ; attempt++) {
-        const current = await ready();
-        const plan = planQuery(current.index, words, prefixWord, current.synonyms);
-        const ranked = plan.terms.length > 0 ? current.index.rank(plan.terms, plan.bigrams, filter, limit, offset) : { ids: [], scores: [], total: 0 };
-        const [r] = rows<StateRow & { docs: { id: string; doc: SearchDocument }[] | null }>(
-          await db.execute(sql`
-            select s.version, s.epoch, s.synonyms_version,
-              (select json_agg(json_build_object('id', d.answer_id, 'doc', d.doc)) from search_documents d
-               where d.answer_id in (select value::uuid from jsonb_array_elements_text(${ids(ranked.ids)}::jsonb))) as docs
-            from search_state s where s.id = 1`),
-        );
-        const stale = !r || Number(r.version) !== current.version || Number(r.epoch) !== current.epoch;
-        if (stale && attempt < 3) {
-          await refresh();
-          continue;
-        }
-        const byId = new Map((r?.docs ?? []).map((d) => [d.id, d.doc]));
-        const found = ranked.ids.flatMap((id, i) => (byId.has(id) ? [{ doc: byId.get(id)!, score: ranked.scores[i]! }] : []));
-        const highlights = await highlightsFor(db, found.map((f) => f.doc), plan.terms.map((t) => t.term));
-        return { hits: found.map((f, i) => ({ document: f.doc, score: f.score, highlights: highlights[i]! })), total: ranked.total };
-      }
+      const current = await ready(db);
+      const plan = planQuery(current.index, words, prefixWord, current.synonyms);
+      if (plan.terms.length === 0) return { hits: [], total: 0 };
+      const ranked = current.index.rank(plan.terms, plan.bigrams, filter, limit, offset);
+      const docs = await documents(db, ranked.ids);
+      // An answer removed a moment ago may still be in the copy: it is simply left out.
+      const found = ranked.ids.flatMap((id, i) => (docs.has(id) ? [{ doc: docs.get(id)!, score: ranked.scores[i]! }] : []));
+      const highlights = await highlightsFor(db, found.map((f) => f.doc), plan.terms.map((t) => t.term));
+      return { hits: found.map((f, i) => ({ document: f.doc, score: f.score, highlights: highlights[i]! })), total: ranked.total };
+    },
+
+    async warmUp() {
+      await ready(getDb());
     },
 
     async setSynonyms(groups: string[][]) {
       // This engine reads the synonym table itself: storing them is configuring it.
       await storeSynonyms(getDb(), groups);
-      await refresh();
+      await refresh(getDb());
     },
 
     async clear() {
-      await getDb().transaction(async (tx) => {
+      const db = getDb();
+      await db.transaction(async (tx) => {
         await nextVersion(tx, "epoch");
         await tx.execute(sql`delete from search_documents`);
         await tx.execute(sql`delete from search_removed`);
       });
-      await refresh();
+      await refresh(db);
     },
 
     async health() {

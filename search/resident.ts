@@ -13,7 +13,7 @@ export const B = 0.75;
 /** Field weights inside a document's term frequency (tsvector weights A, B, C/D). */
 export const FIELD_WEIGHT: Record<string, number> = { A: 3, B: 2, C: 1, D: 1 };
 /** Longer posting lists are read best-impact first and cut here: bounds the work of common terms. */
-export const POSTINGS_PER_TERM = 4000;
+export const POSTINGS_PER_TERM = 2000;
 export const MAX_TERMS = 12;
 export const RERANK = 50;
 /** Body word pairs kept per document for the phrase bonus (question and short answer: all). */
@@ -55,9 +55,13 @@ class PostingList {
   tf = new Float32Array(4);
   n = 0;
   dead = 0;
-  /** Indexes into docs/tf, best impact first; rebuilt when the list or the average length moved. */
-  order: Int32Array | null = null;
-  orderAvg = 0;
+  /**
+   * The list as (slot, BM25 term impact) pairs, best impact first when the list is longer than a
+   * query reads; rebuilt when the list changed or the average length moved by 5 %.
+   */
+  bySlot: Int32Array | null = null;
+  byImpact: Float32Array | null = null;
+  builtAvg = 0;
 
   push(slot: number, tf: number) {
     if (this.n === this.docs.length) {
@@ -71,7 +75,7 @@ class PostingList {
     this.docs[this.n] = slot;
     this.tf[this.n] = tf;
     this.n++;
-    this.order = null;
+    this.bySlot = null;
   }
 
   /** Drops the postings of dead slots once they are a quarter of the list. */
@@ -87,7 +91,7 @@ class PostingList {
     }
     this.n = j;
     this.dead = 0;
-    this.order = null;
+    this.bySlot = null;
   }
 }
 
@@ -355,6 +359,27 @@ export class ResidentIndex {
     return true;
   }
 
+  private impactOrder(list: PostingList, avg: number): { slots: Int32Array; impacts: Float32Array } {
+    if (list.bySlot && list.byImpact && Math.abs(list.builtAvg - avg) <= avg * 0.05) return { slots: list.bySlot, impacts: list.byImpact };
+    const n = list.n;
+    const impact = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const tf = list.tf[i]!;
+      impact[i] = (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * this.slotLength[list.docs[i]!]!) / avg));
+    }
+    let slots = list.docs.slice(0, n);
+    let impacts = impact;
+    if (n - list.dead > POSTINGS_PER_TERM) {
+      const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => impact[b]! - impact[a]!);
+      slots = order.map((i) => list.docs[i]!);
+      impacts = Float32Array.from(order, (i) => impact[i]!);
+    }
+    list.bySlot = slots;
+    list.byImpact = impacts;
+    list.builtAvg = avg;
+    return { slots, impacts };
+  }
+
   /**
    * BM25 over the best postings of each weighted term, then a phrase bonus for adjacent query
    * words that stand next to each other in the answer; answers under 15 % of the best score are
@@ -374,31 +399,21 @@ export class ResidentIndex {
       if (v === undefined) passes.set(slot, (v = this.passes(slot, filter)));
       return v;
     };
+    const answers = this.slotAnswer;
     for (const { term, w } of terms) {
       const id = this.termId.get(term);
       if (id === undefined) continue;
-      const list = this.postings[id]!;
-      const norm = (slot: number) => K1 * (1 - B + (B * this.slotLength[slot]!) / avg);
-      const add = (i: number) => {
-        const slot = list.docs[i]!;
-        if (!ok(slot)) return false;
-        const tf = list.tf[i]!;
-        if (scores[slot] === 0) touched.push(slot);
-        scores[slot] = scores[slot]! + (w * (tf * (K1 + 1))) / (tf + norm(slot));
-        return true;
-      };
-      if (list.n - list.dead <= POSTINGS_PER_TERM) {
-        for (let i = 0; i < list.n; i++) add(i);
-        continue;
+      const { slots, impacts } = this.impactOrder(this.postings[id]!, avg);
+      // Common terms: only their best postings (by impact) are read; the list is sorted for that.
+      let budget = POSTINGS_PER_TERM;
+      for (let k = 0; k < slots.length && budget > 0; k++) {
+        const slot = slots[k]!;
+        if (answers[slot] === null || (filtered && !ok(slot))) continue;
+        budget--;
+        const before = scores[slot]!;
+        if (before === 0) touched.push(slot);
+        scores[slot] = before + w * impacts[k]!;
       }
-      if (!list.order || Math.abs(list.orderAvg - avg) > avg * 0.05) {
-        const impact = new Float64Array(list.n);
-        for (let i = 0; i < list.n; i++) impact[i] = list.tf[i]! / (list.tf[i]! + norm(list.docs[i]!));
-        list.order = Int32Array.from({ length: list.n }, (_, i) => i).sort((a, b) => impact[b]! - impact[a]!);
-        list.orderAvg = avg;
-      }
-      let taken = 0;
-      for (let k = 0; k < list.order.length && taken < POSTINGS_PER_TERM; k++) if (add(list.order[k]!)) taken++;
     }
     const top = new TopK(RERANK + offset);
     for (const slot of touched) top.offer(slot, scores[slot]!);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { candidateWords, highlightText } from "../../search/highlight";
+import { candidateWords, highlightText, tokenize } from "../../search/highlight";
 import {
   levenshteinWithin,
   parseTsvector,
@@ -137,6 +137,7 @@ describe("highlighting", () => {
     expect(out.length).toBeLessThan(200);
   });
   it("asks the stemmer only about words that could stem to a query term", () => {
-    expect(candidateWords("Refunds are refunded, not factories", ["refund"])).toEqual(["refunds", "refunded"]);
+    expect(candidateWords(tokenize("Refunds are refunded, not factories"), ["refund"])).toEqual(["refunds", "refunded"]);
+    expect(tokenize("Café RÉSUMÉ").map((t) => t.word)).toEqual(["cafe", "resume"]);
   });
 });
