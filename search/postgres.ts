@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { listenToOthers, rowsOf, type Db, type DbOrTx } from "../db/client.server";
-import { candidateWords, highlightText, normalizeWord, tokenize } from "./highlight";
+import { candidateWords, highlightText, normalizeWord, tokenize, type Token } from "./highlight";
 import type { SearchDocument, SearchHit, SearchIndex, SearchQuery, SearchResult } from "./index";
 import { analyzeQuery } from "./query";
 import { parseTsvector, planQuery, ResidentIndex, type SynonymGroup } from "./resident";
@@ -22,7 +22,7 @@ const LOAD_PAGE = 5000;
 /** More changes than this since our copy was made: loading afresh is cheaper than catching up. */
 const CATCH_UP_LIMIT = 20_000;
 const STEM_CACHE_MAX = 200_000;
-/** Answers kept as returned (JSON text), most recently used last; the rest are read when needed. */
+/** Answers kept as returned, most recently used last; the rest are read when needed. */
 const DOC_CACHE_MAX = 20_000;
 const POLL_MS = 3000;
 const CHANNEL = "vetted_search";
@@ -121,8 +121,14 @@ interface Resident {
   copy: Copy | null;
   loading: Promise<Copy> | null;
   catchingUp: Promise<void> | null;
-  docs: Map<string, string>;
+  docs: Map<string, CachedDocument>;
   following: boolean;
+}
+
+interface CachedDocument {
+  doc: SearchDocument;
+  /** Words of question, short answer and body, made on the first highlight. */
+  tokens?: { question: Token[]; short: Token[]; body: Token[] };
 }
 
 const residents = new WeakMap<Db, Resident>();
@@ -226,28 +232,29 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
   }
 
   /** The answers as the index holds them: from this process's memory, or in one read. */
-  async function documents(db: Db, answerIds: string[]): Promise<Map<string, SearchDocument>> {
+  async function documents(db: Db, answerIds: string[]): Promise<Map<string, CachedDocument>> {
     const resident = residentFor(db);
-    const out = new Map<string, SearchDocument>();
+    const out = new Map<string, CachedDocument>();
     const missing: string[] = [];
     for (const id of answerIds) {
-      const text = resident.docs.get(id);
-      if (text === undefined) {
+      const cached = resident.docs.get(id);
+      if (cached === undefined) {
         missing.push(id);
         continue;
       }
       resident.docs.delete(id);
-      resident.docs.set(id, text);
-      out.set(id, JSON.parse(text) as SearchDocument);
+      resident.docs.set(id, cached);
+      out.set(id, cached);
     }
     if (missing.length > 0) {
-      const found = rows<{ id: string; doc: string }>(
-        await db.execute(sql`select d.answer_id as id, d.doc::text as doc from search_documents d
+      const found = rows<{ id: string; doc: SearchDocument }>(
+        await db.execute(sql`select d.answer_id as id, d.doc from search_documents d
           where d.answer_id in (select value::uuid from jsonb_array_elements_text(${ids(missing)}::jsonb))`),
       );
       for (const f of found) {
-        out.set(f.id, JSON.parse(f.doc) as SearchDocument);
-        resident.docs.set(f.id, f.doc);
+        const cached = { doc: f.doc };
+        out.set(f.id, cached);
+        resident.docs.set(f.id, cached);
       }
       for (const id of resident.docs.keys()) {
         if (resident.docs.size <= DOC_CACHE_MAX) break;
@@ -285,13 +292,13 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
       on conflict (answer_id) do update set seq = excluded.seq`);
   }
 
-  async function highlightsFor(db: DbOrTx, docs: SearchDocument[], terms: string[]): Promise<SearchHit["highlights"][]> {
-    const tokenized = docs.map((d) => ({ question: tokenize(d.question), short: tokenize(d.shortAnswer), body: tokenize(d.body) }));
+  async function highlightsFor(db: DbOrTx, docs: CachedDocument[], terms: string[]): Promise<SearchHit["highlights"][]> {
+    const tokenized = docs.map((c) => (c.tokens ??= { question: tokenize(c.doc.question), short: tokenize(c.doc.shortAnswer), body: tokenize(c.doc.body) }));
     const words = tokenized.flatMap((t) => candidateWords([...t.question, ...t.short, ...t.body], terms));
     const stems = await stemWords(db, words);
     const wanted = new Set(terms);
     const isMatch = (w: string) => (stems.get(w) ?? []).some((l) => wanted.has(l));
-    return docs.map((d, i) => ({
+    return docs.map(({ doc: d }, i) => ({
       question: highlightText(d.question, isMatch, undefined, tokenized[i]!.question),
       shortAnswer: highlightText(d.shortAnswer, isMatch, undefined, tokenized[i]!.short),
       body: highlightText(d.body, isMatch, { count: 2, words: 24 }, tokenized[i]!.body),
@@ -333,9 +340,9 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
       const ranked = current.index.rank(plan.terms, plan.bigrams, filter, limit, offset);
       const docs = await documents(db, ranked.ids);
       // An answer removed a moment ago may still be in the copy: it is simply left out.
-      const found = ranked.ids.flatMap((id, i) => (docs.has(id) ? [{ doc: docs.get(id)!, score: ranked.scores[i]! }] : []));
-      const highlights = await highlightsFor(db, found.map((f) => f.doc), plan.terms.map((t) => t.term));
-      return { hits: found.map((f, i) => ({ document: f.doc, score: f.score, highlights: highlights[i]! })), total: ranked.total };
+      const found = ranked.ids.flatMap((id, i) => (docs.has(id) ? [{ cached: docs.get(id)!, score: ranked.scores[i]! }] : []));
+      const highlights = await highlightsFor(db, found.map((f) => f.cached), plan.terms.map((t) => t.term));
+      return { hits: found.map((f, i) => ({ document: f.cached.doc, score: f.score, highlights: highlights[i]! })), total: ranked.total };
     },
 
     async warmUp() {

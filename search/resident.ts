@@ -13,7 +13,7 @@ export const B = 0.75;
 /** Field weights inside a document's term frequency (tsvector weights A, B, C/D). */
 export const FIELD_WEIGHT: Record<string, number> = { A: 3, B: 2, C: 1, D: 1 };
 /** Longer posting lists are read best-impact first and cut here: bounds the work of common terms. */
-export const POSTINGS_PER_TERM = 2000;
+export const POSTINGS_PER_TERM = 1000;
 export const MAX_TERMS = 12;
 export const RERANK = 50;
 /** Body word pairs kept per document for the phrase bonus (question and short answer: all). */
@@ -202,6 +202,7 @@ export class ResidentIndex {
   private totalLength = 0;
   private deadSlots = 0;
   private scores = new Float64Array(0);
+  private touched: Int32Array | null = null;
 
   get size(): number {
     return this.liveDocs;
@@ -388,19 +389,19 @@ export class ResidentIndex {
   rank(terms: WeightedTerm[], bigrams: [string, string][], filter: Filter, limit: number, offset: number): { ids: string[]; scores: number[]; total: number } {
     if (this.scores.length < this.slotAnswer.length) this.scores = new Float64Array(Math.max(this.slotAnswer.length * 1.5, 1024));
     const scores = this.scores;
-    const touched: number[] = [];
+    // Reused between queries: a query touches at most MAX_TERMS × POSTINGS_PER_TERM answers.
+    const touched = (this.touched ??= new Int32Array(MAX_TERMS * POSTINGS_PER_TERM));
+    let nTouched = 0;
     const avg = this.totalLength / Math.max(this.liveDocs, 1);
     const filtered = !!(filter.audience || filter.states?.length || filter.topicIds?.length || filter.tags?.length);
-    const passes = new Map<number, boolean>();
+    const passes = filtered ? new Map<number, boolean>() : null;
     const ok = (slot: number) => {
-      if (this.slotAnswer[slot] === null) return false;
-      if (!filtered) return true;
-      let v = passes.get(slot);
-      if (v === undefined) passes.set(slot, (v = this.passes(slot, filter)));
+      let v = passes!.get(slot);
+      if (v === undefined) passes!.set(slot, (v = this.passes(slot, filter)));
       return v;
     };
     const answers = this.slotAnswer;
-    for (const { term, w } of terms) {
+    for (const { term, w } of terms.slice(0, MAX_TERMS)) {
       const id = this.termId.get(term);
       if (id === undefined) continue;
       const { slots, impacts } = this.impactOrder(this.postings[id]!, avg);
@@ -411,13 +412,16 @@ export class ResidentIndex {
         if (answers[slot] === null || (filtered && !ok(slot))) continue;
         budget--;
         const before = scores[slot]!;
-        if (before === 0) touched.push(slot);
+        if (before === 0) touched[nTouched++] = slot;
         scores[slot] = before + w * impacts[k]!;
       }
     }
     const top = new TopK(RERANK + offset);
-    for (const slot of touched) top.offer(slot, scores[slot]!);
-    for (const slot of touched) scores[slot] = 0;
+    for (let i = 0; i < nTouched; i++) {
+      const slot = touched[i]!;
+      top.offer(slot, scores[slot]!);
+      scores[slot] = 0;
+    }
 
     const pairs = bigrams
       .map(([a, b]) => [this.termId.get(a), this.termId.get(b)] as const)
@@ -432,7 +436,7 @@ export class ResidentIndex {
       .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
     const floor = (all[0]?.score ?? 0) * 0.15;
     const page = all.filter((r) => r.score >= floor).slice(offset, offset + limit);
-    return { ids: page.map((r) => r.id), scores: page.map((r) => r.score), total: touched.length };
+    return { ids: page.map((r) => r.id), scores: page.map((r) => r.score), total: nTouched };
   }
 
   get documentCount(): number {
