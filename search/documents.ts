@@ -1,48 +1,35 @@
-import { and, eq, gt, inArray } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
-import type { DbOrTx } from "../db/client.server";
-import { answers, answerVersions, topics, users } from "../db/schema";
+import { and, eq, gt, inArray, sql } from "drizzle-orm";
+import { rowsOf, type DbOrTx } from "../db/client.server";
+import { answers, answerVersions } from "../db/schema";
 import type { SearchDocument } from "./index";
 
 /** Only these states are ever searchable; drafts, archived and superseded versions never are. */
 export const SEARCHABLE_STATES = ["certified", "reverification_due"] as const;
 
+const ISO = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+
 /**
  * The one mapping from a certified answer to a search document. Returns documents for the
  * answers whose live version is searchable; an id missing from the result should leave the index.
+ * One statement whatever the batch (imports index thousands at a time).
  */
 export async function loadDocuments(db: DbOrTx, answerIds: string[]): Promise<SearchDocument[]> {
   if (answerIds.length === 0) return [];
-  const certifier = alias(users, "certifier");
-  const rows = await db
-    .select({
-      id: answers.id,
-      versionId: answerVersions.id,
-      question: answerVersions.question,
-      alternatives: answerVersions.alternatives,
-      shortAnswer: answerVersions.shortAnswer,
-      body: answerVersions.bodyText,
-      topicIds: answerVersions.topicIds,
-      tags: answerVersions.tags,
-      audience: answerVersions.audience,
-      state: answerVersions.state,
-      certifiedByName: certifier.displayName,
-      certifiedAt: answerVersions.certifiedAt,
-      reverifyAt: answerVersions.reverifyAt,
-    })
-    .from(answers)
-    .innerJoin(answerVersions, eq(answerVersions.id, answers.liveVersionId))
-    .leftJoin(certifier, eq(certifier.id, answerVersions.certifiedBy))
-    .where(and(inArray(answers.id, answerIds), inArray(answerVersions.state, [...SEARCHABLE_STATES])));
-  const topicIds = [...new Set(rows.flatMap((r) => r.topicIds))];
-  const names = topicIds.length ? await db.select({ id: topics.id, name: topics.name }).from(topics).where(inArray(topics.id, topicIds)) : [];
-  return rows.map((r) => ({
-    ...r,
-    state: r.state as SearchDocument["state"],
-    topicNames: r.topicIds.map((id) => names.find((n) => n.id === id)?.name ?? ""),
-    certifiedAt: r.certifiedAt?.toISOString() ?? null,
-    reverifyAt: r.reverifyAt?.toISOString() ?? null,
-  }));
+  const rows = rowsOf<SearchDocument>(
+    await db.execute(sql`
+      select a.id, v.id as "versionId", v.question, v.alternatives, v.short_answer as "shortAnswer", v.body_text as body,
+        v.topic_ids as "topicIds",
+        (select coalesce(array_agg(coalesce(t.name, '') order by u.ord), '{}'::text[])
+           from unnest(v.topic_ids) with ordinality as u(id, ord) left join topics t on t.id = u.id) as "topicNames",
+        v.tags, v.audience::text as audience, v.state, c.display_name as "certifiedByName",
+        ${ISO("v.certified_at")} as "certifiedAt", ${ISO("v.reverify_at")} as "reverifyAt"
+      from answers a
+      join answer_versions v on v.id = a.live_version_id
+      left join users c on c.id = v.certified_by
+      where a.id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(answerIds)}::jsonb))
+        and v.state in (${sql.join(SEARCHABLE_STATES.map((s) => sql`${s}`), sql`, `)})`),
+  );
+  return rows;
 }
 
 /** Every searchable answer's id, in pages, for a full reindex. */

@@ -80,13 +80,16 @@ interface StateRow {
   synonyms_version: number | string;
 }
 
-type DocRow = [answerId: string, topicIds: string[], tags: string[], audience: string, state: string, length: number, tsv: string];
+type DocRow = [answerId: string, topicIds: string[], tags: string[], audience: string, state: string, tsv: string];
 
-const DOC_COLUMNS = sql`json_build_array(d.answer_id, d.topic_ids, d.tags, d.audience, d.state, d.length, d.tsv::text)`;
+const DOC_COLUMNS = sql`json_build_array(d.answer_id, d.topic_ids, d.tags, d.audience, d.state, d.tsv::text)`;
 
 function apply(index: ResidentIndex, row: DocRow) {
-  const [answerId, topicIds, tags, audience, state, length, tsv] = row;
-  index.upsert({ answerId, topicIds, tags, audience, state, length, terms: parseTsvector(tsv) });
+  const [answerId, topicIds, tags, audience, state, tsv] = row;
+  const terms = parseTsvector(tsv);
+  // The number of words, for BM25's length normalisation: every position of every lexeme.
+  const length = terms.reduce((n, t) => n + Math.max(t.positions.length, 1), 0);
+  index.upsert({ answerId, topicIds, tags, audience, state, length, terms });
 }
 
 async function loadSynonymGroups(db: DbOrTx): Promise<SynonymGroup[]> {
@@ -270,17 +273,15 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
       documents.map((d) => ({ id: d.id, doc: d, q: [d.question, ...d.alternatives].join("\n"), s: d.shortAnswer, b: d.body })),
     );
     await tx.execute(sql`
-      insert into search_documents as t (answer_id, doc, topic_ids, tags, audience, state, tsv, length, seq, indexed_at)
+      insert into search_documents as t (answer_id, doc, topic_ids, tags, audience, state, tsv, seq, indexed_at)
       select x.id, x.doc,
              array(select jsonb_array_elements_text(x.doc->'topicIds'))::uuid[],
              array(select jsonb_array_elements_text(x.doc->'tags')),
-             x.doc->>'audience', x.doc->>'state', v.tsv,
-             coalesce((select sum(coalesce(array_length(positions, 1), 1)) from unnest(v.tsv)), 0),
-             ${version}, now()
+             x.doc->>'audience', x.doc->>'state', v.tsv, ${version}, now()
       from jsonb_to_recordset(${payload}::jsonb) as x(id uuid, doc jsonb, q text, s text, b text)
       cross join lateral (select setweight(to_tsvector('english', x.q), 'A') || setweight(to_tsvector('english', x.s), 'B') || setweight(to_tsvector('english', x.b), 'C') as tsv) v
       on conflict (answer_id) do update set doc = excluded.doc, topic_ids = excluded.topic_ids, tags = excluded.tags, audience = excluded.audience,
-        state = excluded.state, tsv = excluded.tsv, length = excluded.length, seq = excluded.seq, indexed_at = excluded.indexed_at`);
+        state = excluded.state, tsv = excluded.tsv, seq = excluded.seq, indexed_at = excluded.indexed_at`);
     await tx.execute(sql`delete from search_removed where answer_id in (select value::uuid from jsonb_array_elements_text(${ids(documents.map((d) => d.id))}::jsonb))`);
   }
 

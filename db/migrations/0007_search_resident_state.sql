@@ -11,6 +11,7 @@ CREATE TABLE "search_state" (
 );
 --> statement-breakpoint
 CREATE INDEX "search_removed_seq_idx" ON "search_removed" USING btree ("seq");--> statement-breakpoint
+ALTER TABLE "search_documents" DROP COLUMN "length";--> statement-breakpoint
 -- custom SQL: the one state row, and the state column for rows indexed before it existed
 INSERT INTO "search_state" ("id") VALUES (1) ON CONFLICT DO NOTHING;--> statement-breakpoint
 UPDATE "search_documents" SET "state" = "doc"->>'state' WHERE "doc" ? 'state';

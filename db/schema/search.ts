@@ -21,7 +21,6 @@ export const searchDocuments = pgTable(
     state: text("state").notNull().default("certified"),
     /** Weighted: question and phrasings A, short answer B, full answer C. */
     tsv: tsvector("tsv").notNull(),
-    length: integer("length").notNull(),
     seq: bigint("seq", { mode: "number" }).notNull().default(0),
     indexedAt: timestamp("indexed_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -157,8 +157,19 @@ describe("the outbox between the workflow and the index", () => {
     const { answerId, versionId } = await certifiedAnswer(db(), cast, { question: "Can I return opened headphones?" });
     const draft = await createDraft(db(), { actor: actor(cast.author), draft: draftInput({ topicIds: [cast.topic.id], question: "Can I return opened headphones quickly?" }) });
     await drainAll(db(), index);
-    const ids = (await index.search({ q: "return opened headphones" })).hits.map((h) => h.document.id);
+    const hits = (await index.search({ q: "return opened headphones" })).hits;
+    const ids = hits.map((h) => h.document.id);
     expect(ids).toContain(answerId);
+    // The document carries what agents see: who certified it, when, in which topics.
+    expect(hits.find((h) => h.document.id === answerId)?.document).toMatchObject({
+      versionId,
+      state: "certified",
+      topicIds: [cast.topic.id],
+      topicNames: [cast.topic.name],
+      certifiedByName: cast.km.displayName,
+      certifiedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      reverifyAt: expect.stringMatching(/Z$/),
+    });
     expect(ids).not.toContain(draft.answerId);
     await sendEvent(db(), { actor: actor(cast.km), versionId, revision: 1, event: { type: "ARCHIVE", reason: "Policy changed" } });
     await drainAll(db(), index);
