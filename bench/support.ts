@@ -1,6 +1,13 @@
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { drizzle } from "drizzle-orm/pglite";
 import postgres from "postgres";
+import type { PGlite } from "@electric-sql/pglite";
 import { createDb, type Database } from "../db/client.server";
+import * as schema from "../db/schema";
 import { migrateDatabase } from "../db/migrate";
 
 export const SERVER_URL = process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
@@ -32,6 +39,13 @@ export async function benchDatabase(driver: "postgres" | "pglite", max = 20): Pr
   };
 }
 
+/** A second, independent connection to the same database (a second process, as far as caches go). */
+export async function openAgain(database: Database & { url?: string }): Promise<Database> {
+  if (database.url) return createDb({ url: database.url });
+  const client = (database.db as unknown as { $client: PGlite }).$client;
+  return { db: drizzle(client, { schema }) as unknown as Database["db"], driver: "pglite", close: async () => {} };
+}
+
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
@@ -51,4 +65,53 @@ export async function pool<T>(items: T[], concurrency: number, work: (item: T) =
       }
     }),
   );
+}
+
+export interface LoadResult {
+  tool: string;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  non2xx: number;
+}
+
+/**
+ * 20 concurrent clients on keep-alive connections for `seconds`, cycling through `paths`. Uses
+ * wrk (C, Debian's package) when it is installed: on two cores a load generator in JavaScript
+ * takes most of a core from the server it measures. Falls back to autocannon.
+ */
+export async function loadTest(base: string, paths: string[], headers: Record<string, string>, seconds: number, connections = 20): Promise<LoadResult> {
+  const wrk = spawnSync("wrk", ["--version"], { encoding: "utf8" });
+  if (!wrk.error) {
+    const dir = mkdtempSync(path.join(tmpdir(), "vetted-wrk-"));
+    const script = path.join(dir, "paths.lua");
+    const lua = (s: string) => JSON.stringify(s);
+    writeFileSync(
+      script,
+      `local paths = { ${paths.map(lua).join(", ")} }
+local headers = { ${Object.entries(headers).map(([k, v]) => `[${lua(k)}] = ${lua(v)}`).join(", ")} }
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1], headers)
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %f %f %f %f %d %d\\n", summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, summary.errors.status, summary.requests))
+end
+`,
+    );
+    // A short warm-up first: the first requests of a process are slower (JIT).
+    spawnSync("wrk", ["-t2", `-c${connections}`, "-d3s", "-s", script, base], { encoding: "utf8" });
+    const run = spawnSync("wrk", ["-t2", `-c${connections}`, `-d${seconds}s`, "-s", script, base], { encoding: "utf8" });
+    rmSync(dir, { recursive: true, force: true });
+    const m = /RESULT (\S+) (\S+) (\S+) (\S+) (\d+)/.exec(run.stdout);
+    if (!m) throw new Error(`wrk gave no result: ${run.stdout}${run.stderr}`);
+    return { tool: "wrk, 2 threads", rps: Number(m[1]), p50: Number(m[2]), p95: Number(m[3]), p99: Number(m[4]), non2xx: Number(m[5]) };
+  }
+  const autocannon = (await import("autocannon")).default;
+  const requests = paths.map((p) => ({ method: "GET" as const, path: p, headers }));
+  await autocannon({ url: base, connections, duration: 3, requests });
+  const r = await autocannon({ url: base, connections, duration: seconds, requests });
+  return { tool: "autocannon (install wrk for a lighter load generator)", rps: r.requests.average, p50: r.latency.p50, p95: r.latency.p97_5, p99: r.latency.p99, non2xx: r.non2xx };
 }
