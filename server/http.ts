@@ -38,18 +38,19 @@ function requestOrigin(req: express.Request): string {
 const faqFastPath: express.RequestHandler = (req, res, next) => {
   if ((req.method !== "GET" && req.method !== "HEAD") || !FAQ_PAGE.test(req.path)) return next();
   const cache = faqPageCache();
-  cache.ready().then(
-    () => {
-      const page = cache.get(faqCacheKey(requestOrigin(req), req.path, req.query.feedback === "thanks"));
-      if (!page) return next();
-      const reply = cachedPageReply(page, { ifNoneMatch: req.get("If-None-Match"), acceptEncoding: req.get("Accept-Encoding") }, "hit");
-      res.status(reply.status).set(reply.headers);
-      if (reply.body && req.method === "GET") res.setHeader("Content-Length", reply.body.length);
-      res.end(req.method === "GET" ? (reply.body ?? undefined) : undefined);
-    },
-    // The generation could not be read (database down?): let the route answer.
-    () => next(),
-  );
+  const send = () => {
+    const q = req.url.indexOf("?");
+    const thanks = q >= 0 && new URLSearchParams(req.url.slice(q + 1)).get("feedback") === "thanks";
+    const page = cache.get(faqCacheKey(requestOrigin(req), req.path, thanks));
+    if (!page) return next();
+    const reply = cachedPageReply(page, { ifNoneMatch: req.headers["if-none-match"], acceptEncoding: req.headers["accept-encoding"] }, "hit");
+    if (reply.body) reply.headers["Content-Length"] = String(reply.body.length);
+    res.writeHead(reply.status, reply.headers);
+    res.end(req.method === "GET" ? (reply.body ?? undefined) : undefined);
+  };
+  // Fresh (the usual case): answer synchronously, no promise.
+  if (cache.fresh()) return send();
+  cache.ready().then(send, () => next()); // generation unreadable (database down?): let the route answer
 };
 
 /** The Express app: request ids, access logs, static assets, then Remix. */

@@ -125,6 +125,11 @@ export class FaqPageCache {
    * older than `checkEveryMs`) and returns the epoch to store pages under. Concurrent callers
    * share one query, but after a `recheckSoon()` never one that started before it.
    */
+  /** True when the generation was read within `checkEveryMs` (no query needed before a hit). */
+  fresh(): boolean {
+    return this.options.now() - this.checkedAt < this.options.checkEveryMs;
+  }
+
   async ready(): Promise<number> {
     if (this.options.now() - this.checkedAt >= this.options.checkEveryMs) {
       const running = this.inflight;
