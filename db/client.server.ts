@@ -79,6 +79,18 @@ export function getDb(): Db {
   return getDatabase().db;
 }
 
+/**
+ * Calls `onNotify` on every NOTIFY on `channel` from any connection, when `db` is a PostgreSQL
+ * server (other processes write there). PGlite lives in this one process, so there is nobody
+ * else to hear from: returns null. The returned function stops listening.
+ */
+export async function listenToOthers(db: Db, channel: string, onNotify: () => void): Promise<(() => Promise<void>) | null> {
+  const client = (db as unknown as { $client?: unknown }).$client;
+  if (!client || client instanceof PGlite) return null;
+  const { unlisten } = await (client as postgres.Sql).listen(channel, onNotify);
+  return unlisten;
+}
+
 /** Rows of a raw `db.execute()` result, whichever driver produced it. */
 export function rowsOf<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];

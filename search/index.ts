@@ -62,4 +62,6 @@ export interface SearchIndex {
   /** Empties the index (reindex starts from here). */
   clear(): Promise<void>;
   health(): Promise<{ ok: boolean; detail?: string }>;
+  /** Gets ready to answer quickly (the embedded engine loads its copy); optional. */
+  warmUp?(): Promise<void>;
 }

@@ -1,81 +1,308 @@
-import { sql, type SQL } from "drizzle-orm";
-import { rowsOf, type Db, type DbOrTx } from "../db/client.server";
+import { sql } from "drizzle-orm";
+import { listenToOthers, rowsOf, type Db, type DbOrTx } from "../db/client.server";
+import { candidateWords, highlightText, normalizeWord, tokenize, type Token } from "./highlight";
 import type { SearchDocument, SearchHit, SearchIndex, SearchQuery, SearchResult } from "./index";
-import { analyzeQuery, escapeHtml } from "./query";
+import { analyzeQuery } from "./query";
+import { parseTsvector, planQuery, ResidentIndex, type SynonymGroup } from "./resident";
 
 /**
- * The embedded search engine, all inside PostgreSQL (server or PGlite). Ranking is BM25 over an
- * impact-ordered inverted index (search_postings): each query is reduced to its informative
- * stemmed terms (stopwords and very common words dropped, rare words weighted up), misspelled words
- * are mapped to the closest indexed word with pg_trgm, the last word typed also matches as a
- * prefix, synonyms add their group's words, and only the best postings of each term are read, so
- * long pasted messages and large collections stay fast. The top candidates are then re-ranked with
- * a phrase/proximity bonus and highlighted with ts_headline. See docs/decisions/005-search.md.
+ * The embedded search engine: no server besides PostgreSQL (or PGlite). PostgreSQL holds the
+ * index — one row per certified answer in search_documents, its question and phrasings, short
+ * answer and body made into weighted lexemes by the `english` configuration (stemming,
+ * stopwords) — and does all the stemming, of documents and of queries. Each process ranks over a
+ * copy of those rows in memory (search/resident.ts: BM25 with field weights, typo correction,
+ * completion of the last word, synonyms, phrase bonus, bounded reads of common terms) and keeps
+ * recently returned answers, so a typical search makes no round trip at all. The copy follows
+ * the table by version: writes in this process update it before they return; writes elsewhere
+ * arrive by NOTIFY (and a poll every few seconds, in case a notification is lost). See
+ * docs/decisions/008-resident-search-index.md.
  */
 
-const K1 = 1.2;
-const B = 0.75;
-/** Field weights inside a document's term frequency: the question says most about an answer. */
-const W_QUESTION = 3;
-const W_SHORT = 2;
-const W_BODY = 1;
-/** Postings read per query term; bounds the work of common terms. */
-const POSTINGS_PER_TERM = 250;
-const MAX_TERMS = 12;
-const RERANK = 50;
-const DOC_COUNT_TERM = "#documents";
-const MARK_OPEN = "\u27e6";
-const MARK_CLOSE = "\u27e7";
-
-interface TermStat {
-  term: string;
-  df: number;
-}
+const LOAD_PAGE = 5000;
+/** More changes than this since our copy was made: loading afresh is cheaper than catching up. */
+const CATCH_UP_LIMIT = 20_000;
+const STEM_CACHE_MAX = 200_000;
+/** Answers kept as returned, most recently used last; the rest are read when needed. */
+const DOC_CACHE_MAX = 20_000;
+const POLL_MS = 3000;
+const CHANNEL = "vetted_search";
 
 function rows<T>(result: unknown): T[] {
   return rowsOf<T>(result);
 }
 
-/** `'a' | 'b'` for to_tsquery('simple', …): lexemes are already stemmed, quoting keeps them literal. */
-function orQuery(terms: string[]): string {
-  return terms.map((t) => `'${t.replace(/'/g, "''").replace(/\\/g, "\\\\")}'`).join(" | ");
+const ids = (xs: readonly string[]) => JSON.stringify(xs);
+
+// Stemming depends only on PostgreSQL's `english` configuration, so one cache serves every index.
+const stemCache = new Map<string, string[]>();
+
+/** Each word's lexemes as PostgreSQL's `english` configuration makes them ([] for a stopword). */
+async function stemWords(db: DbOrTx, words: readonly string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const missing: string[] = [];
+  for (const w of new Set(words)) {
+    const cached = stemCache.get(w);
+    if (cached) out.set(w, cached);
+    else missing.push(w);
+  }
+  if (missing.length === 0) return out;
+  const found = rows<{ word: string; lexemes: string[] }>(
+    await db.execute(sql`
+      select w.word, coalesce((select jsonb_agg(lexeme) from unnest(to_tsvector('english', w.word))), '[]'::jsonb) as lexemes
+      from jsonb_array_elements_text(${ids(missing)}::jsonb) as w(word)`),
+  );
+  if (stemCache.size + found.length > STEM_CACHE_MAX) {
+    // Oldest first: Map keeps insertion order.
+    let drop = stemCache.size / 2;
+    for (const k of stemCache.keys()) {
+      if (drop-- <= 0) break;
+      stemCache.delete(k);
+    }
+  }
+  for (const r of found) {
+    stemCache.set(r.word, r.lexemes);
+    out.set(r.word, r.lexemes);
+  }
+  return out;
 }
 
-function highlight(text: string | null | undefined): string | undefined {
-  if (!text || !text.includes(MARK_OPEN)) return undefined;
-  return escapeHtml(text).replaceAll(MARK_OPEN, "<mark>").replaceAll(MARK_CLOSE, "</mark>");
+interface Copy {
+  index: ResidentIndex;
+  version: number;
+  epoch: number;
+  synonymsVersion: number;
+  synonyms: SynonymGroup[];
+}
+
+interface StateRow {
+  version: number | string;
+  epoch: number | string;
+  synonyms_version: number | string;
+}
+
+type DocRow = [answerId: string, topicIds: string[], tags: string[], audience: string, state: string, length: number, tsv: string];
+
+const DOC_COLUMNS = sql`json_build_array(d.answer_id, d.topic_ids, d.tags, d.audience, d.state, d.length, d.tsv::text)`;
+
+function apply(index: ResidentIndex, row: DocRow) {
+  const [answerId, topicIds, tags, audience, state, length, tsv] = row;
+  index.upsert({ answerId, topicIds, tags, audience, state, length, terms: parseTsvector(tsv) });
+}
+
+async function loadSynonymGroups(db: DbOrTx): Promise<SynonymGroup[]> {
+  const result = await db.execute(sql`
+    select (select coalesce(jsonb_agg((select coalesce(jsonb_agg(lexeme), '[]'::jsonb) from unnest(to_tsvector('english', t)))), '[]'::jsonb)
+            from unnest(s.terms) t) as lexemes
+    from search_synonyms s`);
+  return rows<{ lexemes: string[][] }>(result).map((r) => ({ lexemes: r.lexemes.filter((l) => l.length > 0) }));
+}
+
+/** Takes the next index version; the row lock it holds until commit puts writers in order. */
+async function nextVersion(tx: DbOrTx, bump: "version" | "epoch" | "synonyms" = "version"): Promise<number> {
+  const set =
+    bump === "epoch"
+      ? sql`version = version + 1, epoch = epoch + 1`
+      : bump === "synonyms"
+        ? sql`version = version + 1, synonyms_version = synonyms_version + 1`
+        : sql`version = version + 1`;
+  const [row] = rows<{ version: number | string }>(await tx.execute(sql`update search_state set ${set} where id = 1 returning version`));
+  if (!row) throw new Error("search_state has no row: run the migrations");
+  // Delivered when the transaction commits, to every process that keeps a copy.
+  await tx.execute(sql`select pg_notify(${CHANNEL}, ${String(row.version)})`);
+  return Number(row.version);
+}
+
+/**
+ * What one process keeps for one database: the copy of the index and the answers it returned
+ * lately. Shared by every SearchIndex made over the same database (the server's, a CLI's, a
+ * test's), so whichever of them writes, all of them read the result at once.
+ */
+interface Resident {
+  copy: Copy | null;
+  loading: Promise<Copy> | null;
+  catchingUp: Promise<void> | null;
+  docs: Map<string, CachedDocument>;
+  following: boolean;
+}
+
+interface CachedDocument {
+  doc: SearchDocument;
+  /** Words of question, short answer and body, made on the first highlight. */
+  tokens?: { question: Token[]; short: Token[]; body: Token[] };
+}
+
+const residents = new WeakMap<Db, Resident>();
+
+function residentFor(db: Db): Resident {
+  let r = residents.get(db);
+  if (!r) residents.set(db, (r = { copy: null, loading: null, catchingUp: null, docs: new Map(), following: false }));
+  return r;
 }
 
 export function createPostgresIndex(getDb: () => Db): SearchIndex {
-  let synonymCache: { at: number; groups: { lexemes: string[][] }[] } | null = null;
-
-  async function synonymGroups(db: DbOrTx) {
-    if (synonymCache && Date.now() - synonymCache.at < 5000) return synonymCache.groups;
-    const result = await db.execute(sql`
-      select (select coalesce(jsonb_agg((select coalesce(jsonb_agg(lexeme), '[]'::jsonb) from unnest(to_tsvector('english', t)))), '[]'::jsonb)
-              from unnest(s.terms) t) as lexemes
-      from search_synonyms s`);
-    const groups = rows<{ lexemes: string[][] }>(result).map((r) => ({ lexemes: r.lexemes.filter((l) => l.length > 0) }));
-    synonymCache = { at: Date.now(), groups };
-    return groups;
+  /** A whole new copy: pages through every row, then catches up on what changed meanwhile. */
+  async function load(db: Db, resident: Resident): Promise<Copy> {
+    for (;;) {
+      const [state] = rows<StateRow>(await db.execute(sql`select version, epoch, synonyms_version from search_state where id = 1`));
+      if (!state) throw new Error("search_state has no row: run the migrations");
+      const fresh: Copy = {
+        index: new ResidentIndex(),
+        version: Number(state.version),
+        epoch: Number(state.epoch),
+        synonymsVersion: Number(state.synonyms_version),
+        synonyms: await loadSynonymGroups(db),
+      };
+      resident.docs.clear();
+      let after = "00000000-0000-0000-0000-000000000000";
+      for (;;) {
+        const page = rows<{ r: DocRow }>(
+          await db.execute(sql`select ${DOC_COLUMNS} as r from search_documents d where d.answer_id > ${after}::uuid order by d.answer_id limit ${LOAD_PAGE}`),
+        );
+        for (const { r } of page) apply(fresh.index, r);
+        if (page.length < LOAD_PAGE) break;
+        after = page[page.length - 1]!.r[0];
+      }
+      // Rows written while we paged have seq > the version we started from; an emptied index starts over.
+      if ((await catchUp(db, fresh, resident)) === "done") return fresh;
+    }
   }
 
-  async function removeIn(tx: DbOrTx, ids: string[]) {
-    const idsJson = JSON.stringify(ids);
-    await tx.execute(sql`
-      update search_terms t set df = t.df - c.n
-      from (select term, count(*)::int as n from search_postings
-            where answer_id in (select value::uuid from jsonb_array_elements_text(${idsJson}::jsonb)) group by term) c
-      where t.term = c.term`);
-    await tx.execute(sql`delete from search_postings where answer_id in (select value::uuid from jsonb_array_elements_text(${idsJson}::jsonb))`);
-    const removed = rows<{ n: number }>(
-      await tx.execute(sql`with d as (delete from search_documents where answer_id in (select value::uuid from jsonb_array_elements_text(${idsJson}::jsonb)) returning 1)
-                            select count(*)::int as n from d`),
-    )[0]?.n ?? 0;
-    if (removed > 0) {
-      await tx.execute(sql`update search_terms set df = df - ${removed} where term = ${DOC_COUNT_TERM}`);
+  /** Applies every change since the copy's version, read in one statement (one snapshot). */
+  async function catchUp(db: Db, target: Copy, resident: Resident): Promise<"done" | "reload"> {
+    const [r] = rows<StateRow & { docs: DocRow[] | null; removed: string[] | null; more: boolean }>(
+      await db.execute(sql`
+        select s.version, s.epoch, s.synonyms_version,
+          (select json_agg(x.r) from (select ${DOC_COLUMNS} as r from search_documents d where d.seq > ${target.version} limit ${CATCH_UP_LIMIT}) x) as docs,
+          (select json_agg(r.answer_id) from search_removed r where r.seq > ${target.version}) as removed,
+          (select count(*) > ${CATCH_UP_LIMIT} from search_documents d where d.seq > ${target.version}) as more
+        from search_state s where s.id = 1`),
+    );
+    if (!r) throw new Error("search_state has no row: run the migrations");
+    if (Number(r.epoch) !== target.epoch || r.more) return "reload";
+    for (const id of r.removed ?? []) {
+      target.index.remove(id);
+      resident.docs.delete(id);
     }
-    await tx.execute(sql`delete from search_terms where df <= 0 and term <> ${DOC_COUNT_TERM}`);
+    for (const row of r.docs ?? []) {
+      apply(target.index, row);
+      resident.docs.delete(row[0]);
+    }
+    if (Number(r.synonyms_version) !== target.synonymsVersion) target.synonyms = await loadSynonymGroups(db);
+    target.version = Number(r.version);
+    target.synonymsVersion = Number(r.synonyms_version);
+    return "done";
+  }
+
+  /** Hears about writes by other processes: NOTIFY at once, and a slow poll as a safety net. */
+  function follow(db: Db, resident: Resident) {
+    if (resident.following) return;
+    resident.following = true;
+    const onChange = () => void refresh(db, resident).catch(() => undefined);
+    void listenToOthers(db, CHANNEL, onChange)
+      .then((unlisten) => {
+        if (!unlisten) return;
+        const timer = setInterval(onChange, POLL_MS);
+        timer.unref();
+      })
+      .catch(() => undefined);
+  }
+
+  async function ready(db: Db): Promise<Copy> {
+    const resident = residentFor(db);
+    if (resident.copy) return resident.copy;
+    follow(db, resident);
+    resident.loading ??= load(db, resident).finally(() => (resident.loading = null));
+    resident.copy = await resident.loading;
+    return resident.copy;
+  }
+
+  /** Brings this process's copy up to what is committed; concurrent callers share one catch-up. */
+  async function refresh(db: Db, resident: Resident = residentFor(db)): Promise<void> {
+    if (!resident.copy) return;
+    resident.catchingUp ??= (async () => {
+      const current = resident.copy!;
+      const outcome = await catchUp(db, current, resident);
+      // Emptied, far behind, or full of replaced documents: start over.
+      if (outcome === "reload" || current.index.wasted > Math.max(10_000, current.index.size)) {
+        resident.copy = null;
+        await ready(db);
+      }
+    })().finally(() => (resident.catchingUp = null));
+    await resident.catchingUp;
+  }
+
+  /** The answers as the index holds them: from this process's memory, or in one read. */
+  async function documents(db: Db, answerIds: string[]): Promise<Map<string, CachedDocument>> {
+    const resident = residentFor(db);
+    const out = new Map<string, CachedDocument>();
+    const missing: string[] = [];
+    for (const id of answerIds) {
+      const cached = resident.docs.get(id);
+      if (cached === undefined) {
+        missing.push(id);
+        continue;
+      }
+      resident.docs.delete(id);
+      resident.docs.set(id, cached);
+      out.set(id, cached);
+    }
+    if (missing.length > 0) {
+      const found = rows<{ id: string; doc: SearchDocument }>(
+        await db.execute(sql`select d.answer_id as id, d.doc from search_documents d
+          where d.answer_id in (select value::uuid from jsonb_array_elements_text(${ids(missing)}::jsonb))`),
+      );
+      for (const f of found) {
+        const cached = { doc: f.doc };
+        out.set(f.id, cached);
+        resident.docs.set(f.id, cached);
+      }
+      for (const id of resident.docs.keys()) {
+        if (resident.docs.size <= DOC_CACHE_MAX) break;
+        resident.docs.delete(id);
+      }
+    }
+    return out;
+  }
+
+  async function upsertIn(tx: DbOrTx, documents: SearchDocument[]) {
+    const version = await nextVersion(tx);
+    const payload = JSON.stringify(
+      documents.map((d) => ({ id: d.id, doc: d, q: [d.question, ...d.alternatives].join("\n"), s: d.shortAnswer, b: d.body })),
+    );
+    await tx.execute(sql`
+      insert into search_documents as t (answer_id, doc, topic_ids, tags, audience, state, tsv, length, seq, indexed_at)
+      select x.id, x.doc,
+             array(select jsonb_array_elements_text(x.doc->'topicIds'))::uuid[],
+             array(select jsonb_array_elements_text(x.doc->'tags')),
+             x.doc->>'audience', x.doc->>'state', v.tsv,
+             coalesce((select sum(coalesce(array_length(positions, 1), 1)) from unnest(v.tsv)), 0),
+             ${version}, now()
+      from jsonb_to_recordset(${payload}::jsonb) as x(id uuid, doc jsonb, q text, s text, b text)
+      cross join lateral (select setweight(to_tsvector('english', x.q), 'A') || setweight(to_tsvector('english', x.s), 'B') || setweight(to_tsvector('english', x.b), 'C') as tsv) v
+      on conflict (answer_id) do update set doc = excluded.doc, topic_ids = excluded.topic_ids, tags = excluded.tags, audience = excluded.audience,
+        state = excluded.state, tsv = excluded.tsv, length = excluded.length, seq = excluded.seq, indexed_at = excluded.indexed_at`);
+    await tx.execute(sql`delete from search_removed where answer_id in (select value::uuid from jsonb_array_elements_text(${ids(documents.map((d) => d.id))}::jsonb))`);
+  }
+
+  async function removeIn(tx: DbOrTx, answerIds: string[]) {
+    const version = await nextVersion(tx);
+    await tx.execute(sql`
+      with d as (delete from search_documents where answer_id in (select value::uuid from jsonb_array_elements_text(${ids(answerIds)}::jsonb)) returning answer_id)
+      insert into search_removed (answer_id, seq) select answer_id, ${version} from d
+      on conflict (answer_id) do update set seq = excluded.seq`);
+  }
+
+  async function highlightsFor(db: DbOrTx, docs: CachedDocument[], terms: string[]): Promise<SearchHit["highlights"][]> {
+    const tokenized = docs.map((c) => (c.tokens ??= { question: tokenize(c.doc.question), short: tokenize(c.doc.shortAnswer), body: tokenize(c.doc.body) }));
+    const words = tokenized.flatMap((t) => candidateWords([...t.question, ...t.short, ...t.body], terms));
+    const stems = await stemWords(db, words);
+    const wanted = new Set(terms);
+    const isMatch = (w: string) => (stems.get(w) ?? []).some((l) => wanted.has(l));
+    return docs.map(({ doc: d }, i) => ({
+      question: highlightText(d.question, isMatch, undefined, tokenized[i]!.question),
+      shortAnswer: highlightText(d.shortAnswer, isMatch, undefined, tokenized[i]!.short),
+      body: highlightText(d.body, isMatch, { count: 2, words: 24 }, tokenized[i]!.body),
+    }));
   }
 
   return {
@@ -83,63 +310,16 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
 
     async upsert(documents: SearchDocument[]) {
       if (documents.length === 0) return;
-      const ids = documents.map((d) => d.id);
-      const payload = JSON.stringify(
-        documents.map((d) => ({
-          id: d.id,
-          doc: d,
-          q: [d.question, ...d.alternatives].join("\n"),
-          s: d.shortAnswer,
-          b: d.body,
-        })),
-      );
-      await getDb().transaction(async (tx) => {
-        // One writer at a time: term statistics are shared rows.
-        await tx.execute(sql`select pg_advisory_xact_lock(727275)`);
-        await removeIn(tx, ids);
-        await tx.execute(sql`
-          insert into search_documents (answer_id, doc, topic_ids, tags, audience, tsv, length)
-          select x.id, x.doc,
-                 array(select jsonb_array_elements_text(x.doc->'topicIds'))::uuid[],
-                 array(select jsonb_array_elements_text(x.doc->'tags')),
-                 x.doc->>'audience',
-                 setweight(to_tsvector('english', x.q), 'A') || setweight(to_tsvector('english', x.s), 'B') || setweight(to_tsvector('english', x.b), 'C'),
-                 coalesce((select sum(coalesce(array_length(positions, 1), 1)) from unnest(to_tsvector('english', x.q || ' ' || x.s || ' ' || x.b))), 0)
-          from jsonb_to_recordset(${payload}::jsonb) as x(id uuid, doc jsonb, q text, s text, b text)`);
-        await tx.execute(sql`
-          insert into search_terms (term, df) values (${DOC_COUNT_TERM}, ${documents.length})
-          on conflict (term) do update set df = search_terms.df + excluded.df`);
-        const avg = rows<{ avg: number | null }>(await tx.execute(sql`select avg(length)::float8 as avg from search_documents`))[0]?.avg ?? 1;
-        await tx.execute(sql`
-          insert into search_postings (term, answer_id, impact)
-          select z.term, z.id, (z.tfw * ${sql.raw(String(K1 + 1))}) / (z.tfw + ${sql.raw(String(K1))} * (${sql.raw(String(1 - B))} + ${sql.raw(String(B))} * greatest(z.len, 1) / ${sql.raw(Math.max(avg, 1).toFixed(4))}))
-          from (
-            select x.id, t.lexeme as term, sum(t.w * coalesce(array_length(t.positions, 1), 1))::float8 as tfw, max(d.length) as len
-            from jsonb_to_recordset(${payload}::jsonb) as x(id uuid, q text, s text, b text)
-            join search_documents d on d.answer_id = x.id
-            cross join lateral (
-              select lexeme, positions, ${sql.raw(String(W_QUESTION))} as w from unnest(to_tsvector('english', x.q))
-              union all select lexeme, positions, ${sql.raw(String(W_SHORT))} from unnest(to_tsvector('english', x.s))
-              union all select lexeme, positions, ${sql.raw(String(W_BODY))} from unnest(to_tsvector('english', x.b))
-            ) t
-            group by x.id, t.lexeme
-          ) z
-          order by z.term`);
-        await tx.execute(sql`
-          insert into search_terms (term, df)
-          select term, count(*)::int from search_postings
-          where answer_id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))
-          group by term order by term
-          on conflict (term) do update set df = search_terms.df + excluded.df`);
-      });
+      const db = getDb();
+      await db.transaction((tx) => upsertIn(tx, documents));
+      await refresh(db);
     },
 
-    async remove(ids: string[]) {
-      if (ids.length === 0) return;
-      await getDb().transaction(async (tx) => {
-        await tx.execute(sql`select pg_advisory_xact_lock(727275)`);
-        await removeIn(tx, ids);
-      });
+    async remove(answerIds: string[]) {
+      if (answerIds.length === 0) return;
+      const db = getDb();
+      await db.transaction((tx) => removeIn(tx, answerIds));
+      await refresh(db);
     },
 
     async search(query: SearchQuery): Promise<SearchResult> {
@@ -147,194 +327,47 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
       const limit = Math.min(Math.max(query.limit ?? 10, 1), 50);
       const offset = Math.max(query.offset ?? 0, 0);
       const analyzed = analyzeQuery(query.q);
-      const timing = process.env.SEARCH_TIMING ? [performance.now()] : null;
-      const mark = (label: string) => {
-        if (timing) {
-          timing.push(performance.now());
-          process.stderr.write(`${label} ${(timing.at(-1)! - timing.at(-2)!).toFixed(2)}ms  `);
-        }
-      };
       if (analyzed.words.length === 0) return { hits: [], total: 0 };
+      const stems = await stemWords(db, analyzed.words);
+      const words = analyzed.words.map((word) => ({ word, lexemes: stems.get(word) ?? [] }));
+      const last = analyzed.words.at(-1)!;
+      const prefixWord = analyzed.prefix && last.length >= 2 ? normalizeWord(last) : "";
+      const filter = { audience: query.audience, states: query.states, topicIds: query.topicIds, tags: query.tags };
 
-      // 1. In one round trip: stem every word (stopwords come back empty), look up the stems the
-      //    index knows, the document count, and completions of the last word (it may be unfinished).
-      const prefixWord = analyzed.prefix && analyzed.words.at(-1)!.length >= 2 ? analyzed.words.at(-1)! : "";
-      const [analysis] = rows<{ words: { ord: number; word: string; lexemes: string[] }[]; known: TermStat[] | null; completions: TermStat[] | null }>(
-        await db.execute(sql`
-          with w as (
-            select w.ord::int as ord, w.word, array(select lexeme from unnest(to_tsvector('english', w.word))) as lexemes
-            from jsonb_array_elements_text(${JSON.stringify(analyzed.words)}::jsonb) with ordinality as w(word, ord))
-          select
-            (select jsonb_agg(jsonb_build_object('ord', ord, 'word', word, 'lexemes', to_jsonb(lexemes)) order by ord) from w) as words,
-            (select jsonb_agg(jsonb_build_object('term', t.term, 'df', t.df)) from search_terms t
-               where t.term = ${DOC_COUNT_TERM} or t.term in (select unnest(lexemes) from w)) as known,
-            (select jsonb_agg(jsonb_build_object('term', c.term, 'df', c.df)) from (
-               select term, df from search_terms where ${prefixWord} <> '' and term like ${prefixWord + "%"} and term <> ${DOC_COUNT_TERM}
-               order by df desc limit 6) c) as completions`),
-      );
-      const stems = analysis?.words ?? [];
-      const known = new Map((analysis?.known ?? []).map((r) => [r.term, r.df]));
-      const docCount = Math.max(known.get(DOC_COUNT_TERM) ?? 0, 1);
-      mark("analysis");
+      const current = await ready(db);
+      const plan = planQuery(current.index, words, prefixWord, current.synonyms);
+      if (plan.terms.length === 0) return { hits: [], total: 0 };
+      const ranked = current.index.rank(plan.terms, plan.bigrams, filter, limit, offset);
+      const docs = await documents(db, ranked.ids);
+      // An answer removed a moment ago may still be in the copy: it is simply left out.
+      const found = ranked.ids.flatMap((id, i) => (docs.has(id) ? [{ cached: docs.get(id)!, score: ranked.scores[i]! }] : []));
+      const highlights = await highlightsFor(db, found.map((f) => f.cached), plan.terms.map((t) => t.term));
+      return { hits: found.map((f, i) => ({ document: f.cached.doc, score: f.score, highlights: highlights[i]! })), total: ranked.total };
+    },
 
-      // term → weight factor (1 for the word itself; less for corrections, prefixes and synonyms)
-      const terms = new Map<string, number>();
-      const add = (term: string, factor: number) => terms.set(term, Math.max(terms.get(term) ?? 0, factor));
-      const unknown: string[] = [];
-      for (const s of stems) {
-        for (const l of s.lexemes) {
-          if (known.has(l)) add(l, 1);
-          else if (l.length >= 3) unknown.push(l);
-        }
-      }
-      // 2. Typos: an unknown word maps to the closest indexed words by trigram similarity.
-      if (unknown.length > 0) {
-        // Trigram neighbours catch most typos; an edit distance of two on words with the same first
-        // letters catches transpositions ("refnud") that share too few trigrams.
-        const fixes = rows<{ w: string; term: string; sim: number; df: number }>(
-          await db.execute(sql`
-            select q.w, t.term, t.sim::float8 as sim, t.df from jsonb_array_elements_text(${JSON.stringify(unknown.slice(0, 8))}::jsonb) as q(w)
-            cross join lateral (
-              select term, df, sim from (
-                select term, df, similarity(term, q.w) as sim from search_terms
-                where term % q.w and term <> ${DOC_COUNT_TERM}
-                union
-                select term, df, 1 - levenshtein(term, q.w)::float8 / greatest(length(term), length(q.w)) as sim from search_terms
-                where term like substr(q.w, 1, 2) || '%' and abs(length(term) - length(q.w)) <= 2
-                  and levenshtein_less_equal(term, q.w, 2) <= (case when length(q.w) <= 4 then 1 else 2 end) and term <> ${DOC_COUNT_TERM}
-              ) c order by sim desc, df desc limit 2) t`),
-        );
-        for (const f of fixes) {
-          if (f.sim >= 0.4) {
-            add(f.term, 0.9 * f.sim);
-            known.set(f.term, f.df);
-          }
-        }
-      }
-      mark("typos");
-      // 3. The last word as typed may be unfinished: its completions count too.
-      if (prefixWord) {
-        for (const c of analysis?.completions ?? []) {
-          add(c.term, c.term === prefixWord ? 1 : 0.8);
-          known.set(c.term, c.df);
-        }
-      }
-      mark("prefix");
-      // 4. Synonyms: when every word of one phrase of a group is asked for, the others count too.
-      const groups = await synonymGroups(db);
-      // Every word asked for counts here, even one the index has never seen ("domicile").
-      const asked = new Set([...terms.keys(), ...stems.flatMap((s) => s.lexemes)]);
-      for (const g of groups) {
-        if (!g.lexemes.some((phrase) => phrase.every((l) => asked.has(l)))) continue;
-        for (const phrase of g.lexemes) for (const l of phrase) if (!asked.has(l)) add(l, 0.8);
-      }
-      if (terms.size === 0) return { hits: [], total: 0 };
-      // Synonym terms may be new: fetch their document frequencies.
-      const missing = [...terms.keys()].filter((t) => !known.has(t));
-      if (missing.length > 0) {
-        for (const r of rows<TermStat>(await db.execute(sql`select term, df from search_terms where term in (select jsonb_array_elements_text(${JSON.stringify(missing)}::jsonb))`))) {
-          known.set(r.term, r.df);
-        }
-      }
-
-      // 5. Keep the informative terms: weight by IDF, drop what nearly every answer contains.
-      let weighted = [...terms.entries()]
-        .map(([term, factor]) => {
-          const df = known.get(term) ?? 0;
-          return { term, df, w: factor * Math.log(1 + (docCount - df + 0.5) / (df + 0.5)) };
-        })
-        .filter((t) => t.df > 0)
-        .sort((a, b) => b.w - a.w);
-      const informative = weighted.filter((t) => t.df <= docCount * 0.3);
-      if (informative.length >= 2) weighted = informative;
-      weighted = weighted.slice(0, MAX_TERMS);
-      if (weighted.length === 0) return { hits: [], total: 0 };
-
-      // 6. Candidates: the best postings of each term, BM25-summed.
-      const filters: SQL[] = [];
-      if (query.audience) filters.push(sql`d.audience = ${query.audience}`);
-      if (query.topicIds?.length) filters.push(sql`d.topic_ids && array(select jsonb_array_elements_text(${JSON.stringify(query.topicIds)}::jsonb))::uuid[]`);
-      if (query.tags?.length) filters.push(sql`d.tags && array(select jsonb_array_elements_text(${JSON.stringify(query.tags)}::jsonb))`);
-      if (query.states?.length) filters.push(sql`d.doc->>'state' in (select jsonb_array_elements_text(${JSON.stringify(query.states)}::jsonb))`);
-      const filtered = filters.length > 0;
-      const termsJson = JSON.stringify(weighted.map(({ term, w }) => ({ term, w })));
-      const original = stems.flatMap((s) => s.lexemes.filter((l) => terms.has(l)));
-      const bigrams: string[] = [];
-      for (let i = 0; i + 1 < original.length && bigrams.length < 10; i++) {
-        const a = original[i]!.replace(/'/g, "''");
-        const b = original[i + 1]!.replace(/'/g, "''");
-        if (a !== b) bigrams.push(`'${a}' <-> '${b}'`);
-      }
-      const postings = filtered
-        ? sql`select p.answer_id, p.impact from search_postings p join search_documents d on d.answer_id = p.answer_id
-              where p.term = q.term and ${sql.join(filters, sql` and `)} order by p.impact desc limit ${POSTINGS_PER_TERM}`
-        : sql`select p.answer_id, p.impact from search_postings p where p.term = q.term order by p.impact desc limit ${POSTINGS_PER_TERM}`;
-      // 6–7. Candidates (the best postings of each term, BM25-summed), then words of the query that
-      //      stand next to each other in the answer (phrases) earn a bonus — one round trip.
-      const scored = rows<{ answer_id: string; score: number; total: number; doc: SearchDocument; phrases: number }>(
-        await db.execute(sql`
-          with c as (
-            select p.answer_id, sum(q.w * p.impact)::float8 as score, count(*) over ()::int as total
-            from jsonb_to_recordset(${termsJson}::jsonb) as q(term text, w float8)
-            cross join lateral (${postings}) p
-            group by p.answer_id order by score desc limit ${RERANK + offset})
-          select c.answer_id, c.score, c.total, d.doc,
-                 (select count(*)::int from jsonb_array_elements_text(${JSON.stringify(bigrams)}::jsonb) b where d.tsv @@ to_tsquery('simple', b.value)) as phrases
-          from c join search_documents d on d.answer_id = c.answer_id`),
-      );
-      mark("candidates");
-      if (scored.length === 0) return { hits: [], total: 0 };
-      const headlineQuery = orQuery(weighted.map((t) => t.term));
-      const all = scored
-        .map((r) => ({ ...r, score: r.score * (1 + 0.25 * Math.min(r.phrases, 4)) }))
-        .sort((a, b) => b.score - a.score || a.answer_id.localeCompare(b.answer_id));
-      // Answers that share only a stray word with the query are noise under the good ones.
-      const floor = (all[0]?.score ?? 0) * 0.15;
-      const ranked = all.filter((r) => r.score >= floor).slice(offset, offset + limit);
-      if (ranked.length === 0) return { hits: [], total: scored[0]?.total ?? 0 };
-
-      // 8. Highlights for the page of results only.
-      const opts = `StartSel=${MARK_OPEN}, StopSel=${MARK_CLOSE}`;
-      const marks = rows<{ answer_id: string; question: string; short: string; body: string }>(
-        await db.execute(sql`
-          select d.answer_id,
-                 ts_headline('english', d.doc->>'question', to_tsquery('simple', ${headlineQuery}), ${opts + ", HighlightAll=true"}) as question,
-                 ts_headline('english', d.doc->>'shortAnswer', to_tsquery('simple', ${headlineQuery}), ${opts + ", HighlightAll=true"}) as short,
-                 ts_headline('english', d.doc->>'body', to_tsquery('simple', ${headlineQuery}), ${opts + ", MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter= … "}) as body
-          from search_documents d
-          where d.answer_id in (select jsonb_array_elements_text(${JSON.stringify(ranked.map((r) => r.answer_id))}::jsonb)::uuid)`),
-      );
-      mark("headlines");
-      if (timing) process.stderr.write("\n");
-      const hits: SearchHit[] = ranked.map((r) => {
-        const m = marks.find((x) => x.answer_id === r.answer_id);
-        return {
-          document: r.doc,
-          score: r.score,
-          highlights: { question: highlight(m?.question), shortAnswer: highlight(m?.short), body: highlight(m?.body) },
-        };
-      });
-      return { hits, total: scored[0]?.total ?? hits.length };
+    async warmUp() {
+      await ready(getDb());
     },
 
     async setSynonyms(groups: string[][]) {
       // This engine reads the synonym table itself: storing them is configuring it.
       await storeSynonyms(getDb(), groups);
-      synonymCache = null;
+      await refresh(getDb());
     },
 
     async clear() {
-      await getDb().transaction(async (tx) => {
-        await tx.execute(sql`select pg_advisory_xact_lock(727275)`);
-        await tx.execute(sql`delete from search_postings`);
+      const db = getDb();
+      await db.transaction(async (tx) => {
+        await nextVersion(tx, "epoch");
         await tx.execute(sql`delete from search_documents`);
-        await tx.execute(sql`delete from search_terms`);
+        await tx.execute(sql`delete from search_removed`);
       });
+      await refresh(db);
     },
 
     async health() {
       try {
-        await getDb().execute(sql`select 1 from search_terms limit 1`);
+        await getDb().execute(sql`select version from search_state where id = 1`);
         return { ok: true };
       } catch (error) {
         return { ok: false, detail: (error as Error).message };
@@ -343,9 +376,10 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
   };
 }
 
-/** The synonym groups, the source of truth for both engines. */
+/** The synonym groups, the source of truth for both engines; bumps the version copies watch. */
 export async function storeSynonyms(db: Db, groups: string[][]): Promise<void> {
   await db.transaction(async (tx) => {
+    await nextVersion(tx, "synonyms");
     await tx.execute(sql`delete from search_synonyms`);
     for (const terms of groups) {
       await tx.execute(sql`insert into search_synonyms (terms) select array(select jsonb_array_elements_text(${JSON.stringify(terms)}::jsonb))`);

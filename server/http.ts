@@ -6,6 +6,7 @@ import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import type { Logger } from "pino";
 import { cachedPageReply, faqCacheKey, faqPageCache } from "../app/models/faq-cache.server";
+import { apiError, handleApi, type ApiResponse } from "./api";
 import { getConfig } from "./config";
 import { withRequestLogger } from "./logger";
 
@@ -80,6 +81,28 @@ export function createHttpApp(build: ServerBuild, log: Logger): express.Express 
     withRequestLogger(log.child({ requestId }), next);
   });
   app.use(faqFastPath);
+  // The JSON API bypasses Remix (see server/api.ts); its errors are JSON too.
+  const send = (res: express.Response, r: ApiResponse) => res.status(r.status).set(r.headers ?? {}).type("application/json").send(JSON.stringify(r.body));
+  app.use(
+    "/api/v1",
+    express.text({ type: () => true, limit: "64kb" }),
+    (req: express.Request, res: express.Response, next: express.NextFunction) => {
+      const q = req.originalUrl.indexOf("?");
+      handleApi({
+        method: req.method,
+        path: req.path,
+        query: new URLSearchParams(q < 0 ? "" : req.originalUrl.slice(q + 1)),
+        authorization: req.get("authorization") ?? null,
+        body: typeof req.body === "string" ? req.body : "",
+        origin: `${req.protocol}://${req.get("host") ?? "localhost"}`,
+      }).then((r) => send(res, r), next);
+    },
+    (error: { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      if (error.type === "entity.too.large") return send(res, apiError(413, "too_large", "The body is larger than 64 KB."));
+      log.error({ err: error }, "API call failed");
+      send(res, apiError(500, "internal", "Something went wrong; it has been logged."));
+    },
+  );
   // Fingerprinted build assets can be cached forever; the rest of public/ for an hour.
   app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));

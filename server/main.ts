@@ -64,6 +64,13 @@ async function main(): Promise<void> {
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
   const app = createHttpApp(build, log);
   const stopJobs = startJobs(log);
+  // The first agent's search should not wait for the index to load (seconds at 100,000 answers).
+  const { warmUpSearch } = await import("../app/models/search.server");
+  const warming = performance.now();
+  void warmUpSearch().then(
+    () => log.info({ ms: Math.round(performance.now() - warming) }, "search index loaded"),
+    (error: unknown) => log.error({ err: error }, "loading the search index failed; searches will retry"),
+  );
 
   const server: Server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, () => resolve(s));

@@ -198,23 +198,53 @@ export async function listApiTokens(db: DbOrTx = getDb()) {
 export async function revokeApiToken(id: string, db: DbOrTx = getDb()): Promise<void> {
   const updated = await db.update(apiTokens).set({ revokedAt: new Date() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).returning({ id: apiTokens.id });
   if (updated.length === 0) throw new DomainError("not_found", "No active token has this id.");
+  forgetCachedToken(id);
 }
 
 export type TokenCheck =
   | { ok: true; token: { id: string; name: string; scopes: string[] } }
   | { ok: false; status: 401 | 403; code: "missing_token" | "invalid_token" | "revoked_token" | "insufficient_scope"; message: string };
 
+/**
+ * Tokens recently read from the database, by hash: an API call costs no token round trip for a
+ * few seconds. Revoking in this process forgets the token at once; another process may honour a
+ * revoked token for at most TOKEN_CACHE_MS. On globalThis because the Remix build (admin pages,
+ * which revoke) and the server (the API) each load their own copy of this module.
+ */
+const TOKEN_CACHE_MS = 5000;
+type TokenRow = typeof apiTokens.$inferSelect;
+const tokenCacheKey = Symbol.for("vetted.api-token-cache");
+function tokenCache(): Map<string, { row: TokenRow; at: number }> {
+  const g = globalThis as typeof globalThis & { [tokenCacheKey]?: Map<string, { row: TokenRow; at: number }> };
+  return (g[tokenCacheKey] ??= new Map());
+}
+
+export function forgetCachedToken(id: string): void {
+  for (const [key, entry] of tokenCache()) if (entry.row.id === id) tokenCache().delete(key);
+}
+
 /** Checks an `Authorization: Bearer …` header and the scope the endpoint needs. */
 export async function authenticateApiToken(header: string | null, scope: TokenScope, db: DbOrTx = getDb()): Promise<TokenCheck> {
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header.trim()) : null;
   if (!match) return { ok: false, status: 401, code: "missing_token", message: "Send an API token as `Authorization: Bearer <token>`." };
-  const [row] = await db.select().from(apiTokens).where(eq(apiTokens.tokenHash, hash(match[1]!)));
-  if (!row) return { ok: false, status: 401, code: "invalid_token", message: "This API token is not valid." };
+  const key = hash(match[1]!);
+  const cache = tokenCache();
+  const now = Date.now();
+  const cached = cache.get(key);
+  let row = cached && now - cached.at < TOKEN_CACHE_MS ? cached.row : undefined;
+  if (!row) {
+    [row] = await db.select().from(apiTokens).where(eq(apiTokens.tokenHash, key));
+    if (!row) return { ok: false, status: 401, code: "invalid_token", message: "This API token is not valid." };
+    if (cache.size > 10_000) cache.clear();
+    cache.set(key, { row, at: now });
+  }
   if (row.revokedAt) return { ok: false, status: 401, code: "revoked_token", message: "This API token was revoked." };
   if (!row.scopes.includes(scope)) return { ok: false, status: 403, code: "insufficient_scope", message: `This token lacks the ${scope} scope.` };
   // Last-used is for admins to spot unused tokens: a minute's precision is plenty.
-  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
-    await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.id));
+  if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > 60_000) {
+    const lastUsedAt = new Date(now);
+    row.lastUsedAt = lastUsedAt;
+    await db.update(apiTokens).set({ lastUsedAt }).where(eq(apiTokens.id, row.id));
   }
   return { ok: true, token: { id: row.id, name: row.name, scopes: row.scopes } };
 }

@@ -72,18 +72,49 @@ export async function refreshFaqSlug(tx: DbOrTx, answerId: string): Promise<stri
 
 /**
  * Gives every public live answer whose slug was derived from an older version (or that has none,
- * e.g. certified before this table existed) its current slug. Cheap when all is in step: one
- * anti-join. Run at server start and before an export.
+ * e.g. certified before this table existed, or imported in bulk) its current slug. Cheap when all
+ * is in step: one anti-join. Answers that never had a slug (the bulk case: an import of 100,000)
+ * get theirs in batches of inserts; the rest, and any slug already taken, go one by one through
+ * refreshFaqSlug, which knows about renames and suffixes. Run at server start and before an export.
  */
 export async function syncFaqSlugs(db: Db): Promise<number> {
-  const stale = rowsOf<{ id: string }>(
+  const stale = rowsOf<{ id: string; versionId: string; question: string; topicId: string; hasSlug: boolean }>(
     await db.execute(sql`
-      select a.id from answers a
+      select a.id, v.id as "versionId", v.question, v.topic_ids[1] as "topicId",
+        exists (select 1 from faq_slugs s where s.answer_id = a.id) as "hasSlug"
+      from answers a
       join answer_versions v on v.id = a.live_version_id
       where v.audience = 'public' and v.state in ('certified', 'reverification_due') and cardinality(v.topic_ids) > 0
         and not exists (select 1 from faq_slugs s where s.answer_id = a.id and s.current and s.version_id = a.live_version_id)
       order by a.id`),
   );
-  for (const { id } of stale) await db.transaction((tx) => refreshFaqSlug(tx, id));
+  const oneByOne = stale.filter((r) => r.hasSlug).map((r) => r.id);
+  const fresh = stale.filter((r) => !r.hasSlug);
+  for (let i = 0; i < fresh.length; i += 1000) {
+    const batch = fresh.slice(i, i + 1000);
+    // Twins inside the batch (same topic and question) go one by one: the first takes the plain slug.
+    const seen = new Set<string>();
+    const rows = batch.flatMap((r) => {
+      const slug = slugify(r.question);
+      const key = `${r.topicId}/${slug}`;
+      if (seen.has(key)) {
+        oneByOne.push(r.id);
+        return [];
+      }
+      seen.add(key);
+      return [{ topic_id: r.topicId, slug, answer_id: r.id, version_id: r.versionId }];
+    });
+    const inserted = rowsOf<{ answer_id: string }>(
+      await db.execute(sql`
+        insert into faq_slugs (topic_id, slug, answer_id, current, version_id)
+        select x.topic_id, x.slug, x.answer_id, true, x.version_id
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(topic_id uuid, slug text, answer_id uuid, version_id uuid)
+        on conflict do nothing
+        returning answer_id`),
+    );
+    const done = new Set(inserted.map((r) => r.answer_id));
+    for (const r of rows) if (!done.has(r.answer_id)) oneByOne.push(r.answer_id);
+  }
+  for (const id of oneByOne) await db.transaction((tx) => refreshFaqSlug(tx, id));
   return stale.length;
 }

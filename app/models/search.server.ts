@@ -30,6 +30,11 @@ export function searchAnswers(query: SearchQuery): Promise<SearchResult> {
   return getSearchIndex().search(query);
 }
 
+/** Loads the embedded engine's copy of the index ahead of the first search. */
+export async function warmUpSearch(): Promise<void> {
+  await getSearchIndex().warmUp?.();
+}
+
 export function drainSearchOutbox() {
   return drainOutbox(getDb(), getSearchIndex());
 }

@@ -1,12 +1,14 @@
-import { customType, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, customType, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import type { SearchDocument } from "../../search/index";
 import { users } from "./users";
 
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 /**
- * The embedded search index (search/postgres.ts): one row per searchable answer. `tsv` serves
- * phrase checks and highlights; ranking uses the postings below.
+ * The embedded search index (search/postgres.ts): one row per searchable answer, its text made
+ * into weighted lexemes by PostgreSQL's `english` configuration. Every app process ranks over a
+ * copy of these rows in memory (search/resident.ts) and keeps it current by `seq`: each write
+ * takes the next version from search_state, so "rows with seq > mine" is everything it missed.
  */
 export const searchDocuments = pgTable(
   "search_documents",
@@ -16,33 +18,35 @@ export const searchDocuments = pgTable(
     topicIds: uuid("topic_ids").array().notNull(),
     tags: text("tags").array().notNull(),
     audience: text("audience").notNull(),
+    state: text("state").notNull().default("certified"),
     /** Weighted: question and phrasings A, short answer B, full answer C. */
     tsv: tsvector("tsv").notNull(),
     length: integer("length").notNull(),
+    seq: bigint("seq", { mode: "number" }).notNull().default(0),
     indexedAt: timestamp("indexed_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("search_documents_tsv_idx").using("gin", t.tsv)],
+  (t) => [index("search_documents_seq_idx").on(t.seq)],
+);
+
+/** Answers that left the index, and when (seq): other processes drop them from their copy. */
+export const searchRemoved = pgTable(
+  "search_removed",
+  {
+    answerId: uuid("answer_id").primaryKey(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+  },
+  (t) => [index("search_removed_seq_idx").on(t.seq)],
 );
 
 /**
- * An impact-ordered inverted index: for each stemmed term, each document's BM25 term weight
- * (field-weighted tf, length-normalised) precomputed at index time. A query reads only the best
- * postings of its few informative terms, so cost does not grow with the collection.
+ * One row: the index version (the last write's seq; the row lock orders writers), the epoch
+ * (bumped when the index is emptied: copies start over) and the synonyms' version.
  */
-export const searchPostings = pgTable(
-  "search_postings",
-  {
-    term: text("term").notNull(),
-    answerId: uuid("answer_id").notNull(),
-    impact: real("impact").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.term, t.answerId] }), index("search_postings_term_impact_idx").on(t.term, t.impact.desc()), index("search_postings_answer_idx").on(t.answerId)],
-);
-
-/** Document frequency per term (for IDF) and the vocabulary that typos are corrected against. */
-export const searchTerms = pgTable("search_terms", {
-  term: text("term").primaryKey(),
-  df: integer("df").notNull(),
+export const searchState = pgTable("search_state", {
+  id: integer("id").primaryKey().default(1),
+  version: bigint("version", { mode: "number" }).notNull().default(0),
+  epoch: bigint("epoch", { mode: "number" }).notNull().default(0),
+  synonymsVersion: bigint("synonyms_version", { mode: "number" }).notNull().default(0),
 });
 
 /** Synonym groups, used by both engines: each group's words and phrases are interchangeable. */

@@ -6,6 +6,7 @@ import { createPostgresIndex } from "../../search/postgres";
 import { drainAll } from "../../search/outbox";
 import { createDraft, sendEvent } from "../../workflows/approval.service";
 import { actor, certifiedAnswer, draftInput, workflowCast } from "../support/answers";
+import { callApi } from "../support/api";
 import { TestClient } from "../support/app";
 import { useFreshDatabase } from "../support/db";
 import { createUser, TEST_PASSWORD } from "../support/factories";
@@ -32,11 +33,11 @@ beforeAll(async () => {
 async function api(path: string, token?: string, init: RequestInit = {}) {
   const headers = new Headers(init.headers);
   if (token) headers.set("Authorization", `Bearer ${token}`);
-  return new TestClient().request(path, { method: init.method ?? "GET", headers: Object.fromEntries(headers) });
+  return callApi(path, { method: init.method ?? "GET", headers: Object.fromEntries(headers) });
 }
 
 async function apiPost(path: string, token: string, body: unknown) {
-  return new TestClient().request(path, {
+  return callApi(path, {
     method: "POST",
     headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
     body: JSON.stringify(body),
@@ -51,6 +52,8 @@ describe("the search API", () => {
     expect(((await (await api("/api/v1/search?q=billing", "vt_not-a-real-token")).json()) as { error: { code: string } }).error.code).toBe("invalid_token");
     const admin = await createUser(db(), { roles: ["admin"] });
     const revoked = await createApiToken({ name: "old", scopes: ["search:read"], createdBy: admin.id }, db());
+    // Used once (so the process has it cached), then revoked: the next call is refused at once.
+    expect((await api("/api/v1/search?q=billing", revoked.token)).status).toBe(200);
     await revokeApiToken(revoked.id, db());
     const r = await api("/api/v1/search?q=billing", revoked.token);
     expect(r.status).toBe(401);

@@ -29,6 +29,7 @@ const db = () => database.current.db;
 type Cast = Awaited<ReturnType<typeof workflowCast>>;
 let cast: Cast;
 let topicSlug: string;
+let archivedAnswerId: string;
 const DAY = 86_400_000;
 
 // Questions that must never reach the public FAQ, each in a different state.
@@ -71,6 +72,7 @@ beforeAll(async () => {
   await certifiedAnswer(db(), cast, { question: "How long does shipping take?", shortAnswer: "Two to three working days in the country." });
   await certifiedAnswer(db(), cast, { question: HIDDEN.internal, audience: "internal" });
   const archived = await certifiedAnswer(db(), cast, { question: HIDDEN.archived });
+  archivedAnswerId = archived.answerId;
   await sendEvent(db(), { actor: actor(cast.km), versionId: archived.versionId, revision: 1, event: { type: "ARCHIVE", reason: "obsolete" } });
   await createDraft(db(), { actor: actor(cast.author), draft: draftInput({ topicIds: [cast.topic.id], question: HIDDEN.draft }) });
   const review = await createDraft(db(), { actor: actor(cast.author), draft: draftInput({ topicIds: [cast.topic.id], question: HIDDEN.review }) });
@@ -111,6 +113,21 @@ describe("slugs", () => {
     expect(await syncFaqSlugs(db())).toBe(1);
     expect(await syncFaqSlugs(db())).toBe(0);
     expect((await findFaqAnswer(topicSlug, "can-i-pay-by-invoice"))?.kind).toBe("answer");
+  });
+
+  it("give answers that never had a slug theirs in bulk, twins and taken slugs getting suffixes", async () => {
+    const first = await certifiedAnswer(db(), cast, { question: "Can I pay in instalments?" });
+    const second = await certifiedAnswer(db(), cast, { question: "Can I pay in instalments?" });
+    const third = await certifiedAnswer(db(), cast, { question: "Can I pay with vouchers?" });
+    const ids = [first.answerId, second.answerId, third.answerId];
+    for (const id of ids) await db().delete(faqSlugs).where(eqAnswer(id));
+    // Someone else's answer already holds one of the slugs.
+    await db().insert(faqSlugs).values({ topicId: cast.topic.id, slug: "can-i-pay-with-vouchers", answerId: archivedAnswerId, current: false });
+    expect(await syncFaqSlugs(db())).toBe(3);
+    const slugs = await Promise.all(ids.map(async (id) => (await db().select().from(faqSlugs).where(eqAnswer(id)))[0]?.slug));
+    expect(slugs.slice(0, 2).sort()).toEqual(["can-i-pay-in-instalments", "can-i-pay-in-instalments-2"]);
+    expect(slugs[2]).toBe("can-i-pay-with-vouchers-2");
+    expect(await syncFaqSlugs(db())).toBe(0);
   });
 });
 

@@ -1,5 +1,6 @@
 import { count, eq, isNull } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createDb } from "../../db/client.server";
 import { searchDocuments, searchOutbox } from "../../db/schema";
 import type { SearchDocument, SearchIndex } from "../../search/index";
 import { createMeilisearchIndex } from "../../search/meilisearch";
@@ -7,7 +8,7 @@ import { drainAll, drainOutbox, outboxLag, reindex } from "../../search/outbox";
 import { createPostgresIndex } from "../../search/postgres";
 import { createDraft, sendEvent } from "../../workflows/approval.service";
 import { actor, certifiedAnswer, draftInput, workflowCast } from "../support/answers";
-import { useFreshDatabase } from "../support/db";
+import { testDriver, useFreshDatabase } from "../support/db";
 
 const database = useFreshDatabase();
 const db = () => database.current.db;
@@ -115,6 +116,38 @@ if (process.env.MEILI_URL) {
     it.skip("SKIPPED: MEILI_URL is not set, so the Meilisearch adapter was not checked against a server", () => {});
   });
 }
+
+describe("copies of the embedded index in several processes", () => {
+  it.skipIf(testDriver !== "postgres")("sees what another process wrote within moments, and what it removed", async () => {
+    // Another process: its own connection pool, so its own copy of the index.
+    const other = await createDb({ url: database.current.url! });
+    try {
+      const here = createPostgresIndex(() => db());
+      const there = createPostgresIndex(() => other.db);
+      const extra = doc({ question: "Do you ship to Iceland?", shortAnswer: "Yes, within a week." });
+      expect(await here.search({ q: "iceland" })).toMatchObject({ hits: [] });
+      await there.upsert([extra]);
+      const found = async () => (await here.search({ q: "iceland" })).hits.map((h) => h.document.id);
+      // Within 1.5 s: faster than the 3 s safety poll, so it is the notification that brought it.
+      await expect.poll(found, { timeout: 1500, interval: 20 }).toEqual([extra.id]);
+      await there.remove([extra.id]);
+      await expect.poll(found, { timeout: 1500, interval: 20 }).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("shares one copy between the index objects of one process: a write through one is read through the other at once", async () => {
+    const a = createPostgresIndex(() => db());
+    const b = createPostgresIndex(() => db());
+    const extra = doc({ question: "Can I collect my order in a store?", shortAnswer: "Yes, in most stores." });
+    await b.search({ q: "collect" });
+    await a.upsert([extra]);
+    expect((await b.search({ q: "collect store" })).hits.map((h) => h.document.id)).toEqual([extra.id]);
+    await a.remove([extra.id]);
+    expect((await b.search({ q: "collect store" })).hits).toEqual([]);
+  });
+});
 
 describe("the outbox between the workflow and the index", () => {
   it("indexes certified answers, never drafts, and removes archived ones", async () => {

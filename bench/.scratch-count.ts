@@ -1,0 +1,31 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import postgres from "postgres";
+import { createApiToken } from "../app/models/agent.server";
+import { createDb } from "../db/client.server";
+import { users } from "../db/schema";
+import { QUERIES } from "./.scratch-lines";
+const url = `postgres://postgres@127.0.0.1:5432/vetted_perf`;
+const database = await createDb({ url });
+const { token } = await createApiToken({ name: "bench", scopes: ["search:read"], createdBy: (await database.db.select().from(users).limit(1))[0]!.id }, database.db);
+await database.close();
+const port = 3998;
+const proc = spawn(process.execPath, ["server/start.mjs"], { env: { ...process.env, PORT: String(port), DATA_DIR: mkdtempSync(path.join(tmpdir(), "x-")), DATABASE_URL: url, LOG_LEVEL: "warn", NODE_ENV: "production", API_RATE_BURST: "100000", API_RATE_PER_SECOND: "100000" }, stdio: "inherit" });
+for (;;) { if (await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)) break; await new Promise((r) => setTimeout(r, 200)); }
+await fetch(`http://127.0.0.1:${port}/api/v1/search?q=warm`, { headers: { Authorization: `Bearer ${token}` } });
+for (const q of QUERIES) await fetch(`http://127.0.0.1:${port}/api/v1/search?q=${encodeURIComponent(q)}`, { headers: { Authorization: `Bearer ${token}` } });
+const admin = postgres("postgres://postgres@127.0.0.1:5432/test", { max: 1 });
+const xacts = async () => Number((await admin`select xact_commit + xact_rollback as n from pg_stat_database where datname = 'vetted_perf'`)[0]!.n);
+await admin`select pg_stat_clear_snapshot()`;
+const before = await xacts();
+const N = 280; let bytes = 0;
+const t = performance.now();
+for (let i = 0; i < N; i++) { const r = await fetch(`http://127.0.0.1:${port}/api/v1/search?q=${encodeURIComponent(QUERIES[i % QUERIES.length]!)}`, { headers: { Authorization: `Bearer ${token}` } }); bytes += (await r.arrayBuffer()).byteLength; }
+const el = (performance.now() - t) / N;
+await new Promise((r) => setTimeout(r, 1000));
+await admin`select pg_stat_clear_snapshot()`;
+console.log("xacts per request", ((await xacts()) - before) / N, "serial latency ms", el.toFixed(2), "bytes/resp", Math.round(bytes / N));
+await admin.end();
+proc.kill("SIGTERM");

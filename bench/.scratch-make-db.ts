@@ -1,0 +1,27 @@
+// scratch: build a persistent 100k database for profiling (not committed)
+import postgres from "postgres";
+import { createDb, setDatabase } from "../db/client.server";
+import { migrateDatabase } from "../db/migrate";
+import { users } from "../db/schema";
+import { drainAll } from "../search/outbox";
+import { createPostgresIndex } from "../search/postgres";
+import { importAnswers } from "../workflows/import";
+const N = Number(process.env.ANSWERS ?? 100000);
+const name = process.env.DBNAME ?? "vetted_perf";
+const admin = postgres("postgres://postgres@127.0.0.1:5432/test", { max: 1, onnotice: () => {} });
+await admin.unsafe(`drop database if exists "${name}" with (force)`);
+await admin.unsafe(`create database "${name}"`);
+await admin.end();
+const database = await createDb({ url: `postgres://postgres@127.0.0.1:5432/${name}` });
+setDatabase(database);
+await migrateDatabase(database);
+await database.db.insert(users).values({ email: "bench@vetted.local", displayName: "Bench KM", roles: ["knowledge_manager", "admin"], passwordHash: null });
+const { answerLine } = await import("./.scratch-lines");
+const lines = Array.from({ length: N }, (_, i) => answerLine(i));
+let t = performance.now();
+await importAnswers(database.db, lines, { as: "certified", skipInvalid: false, userEmail: "bench@vetted.local" });
+console.log("import", (performance.now() - t) / 1000);
+t = performance.now();
+await drainAll(database.db, createPostgresIndex(() => database.db));
+console.log("index", (performance.now() - t) / 1000);
+await database.close();

@@ -1,0 +1,554 @@
+/**
+ * The embedded engine's ranking, held in the memory of each app process: an inverted index over
+ * the lexemes PostgreSQL's `english` configuration produced for each certified answer (the rows of
+ * search_documents are the source; search/postgres.ts keeps this copy in step with them). Pure: no
+ * database, no clock, so it is tested on its own (tests/unit/resident-index.test.ts).
+ *
+ * Why in memory: answering 20 agents at once within 30 ms on two cores leaves about a millisecond
+ * of CPU per request for everything; BM25 over SQL postings costs ten (docs/decisions/008-…).
+ */
+
+export const K1 = 1.2;
+export const B = 0.75;
+/** Field weights inside a document's term frequency (tsvector weights A, B, C/D). */
+export const FIELD_WEIGHT: Record<string, number> = { A: 3, B: 2, C: 1, D: 1 };
+/** Longer posting lists are read best-impact first and cut here: bounds the work of common terms. */
+export const POSTINGS_PER_TERM = 1000;
+export const MAX_TERMS = 12;
+export const RERANK = 50;
+/** Body word pairs kept per document for the phrase bonus (question and short answer: all). */
+const BODY_BIGRAMS = 160;
+
+export interface IndexedTerm {
+  lexeme: string;
+  /** Positions of the lexeme in the weighted tsvector, with the weight letter of each. */
+  positions: number[];
+  weights: string[];
+}
+
+export interface IndexedDocument {
+  answerId: string;
+  topicIds: string[];
+  tags: string[];
+  audience: string;
+  state: string;
+  /** Number of words (positions), for BM25's length normalisation. */
+  length: number;
+  terms: IndexedTerm[];
+}
+
+export interface Filter {
+  audience?: string | undefined;
+  states?: readonly string[] | undefined;
+  topicIds?: readonly string[] | undefined;
+  tags?: readonly string[] | undefined;
+}
+
+export interface WeightedTerm {
+  term: string;
+  df: number;
+  w: number;
+}
+
+class PostingList {
+  docs = new Int32Array(4);
+  tf = new Float32Array(4);
+  n = 0;
+  dead = 0;
+  /**
+   * The list as (slot, BM25 term impact) pairs, best impact first when the list is longer than a
+   * query reads; rebuilt when the list changed or the average length moved by 5 %.
+   */
+  bySlot: Int32Array | null = null;
+  byImpact: Float32Array | null = null;
+  builtAvg = 0;
+
+  push(slot: number, tf: number) {
+    if (this.n === this.docs.length) {
+      const docs = new Int32Array(this.n * 2);
+      docs.set(this.docs);
+      this.docs = docs;
+      const tfs = new Float32Array(this.n * 2);
+      tfs.set(this.tf);
+      this.tf = tfs;
+    }
+    this.docs[this.n] = slot;
+    this.tf[this.n] = tf;
+    this.n++;
+    this.bySlot = null;
+  }
+
+  /** Drops the postings of dead slots once they are a quarter of the list. */
+  compact(alive: (slot: number) => boolean) {
+    if (this.dead * 4 < this.n) return;
+    let j = 0;
+    for (let i = 0; i < this.n; i++) {
+      const slot = this.docs[i]!;
+      if (!alive(slot)) continue;
+      this.docs[j] = slot;
+      this.tf[j] = this.tf[i]!;
+      j++;
+    }
+    this.n = j;
+    this.dead = 0;
+    this.bySlot = null;
+  }
+}
+
+/** pg_trgm's trigrams of one word: padded with two blanks before and one after, as a set. */
+export function trigrams(word: string): string[] {
+  const padded = `  ${word} `;
+  const out = new Set<string>();
+  for (let i = 0; i + 3 <= padded.length; i++) out.add(padded.slice(i, i + 3));
+  return [...out];
+}
+
+/** Edit distance, or `max + 1` as soon as it must exceed `max`. */
+export function levenshteinWithin(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur.push(v);
+      if (v < best) best = v;
+    }
+    if (best > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+function pairHash(a: number, b: number): number {
+  return (Math.imul(a + 1, 0x9e3779b1) ^ Math.imul(b + 1, 0x85ebca77)) >>> 0;
+}
+
+function containsSorted(xs: Uint32Array, v: number): boolean {
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const x = xs[mid]!;
+    if (x === v) return true;
+    if (x < v) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/** A fixed-size min-heap of the best (slot, score) pairs. */
+class TopK {
+  slots: number[] = [];
+  scores: number[] = [];
+  constructor(private k: number) {}
+  offer(slot: number, score: number) {
+    if (this.slots.length < this.k) {
+      this.slots.push(slot);
+      this.scores.push(score);
+      this.up(this.slots.length - 1);
+    } else if (score > this.scores[0]!) {
+      this.slots[0] = slot;
+      this.scores[0] = score;
+      this.down(0);
+    }
+  }
+  private swap(i: number, j: number) {
+    [this.slots[i], this.slots[j]] = [this.slots[j]!, this.slots[i]!];
+    [this.scores[i], this.scores[j]] = [this.scores[j]!, this.scores[i]!];
+  }
+  private up(i: number) {
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.scores[p]! <= this.scores[i]!) return;
+      this.swap(i, p);
+      i = p;
+    }
+  }
+  private down(i: number) {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < this.slots.length && this.scores[l]! < this.scores[m]!) m = l;
+      if (r < this.slots.length && this.scores[r]! < this.scores[m]!) m = r;
+      if (m === i) return;
+      this.swap(i, m);
+      i = m;
+    }
+  }
+}
+
+export class ResidentIndex {
+  // Vocabulary: every lexeme ever seen gets an id; df counts live documents only.
+  private termId = new Map<string, number>();
+  private termText: string[] = [];
+  private df: number[] = [];
+  private postings: PostingList[] = [];
+  private byTrigram = new Map<string, number[]>();
+  private byPrefix = new Map<string, number[]>();
+  // Documents live in slots; a replaced or removed document's slot dies and its postings are skipped.
+  private slotOf = new Map<string, number>();
+  private slotAnswer: (string | null)[] = [];
+  private slotLength: number[] = [];
+  private slotAudience: string[] = [];
+  private slotState: string[] = [];
+  private slotTopics: string[][] = [];
+  private slotTags: string[][] = [];
+  private slotTerms: Int32Array[] = [];
+  private slotBigrams: Uint32Array[] = [];
+  private liveDocs = 0;
+  private totalLength = 0;
+  private deadSlots = 0;
+  private scores = new Float64Array(0);
+  private touched: Int32Array | null = null;
+
+  get size(): number {
+    return this.liveDocs;
+  }
+
+  /** Slots held by replaced or removed documents; the owner rebuilds when this grows large. */
+  get wasted(): number {
+    return this.deadSlots;
+  }
+
+  private internTerm(lexeme: string): number {
+    let id = this.termId.get(lexeme);
+    if (id !== undefined) return id;
+    id = this.termText.length;
+    this.termId.set(lexeme, id);
+    this.termText.push(lexeme);
+    this.df.push(0);
+    this.postings.push(new PostingList());
+    for (const g of trigrams(lexeme)) {
+      const list = this.byTrigram.get(g);
+      if (list) list.push(id);
+      else this.byTrigram.set(g, [id]);
+    }
+    const p = lexeme.slice(0, 2);
+    const list = this.byPrefix.get(p);
+    if (list) list.push(id);
+    else this.byPrefix.set(p, [id]);
+    return id;
+  }
+
+  /** Adds or replaces one document. */
+  upsert(doc: IndexedDocument): void {
+    this.remove(doc.answerId);
+    const slot = this.slotAnswer.length;
+    const ids = new Int32Array(doc.terms.length);
+    // Which lexeme stands at each position, and in which field (weight letter).
+    const atPosition = new Map<number, number>();
+    const fieldAt = new Map<number, string>();
+    doc.terms.forEach((t, i) => {
+      const id = this.internTerm(t.lexeme);
+      ids[i] = id;
+      let tf = t.positions.length === 0 ? 1 : 0;
+      t.positions.forEach((p, k) => {
+        const weight = t.weights[k] ?? "D";
+        tf += FIELD_WEIGHT[weight] ?? 1;
+        atPosition.set(p, id);
+        fieldAt.set(p, weight);
+      });
+      this.postings[id]!.push(slot, tf);
+      this.df[id]!++;
+    });
+    // Word pairs for the phrase bonus: all of the question's and short answer's, the body's first ones.
+    const pairs: number[] = [];
+    let bodyPairs = 0;
+    for (const p of [...atPosition.keys()].sort((a, b) => a - b)) {
+      const id = atPosition.get(p)!;
+      const next = atPosition.get(p + 1);
+      if (next === undefined || next === id) continue;
+      const field = fieldAt.get(p);
+      if (field !== "A" && field !== "B" && bodyPairs++ >= BODY_BIGRAMS) continue;
+      pairs.push(pairHash(id, next));
+    }
+    const bigrams = Uint32Array.from(new Set(pairs)).sort();
+
+    this.slotOf.set(doc.answerId, slot);
+    this.slotAnswer.push(doc.answerId);
+    this.slotLength.push(Math.max(doc.length, 1));
+    this.slotAudience.push(doc.audience);
+    this.slotState.push(doc.state);
+    this.slotTopics.push(doc.topicIds);
+    this.slotTags.push(doc.tags);
+    this.slotTerms.push(ids);
+    this.slotBigrams.push(bigrams);
+    this.liveDocs++;
+    this.totalLength += Math.max(doc.length, 1);
+  }
+
+  remove(answerId: string): void {
+    const slot = this.slotOf.get(answerId);
+    if (slot === undefined) return;
+    this.slotOf.delete(answerId);
+    this.slotAnswer[slot] = null;
+    for (const id of this.slotTerms[slot]!) {
+      this.df[id]!--;
+      const list = this.postings[id]!;
+      list.dead++;
+      list.compact((s) => this.slotAnswer[s] !== null);
+    }
+    this.slotTerms[slot] = new Int32Array(0);
+    this.slotBigrams[slot] = new Uint32Array(0);
+    this.slotTopics[slot] = [];
+    this.slotTags[slot] = [];
+    this.liveDocs--;
+    this.totalLength -= this.slotLength[slot]!;
+    this.deadSlots++;
+  }
+
+  has(answerId: string): boolean {
+    return this.slotOf.has(answerId);
+  }
+
+  /** Document frequency of a lexeme (0 when unknown). */
+  frequency(lexeme: string): number {
+    const id = this.termId.get(lexeme);
+    return id === undefined ? 0 : this.df[id]!;
+  }
+
+  /**
+   * The closest indexed words to a word the index does not know, the way the SQL engine used
+   * pg_trgm: trigram similarity, plus an edit distance of two (one for short words) among words
+   * with the same first two letters, for transpositions ("refnud") that share too few trigrams.
+   */
+  corrections(word: string, limit = 2): { term: string; sim: number; df: number }[] {
+    const grams = trigrams(word);
+    const shared = new Map<number, number>();
+    for (const g of grams) for (const id of this.byTrigram.get(g) ?? []) shared.set(id, (shared.get(id) ?? 0) + 1);
+    const best = new Map<number, number>();
+    for (const [id, common] of shared) {
+      if (this.df[id]! <= 0) continue;
+      const other = trigrams(this.termText[id]!).length;
+      const sim = common / (grams.length + other - common);
+      if (sim >= 0.3) best.set(id, sim);
+    }
+    const maxEdits = word.length <= 4 ? 1 : 2;
+    for (const id of this.byPrefix.get(word.slice(0, 2)) ?? []) {
+      if (this.df[id]! <= 0) continue;
+      const term = this.termText[id]!;
+      if (Math.abs(term.length - word.length) > 2) continue;
+      const d = levenshteinWithin(term, word, maxEdits);
+      if (d > maxEdits) continue;
+      const sim = 1 - d / Math.max(term.length, word.length);
+      if (sim > (best.get(id) ?? -1)) best.set(id, sim);
+    }
+    return [...best.entries()]
+      .map(([id, sim]) => ({ term: this.termText[id]!, sim, df: this.df[id]! }))
+      .sort((a, b) => b.sim - a.sim || b.df - a.df || (a.term < b.term ? -1 : 1))
+      .slice(0, limit);
+  }
+
+  /** Indexed lexemes that start with what is being typed, most frequent first. */
+  completions(prefix: string, limit = 6): { term: string; df: number }[] {
+    const out: { term: string; df: number }[] = [];
+    for (const id of this.byPrefix.get(prefix.slice(0, 2)) ?? []) {
+      const term = this.termText[id]!;
+      if (this.df[id]! > 0 && term.startsWith(prefix)) out.push({ term, df: this.df[id]! });
+    }
+    return out.sort((a, b) => b.df - a.df || (a.term < b.term ? -1 : 1)).slice(0, limit);
+  }
+
+  private passes(slot: number, f: Filter): boolean {
+    if (f.audience && this.slotAudience[slot] !== f.audience) return false;
+    if (f.states?.length && !f.states.includes(this.slotState[slot]!)) return false;
+    if (f.topicIds?.length && !this.slotTopics[slot]!.some((t) => f.topicIds!.includes(t))) return false;
+    if (f.tags?.length && !this.slotTags[slot]!.some((t) => f.tags!.includes(t))) return false;
+    return true;
+  }
+
+  private impactOrder(list: PostingList, avg: number): { slots: Int32Array; impacts: Float32Array } {
+    if (list.bySlot && list.byImpact && Math.abs(list.builtAvg - avg) <= avg * 0.05) return { slots: list.bySlot, impacts: list.byImpact };
+    const n = list.n;
+    const impact = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const tf = list.tf[i]!;
+      impact[i] = (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * this.slotLength[list.docs[i]!]!) / avg));
+    }
+    let slots = list.docs.slice(0, n);
+    let impacts = impact;
+    if (n - list.dead > POSTINGS_PER_TERM) {
+      const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => impact[b]! - impact[a]!);
+      slots = order.map((i) => list.docs[i]!);
+      impacts = Float32Array.from(order, (i) => impact[i]!);
+    }
+    list.bySlot = slots;
+    list.byImpact = impacts;
+    list.builtAvg = avg;
+    return { slots, impacts };
+  }
+
+  /**
+   * BM25 over the best postings of each weighted term, then a phrase bonus for adjacent query
+   * words that stand next to each other in the answer; answers under 15 % of the best score are
+   * noise. Returns answer ids best first, and how many answers matched at all.
+   */
+  rank(terms: WeightedTerm[], bigrams: [string, string][], filter: Filter, limit: number, offset: number): { ids: string[]; scores: number[]; total: number } {
+    if (this.scores.length < this.slotAnswer.length) this.scores = new Float64Array(Math.max(this.slotAnswer.length * 1.5, 1024));
+    const scores = this.scores;
+    // Reused between queries: a query touches at most MAX_TERMS × POSTINGS_PER_TERM answers.
+    const touched = (this.touched ??= new Int32Array(MAX_TERMS * POSTINGS_PER_TERM));
+    let nTouched = 0;
+    const avg = this.totalLength / Math.max(this.liveDocs, 1);
+    const filtered = !!(filter.audience || filter.states?.length || filter.topicIds?.length || filter.tags?.length);
+    const passes = filtered ? new Map<number, boolean>() : null;
+    const ok = (slot: number) => {
+      let v = passes!.get(slot);
+      if (v === undefined) passes!.set(slot, (v = this.passes(slot, filter)));
+      return v;
+    };
+    const answers = this.slotAnswer;
+    for (const { term, w } of terms.slice(0, MAX_TERMS)) {
+      const id = this.termId.get(term);
+      if (id === undefined) continue;
+      const { slots, impacts } = this.impactOrder(this.postings[id]!, avg);
+      // Common terms: only their best postings (by impact) are read; the list is sorted for that.
+      let budget = POSTINGS_PER_TERM;
+      for (let k = 0; k < slots.length && budget > 0; k++) {
+        const slot = slots[k]!;
+        if (answers[slot] === null || (filtered && !ok(slot))) continue;
+        budget--;
+        const before = scores[slot]!;
+        if (before === 0) touched[nTouched++] = slot;
+        scores[slot] = before + w * impacts[k]!;
+      }
+    }
+    const top = new TopK(RERANK + offset);
+    for (let i = 0; i < nTouched; i++) {
+      const slot = touched[i]!;
+      top.offer(slot, scores[slot]!);
+      scores[slot] = 0;
+    }
+
+    const pairs = bigrams
+      .map(([a, b]) => [this.termId.get(a), this.termId.get(b)] as const)
+      .filter((p): p is readonly [number, number] => p[0] !== undefined && p[1] !== undefined)
+      .map(([a, b]) => pairHash(a, b));
+    const all = top.slots
+      .map((slot, i) => {
+        let phrases = 0;
+        for (const h of pairs) if (containsSorted(this.slotBigrams[slot]!, h)) phrases++;
+        return { id: this.slotAnswer[slot]!, score: top.scores[i]! * (1 + 0.25 * Math.min(phrases, 4)) };
+      })
+      .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+    const floor = (all[0]?.score ?? 0) * 0.15;
+    const page = all.filter((r) => r.score >= floor).slice(offset, offset + limit);
+    return { ids: page.map((r) => r.id), scores: page.map((r) => r.score), total: nTouched };
+  }
+
+  get documentCount(): number {
+    return this.liveDocs;
+  }
+}
+
+export interface SynonymGroup {
+  /** Each phrase of the group as its lexemes. */
+  lexemes: string[][];
+}
+
+/**
+ * Turns the words of a query (with their lexemes, in order) into weighted terms and the word
+ * pairs worth a phrase bonus: known lexemes count fully; unknown ones are corrected to close
+ * indexed words; the last word, still being typed, also matches its completions; synonym groups
+ * add their members; terms are weighted by IDF and the ones nearly every answer has are dropped.
+ */
+export function planQuery(
+  index: ResidentIndex,
+  words: { word: string; lexemes: string[] }[],
+  prefixWord: string,
+  synonyms: SynonymGroup[],
+): { terms: WeightedTerm[]; bigrams: [string, string][] } {
+  const docCount = Math.max(index.documentCount, 1);
+  const factors = new Map<string, number>();
+  const add = (term: string, factor: number) => factors.set(term, Math.max(factors.get(term) ?? 0, factor));
+  const unknown: string[] = [];
+  for (const w of words) {
+    for (const l of w.lexemes) {
+      if (index.frequency(l) > 0) add(l, 1);
+      else if (l.length >= 3 && !unknown.includes(l)) unknown.push(l);
+    }
+  }
+  for (const u of unknown.slice(0, 8)) {
+    for (const fix of index.corrections(u)) if (fix.sim >= 0.4) add(fix.term, 0.9 * fix.sim);
+  }
+  if (prefixWord) for (const c of index.completions(prefixWord)) add(c.term, c.term === prefixWord ? 1 : 0.8);
+  // A synonym group applies when every word of one of its phrases was asked for, even unknown ones.
+  const asked = new Set([...factors.keys(), ...words.flatMap((w) => w.lexemes)]);
+  for (const g of synonyms) {
+    if (!g.lexemes.some((phrase) => phrase.length > 0 && phrase.every((l) => asked.has(l)))) continue;
+    for (const phrase of g.lexemes) for (const l of phrase) if (!asked.has(l)) add(l, 0.8);
+  }
+  let weighted = [...factors.entries()]
+    .map(([term, factor]) => {
+      const df = index.frequency(term);
+      return { term, df, w: factor * Math.log(1 + (docCount - df + 0.5) / (df + 0.5)) };
+    })
+    .filter((t) => t.df > 0)
+    .sort((a, b) => b.w - a.w || (a.term < b.term ? -1 : 1));
+  const informative = weighted.filter((t) => t.df <= docCount * 0.3);
+  if (informative.length >= 2) weighted = informative;
+  weighted = weighted.slice(0, MAX_TERMS);
+
+  const original = words.flatMap((w) => w.lexemes.filter((l) => factors.has(l)));
+  const bigrams: [string, string][] = [];
+  for (let i = 0; i + 1 < original.length && bigrams.length < 10; i++) {
+    if (original[i] !== original[i + 1]) bigrams.push([original[i]!, original[i + 1]!]);
+  }
+  return { terms: weighted, bigrams };
+}
+
+/**
+ * Parses PostgreSQL's text form of a tsvector (`'refund':3A,7 'take':4A`): quoted lexemes with
+ * '' for a quote and \ escapes, then positions with optional weight letters (D when absent).
+ */
+export function parseTsvector(text: string): IndexedTerm[] {
+  const out: IndexedTerm[] = [];
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    while (i < n && text[i] === " ") i++;
+    if (i >= n) break;
+    if (text[i] !== "'") throw new Error(`tsvector: expected a quote at ${i}`);
+    i++;
+    let lexeme = "";
+    for (;;) {
+      const c = text[i];
+      if (c === undefined) throw new Error("tsvector: unterminated lexeme");
+      if (c === "\\") {
+        lexeme += text[i + 1] ?? "";
+        i += 2;
+      } else if (c === "'") {
+        if (text[i + 1] === "'") {
+          lexeme += "'";
+          i += 2;
+        } else {
+          i++;
+          break;
+        }
+      } else {
+        lexeme += c;
+        i++;
+      }
+    }
+    const positions: number[] = [];
+    const weights: string[] = [];
+    if (text[i] === ":") {
+      i++;
+      for (;;) {
+        let num = 0;
+        while (i < n && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) num = num * 10 + (text.charCodeAt(i++) - 48);
+        let weight = "D";
+        if (i < n && /[ABCD]/.test(text[i]!)) weight = text[i++]!;
+        positions.push(num);
+        weights.push(weight);
+        if (text[i] === ",") i++;
+        else break;
+      }
+    }
+    out.push({ lexeme, positions, weights });
+  }
+  return out;
+}

@@ -1,0 +1,143 @@
+import { describe, expect, it } from "vitest";
+import { candidateWords, highlightText, tokenize } from "../../search/highlight";
+import {
+  levenshteinWithin,
+  parseTsvector,
+  planQuery,
+  POSTINGS_PER_TERM,
+  ResidentIndex,
+  trigrams,
+  type IndexedDocument,
+} from "../../search/resident";
+
+/** A document from "lexeme:positionWeight" words, the way PostgreSQL's tsvector text reads. */
+function doc(answerId: string, tsv: string, extra: Partial<IndexedDocument> = {}): IndexedDocument {
+  const terms = parseTsvector(tsv);
+  const length = terms.reduce((n, t) => n + Math.max(t.positions.length, 1), 0);
+  return { answerId, topicIds: ["t1"], tags: [], audience: "internal", state: "certified", length, terms, ...extra };
+}
+
+const words = (...ws: [string, ...string[]][]) => ws.map(([word, ...lexemes]) => ({ word, lexemes }));
+
+describe("parsing PostgreSQL's tsvector text", () => {
+  it("reads lexemes, positions and weights, with quotes and backslashes escaped", () => {
+    expect(parseTsvector(`'refund':3A,7 'take':4B 'it''s':9C 'a\\\\b':10 'bare'`)).toEqual([
+      { lexeme: "refund", positions: [3, 7], weights: ["A", "D"] },
+      { lexeme: "take", positions: [4], weights: ["B"] },
+      { lexeme: "it's", positions: [9], weights: ["C"] },
+      { lexeme: "a\\b", positions: [10], weights: ["D"] },
+      { lexeme: "bare", positions: [], weights: [] },
+    ]);
+    expect(parseTsvector("")).toEqual([]);
+    expect(() => parseTsvector("refund:1")).toThrow(/expected a quote/);
+  });
+});
+
+describe("the pieces of typo tolerance", () => {
+  it("makes pg_trgm's padded trigrams", () => {
+    expect(trigrams("cat").sort()).toEqual(["  c", " ca", "at ", "cat"].sort());
+  });
+  it("stops counting edits past the bound", () => {
+    expect(levenshteinWithin("refund", "refnud", 2)).toBe(2);
+    expect(levenshteinWithin("refund", "xxxxxx", 2)).toBe(3);
+    expect(levenshteinWithin("a", "abcd", 2)).toBe(3);
+  });
+});
+
+describe("the resident index", () => {
+  const corpus = () => {
+    const index = new ResidentIndex();
+    index.upsert(doc("refund", `'refund':3A 'long':2A 'take':4A 'card':9C 'day':7B 'work':6B`, { audience: "public" }));
+    index.upsert(doc("router", `'factori':4A 'reset':5A 'router':7A 'button':10B 'hold':8B`, { topicIds: ["t2"], tags: ["router"] }));
+    index.upsert(doc("invoice", `'invoic':3A 'bill':7B 'refund':12C 'credit':14C 'note':15C`, { tags: ["invoices"], state: "reverification_due" }));
+    return index;
+  };
+
+  it("ranks by BM25 with the question weighted above the body", () => {
+    const index = corpus();
+    const plan = planQuery(index, words(["refund", "refund"]), "", []);
+    const { ids, total } = index.rank(plan.terms, plan.bigrams, {}, 10, 0);
+    expect(ids).toEqual(["refund", "invoice"]);
+    expect(total).toBe(2);
+  });
+
+  it("corrects unknown words to close indexed ones, and completes the last word", () => {
+    const index = corpus();
+    expect(index.corrections("refnud")[0]?.term).toBe("refund");
+    expect(index.corrections("zzzzzz")).toEqual([]);
+    expect(index.completions("fac").map((c) => c.term)).toEqual(["factori"]);
+    const plan = planQuery(index, words(["routr", "routr"]), "", []);
+    expect(plan.terms.map((t) => t.term)).toContain("router");
+  });
+
+  it("adds a synonym group's words when one of its phrases was asked for in full", () => {
+    const index = corpus();
+    const synonyms = [{ lexemes: [["money", "back"], ["refund"]] }];
+    expect(planQuery(index, words(["money", "money"], ["back", "back"]), "", synonyms).terms.map((t) => t.term)).toEqual(["refund"]);
+    expect(planQuery(index, words(["money", "money"]), "", synonyms).terms).toEqual([]);
+  });
+
+  it("gives a bonus to query words that stand next to each other in the answer", () => {
+    const index = new ResidentIndex();
+    index.upsert(doc("apart", `'factori':1A 'x':2A 'reset':3A 'y':4A`));
+    index.upsert(doc("together", `'factori':1A 'reset':2A 'x':3A 'y':4A`));
+    const plan = planQuery(index, words(["factory", "factori"], ["reset", "reset"]), "", []);
+    expect(plan.bigrams).toEqual([["factori", "reset"]]);
+    expect(index.rank(plan.terms, plan.bigrams, {}, 10, 0).ids[0]).toBe("together");
+  });
+
+  it("filters by audience, state, topic and tag", () => {
+    const index = corpus();
+    const plan = planQuery(index, words(["refund", "refund"]), "", []);
+    const ids = (f: object) => index.rank(plan.terms, plan.bigrams, f, 10, 0).ids;
+    expect(ids({ audience: "public" })).toEqual(["refund"]);
+    expect(ids({ states: ["certified"] })).toEqual(["refund"]);
+    expect(ids({ states: ["reverification_due"] })).toEqual(["invoice"]);
+    expect(ids({ tags: ["invoices"] })).toEqual(["invoice"]);
+    expect(ids({ topicIds: ["t2"] })).toEqual([]);
+  });
+
+  it("replaces and removes documents, keeping term counts right", () => {
+    const index = corpus();
+    index.upsert(doc("refund", `'voucher':1A`));
+    expect(index.frequency("refund")).toBe(1);
+    expect(index.frequency("voucher")).toBe(1);
+    index.remove("refund");
+    index.remove("refund");
+    expect(index.frequency("voucher")).toBe(0);
+    expect(index.size).toBe(2);
+    expect(index.corrections("vouchr")).toEqual([]);
+    const plan = planQuery(index, words(["refund", "refund"]), "", []);
+    expect(index.rank(plan.terms, plan.bigrams, {}, 10, 0).ids).toEqual(["invoice"]);
+  });
+
+  it("reads only the best postings of a very common term, and still finds the best answers", () => {
+    const index = new ResidentIndex();
+    const n = POSTINGS_PER_TERM * 2;
+    // Every answer mentions "account" once in a long body; answer 7 has it in its short question.
+    for (let i = 0; i < n; i++) index.upsert(doc(`a${i}`, i === 7 ? `'account':1A 'close':2A` : `'account':40C 'filler':1C,2C,3C,4C,5C,6C,7C,8C`));
+    const plan = planQuery(index, words(["account", "account"]), "", []);
+    const result = index.rank(plan.terms, plan.bigrams, {}, 5, 0);
+    expect(result.ids[0]).toBe("a7");
+    expect(result.total).toBe(POSTINGS_PER_TERM);
+  });
+});
+
+describe("highlighting", () => {
+  const isMatch = (w: string) => w === "refund" || w === "refunds";
+  it("marks matches and escapes the rest, keeping punctuation around them", () => {
+    expect(highlightText("(Refunds) <b>take</b> 5 days & more", isMatch)).toBe("(<mark>Refunds</mark>) &lt;b&gt;take&lt;/b&gt; 5 days &amp; more");
+    expect(highlightText("nothing here", isMatch)).toBeUndefined();
+  });
+  it("cuts long text into fragments around the first matches", () => {
+    const long = `${"word ".repeat(50)}refund ${"more ".repeat(50)}refunds ${"tail ".repeat(50)}`;
+    const out = highlightText(long, isMatch, { count: 2, words: 12 })!;
+    expect(out.split(" … ")).toHaveLength(2);
+    expect(out.match(/<mark>/g)).toHaveLength(2);
+    expect(out.length).toBeLessThan(200);
+  });
+  it("asks the stemmer only about words that could stem to a query term", () => {
+    expect(candidateWords(tokenize("Refunds are refunded, not factories"), ["refund"])).toEqual(["refunds", "refunded"]);
+    expect(tokenize("Café RÉSUMÉ").map((t) => t.word)).toEqual(["cafe", "resume"]);
+  });
+});
