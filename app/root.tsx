@@ -9,7 +9,6 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
-  useMatches,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
@@ -20,7 +19,6 @@ import { unreadCount } from "./models/answer.server";
 import { navigationFor } from "./ui/navigation";
 import { CsrfInput } from "./ui/csrf-input";
 import stylesUrl from "./styles.css";
-import { FAQ_CSS } from "./ui/faq/styles";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesUrl },
@@ -86,34 +84,7 @@ function Header() {
   );
 }
 
-/** Routes with `handle = { publicFaq: true }` are the public FAQ: see PublicLayout. */
-export interface PublicHandle {
-  publicFaq?: boolean;
-}
-
-/**
- * The public FAQ's document: none of the app's chrome, stylesheet or client JavaScript (a
- * reader needs none: links, a GET search form and a plain POST feedback form), its own small
- * inline stylesheet. The page components draw the header, landmarks and footer themselves.
- */
-function PublicLayout({ children }: { children: React.ReactNode }) {
-  return (
-    <html lang="en">
-      <head>
-        <meta charSet="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <Meta />
-        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-        <style dangerouslySetInnerHTML={{ __html: FAQ_CSS }} />
-      </head>
-      <body>{children}</body>
-    </html>
-  );
-}
-
 export function Layout({ children }: { children: React.ReactNode }) {
-  const matches = useMatches();
-  if (matches.some((m) => (m.handle as PublicHandle | undefined)?.publicFaq)) return <PublicLayout>{children}</PublicLayout>;
   return (
     <html lang="en">
       <head>

@@ -5,7 +5,9 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import type { Logger } from "pino";
+import { cachedPageReply, faqCacheKey, faqPageCache } from "../app/models/faq-cache.server";
 import { apiError, handleApi, type ApiResponse } from "./api";
+import { getConfig } from "./config";
 import { withRequestLogger } from "./logger";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -16,6 +18,41 @@ declare module "@remix-run/node" {
     requestId: string;
   }
 }
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/** /faq, /faq/<topic>, /faq/<topic>/<slug> — the cached public pages (not /faq/search). */
+const FAQ_PAGE = /^\/faq(?:\/(?!search(?:\/|$))[^/]+){0,2}\/?$/;
+
+/** The origin exactly as Remix's Express adapter builds the request URL (so the keys agree). */
+function requestOrigin(req: express.Request): string {
+  const publicUrl = getConfig().publicUrl;
+  if (publicUrl) return publicUrl.replace(/\/+$/, "");
+  const port = [req.get("X-Forwarded-Host"), req.get("host")].map((h) => Number.parseInt(h?.split(":")[1] ?? "", 10)).find((n) => Number.isSafeInteger(n));
+  return new URL(`${req.protocol}://${req.hostname}${port ? `:${port}` : ""}`).origin;
+}
+
+/**
+ * The public FAQ's fast path: a page already in the FAQ page cache (app/models/faq-cache.server.ts)
+ * is sent from here, before static files and Remix — no Request object, no route matching, no
+ * render. A miss falls through to the Remix route, which renders the page and stores it.
+ */
+const faqFastPath: express.RequestHandler = (req, res, next) => {
+  if ((req.method !== "GET" && req.method !== "HEAD") || !FAQ_PAGE.test(req.path)) return next();
+  const cache = faqPageCache();
+  const send = () => {
+    const q = req.url.indexOf("?");
+    const thanks = q >= 0 && new URLSearchParams(req.url.slice(q + 1)).get("feedback") === "thanks";
+    const page = cache.get(faqCacheKey(requestOrigin(req), req.path, thanks));
+    if (!page) return next();
+    const reply = cachedPageReply(page, { ifNoneMatch: req.headers["if-none-match"], acceptEncoding: req.headers["accept-encoding"] }, "hit");
+    if (reply.body) reply.headers["Content-Length"] = String(reply.body.length);
+    res.writeHead(reply.status, reply.headers);
+    res.end(req.method === "GET" ? (reply.body ?? undefined) : undefined);
+  };
+  // Fresh (the usual case): answer synchronously, no promise.
+  if (cache.fresh()) return send();
+  cache.ready().then(send, () => next()); // generation unreadable (database down?): let the route answer
+};
 
 /** The Express app: request ids, access logs, static assets, then Remix. */
 export function createHttpApp(build: ServerBuild, log: Logger): express.Express {
@@ -33,6 +70,9 @@ export function createHttpApp(build: ServerBuild, log: Logger): express.Express 
     res.setHeader("X-Frame-Options", "DENY");
     const started = process.hrtime.bigint();
     res.on("finish", () => {
+      // A write that went through this process (certify, archive, a topic or branding edit…) has
+      // committed by now: the public FAQ re-reads its content generation before its next page.
+      if (!SAFE_METHODS.has(req.method) && res.statusCode < 400 && !req.path.startsWith("/faq/")) faqPageCache().recheckSoon();
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const line = { requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 };
       if (res.statusCode >= 500) log.error(line, "request");
@@ -40,6 +80,7 @@ export function createHttpApp(build: ServerBuild, log: Logger): express.Express 
     });
     withRequestLogger(log.child({ requestId }), next);
   });
+  app.use(faqFastPath);
   // The JSON API bypasses Remix (see server/api.ts); its errors are JSON too.
   const send = (res: express.Response, r: ApiResponse) => res.status(r.status).set(r.headers ?? {}).type("application/json").send(JSON.stringify(r.body));
   app.use(

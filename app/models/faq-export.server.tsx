@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdir, readdir, rename, rm } from "node:fs/promises";
+import { once } from "node:events";
 import path from "node:path";
 import { renderToStaticMarkup } from "react-dom/server";
 import type { ReactElement } from "react";
@@ -33,6 +34,8 @@ export interface ExportSummary {
   files: number;
   bytes: number;
   ms: number;
+  /** Of `ms`, the time spent deleting the previous export after the swap. */
+  removeOldMs: number;
 }
 
 const FAVICON = readFileSync(new URL("../../public/favicon.svg", import.meta.url));
@@ -92,35 +95,66 @@ export async function exportFaq(db: Db, options: ExportOptions): Promise<ExportS
   let pages = 0;
   let files = 0;
   let bytes = 0;
-  const sitemap: string[] = [];
-  // Rendering is CPU, writing is I/O: keep up to 64 writes in flight while the next pages render.
-  let pending: Promise<void>[] = [];
-  const flush = async () => {
-    await Promise.all(pending);
-    pending = [];
+  // Plain synchronous writes: measured on ext4, one page is a mkdir, an open, a write and a
+  // close, and with nothing else to do meanwhile, handing them to libuv's thread pool only
+  // adds round trips through the event loop (10,000 pages: 4–5 s of writing async with 64 in
+  // flight, ~2 s synchronously). Folders are made with one plain mkdir each, parents first:
+  // shared folders (topics, assets) once, remembered; a page's own folder is new by construction.
+  const dirs = new Set<string>([tmp]);
+  const ensureDir = (dir: string): void => {
+    if (dirs.has(dir)) return;
+    ensureDir(path.dirname(dir));
+    mkdirSync(dir);
+    dirs.add(dir);
   };
-  const write = async (rel: string, content: string | Buffer) => {
+  const write = (rel: string, content: string | Buffer, leaf = false) => {
     const file = path.join(tmp, rel);
-    pending.push(mkdir(path.dirname(file), { recursive: true }).then(() => writeFile(file, content)));
+    const dir = path.dirname(file);
     files++;
     bytes += typeof content === "string" ? Buffer.byteLength(content) : content.length;
-    if (pending.length >= 64) await flush();
+    if (leaf && dir !== tmp) {
+      ensureDir(path.dirname(dir));
+      mkdirSync(dir);
+    } else ensureDir(dir);
+    writeFileSync(file, content);
   };
+  // The two files that list every answer are streamed as pages go, not built in memory, so the
+  // export's memory does not grow with the number of answers.
+  const stream = (rel: string) => {
+    const out = createWriteStream(path.join(tmp, rel));
+    let size = 0;
+    return {
+      async write(chunk: string) {
+        size += Buffer.byteLength(chunk);
+        if (!out.write(chunk)) await once(out, "drain");
+      },
+      async end() {
+        files++;
+        bytes += size;
+        await new Promise<void>((resolve, reject) => out.once("error", reject).end(resolve));
+      },
+    };
+  };
+  const sitemap = stream("sitemap.xml");
+  await sitemap.write(`<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n`);
+  const searchIndex = stream("search-index.json");
+  let indexed = 0;
+  const addToIndex = (entry: IndexEntry) => searchIndex.write(`${indexed++ === 0 ? "[" : ","}${JSON.stringify(entry)}`);
   const relOf = (href: string) => href.slice(urls.home.length);
   const branding = await getBranding(db);
   const faviconUrl = `${urls.home}favicon.svg`;
-  const page = async (href: string, head: FaqHead, body: ReactElement, script?: { src: string; integrity: string }) => {
+  /** `leaf`: the page's folder holds nothing else (an answer), so it is made without a check. */
+  const page = async (href: string, head: FaqHead, body: ReactElement, { script, leaf = false }: { script?: { src: string; integrity: string }; leaf?: boolean } = {}) => {
     const html = `<!DOCTYPE html>${renderToStaticMarkup(
       <FaqDocument head={head} siteName={branding.companyName} faviconUrl={faviconUrl} {...(script ? { script } : {})}>
         {body}
       </FaqDocument>,
     )}`;
-    await write(path.join(relOf(href), "index.html"), html);
-    if (!head.noindex) sitemap.push(head.canonical);
+    write(path.join(relOf(href), "index.html"), html, leaf);
+    if (!head.noindex) await sitemap.write(`  <url><loc>${xmlEscape(head.canonical)}</loc></url>\n`);
     pages++;
     if (pages % 1000 === 0) options.onProgress?.({ pages, phase: "answers" });
     if (options.pauseAfterPages !== undefined && pages >= options.pauseAfterPages) {
-      await flush();
       process.stderr.write(`export paused after ${pages} pages\n`);
       await new Promise(() => setInterval(() => {}, 60_000));
     }
@@ -130,8 +164,7 @@ export async function exportFaq(db: Db, options: ExportOptions): Promise<ExportS
   await page(urls.home, homeHead(branding, urls), <FaqHomePage branding={branding} urls={urls} topics={topics} popular={popular} />);
   const indexUrl = `${urls.home}search-index.json`;
   await page(urls.search, searchHead(branding, urls), <FaqSearchPage branding={branding} urls={urls} query="" results={null} indexUrl={indexUrl} />, {
-    src: `${urls.home}assets/search.js`,
-    integrity: `sha384-${createHash("sha384").update(SEARCH_SCRIPT).digest("base64")}`,
+    script: { src: `${urls.home}assets/search.js`, integrity: `sha384-${createHash("sha384").update(SEARCH_SCRIPT).digest("base64")}` },
   });
   for (const t of topics) {
     const found = await getFaqTopic(t.slug, db);
@@ -140,31 +173,31 @@ export async function exportFaq(db: Db, options: ExportOptions): Promise<ExportS
   }
   options.onProgress?.({ pages, phase: "topics" });
 
-  const index: IndexEntry[] = [];
-  let after: { topicSlug: string; slug: string } | null = null;
+  // Batches in address order; the next one is fetched while this one renders and writes.
+  let next = publicAnswerBatch(null, batchSize, db);
   for (;;) {
-    const batch = await publicAnswerBatch(after, batchSize, db);
+    // (Handled here; an error still reaches the await below. Without this, a write error
+    // thrown meanwhile would leave a failed prefetch unhandled and kill the process.)
+    next.catch(() => {});
+    const batch = await next;
     if (batch.length === 0) break;
+    const last = batch[batch.length - 1]!;
+    next = batch.length < batchSize ? Promise.resolve([]) : publicAnswerBatch({ topicSlug: last.topicSlug, slug: last.slug }, batchSize, db);
     for (const answer of batch) {
       const href = urls.answer(answer.topicSlug, answer.slug);
-      await page(href, answerHead(branding, urls, answer), <FaqAnswerPage branding={branding} urls={urls} answer={answer} />);
-      index.push({ q: answer.question, k: answer.alternatives.join(" "), a: answer.shortAnswer, t: answer.topicName, u: href });
+      await page(href, answerHead(branding, urls, answer), <FaqAnswerPage branding={branding} urls={urls} answer={answer} />, { leaf: true });
+      await addToIndex({ q: answer.question, k: answer.alternatives.join(" "), a: answer.shortAnswer, t: answer.topicName, u: href });
     }
-    const last = batch[batch.length - 1]!;
-    after = { topicSlug: last.topicSlug, slug: last.slug };
   }
+  await searchIndex.write(indexed === 0 ? "[]" : "]");
+  await searchIndex.end();
+  await sitemap.write("</urlset>\n");
+  await sitemap.end();
 
-  await write("search-index.json", JSON.stringify(index));
-  await write("assets/search.js", SEARCH_SCRIPT);
-  await write("favicon.svg", FAVICON);
-  await write(
-    "sitemap.xml",
-    `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${sitemap
-      .map((u) => `  <url><loc>${xmlEscape(u)}</loc></url>\n`)
-      .join("")}</urlset>\n`,
-  );
-  await write("robots.txt", `User-agent: *\nAllow: /\nSitemap: ${urls.absolute(`${urls.home}sitemap.xml`)}\n`);
-  await write(
+  write("assets/search.js", SEARCH_SCRIPT);
+  write("favicon.svg", FAVICON);
+  write("robots.txt", `User-agent: *\nAllow: /\nSitemap: ${urls.absolute(`${urls.home}sitemap.xml`)}\n`);
+  write(
     "404.html",
     `<!DOCTYPE html>${renderToStaticMarkup(
       <FaqDocument head={{ ...homeHead(branding, urls), title: `Page not found · ${branding.companyName} Help`, noindex: true }} siteName={branding.companyName} faviconUrl={faviconUrl}>
@@ -173,15 +206,17 @@ export async function exportFaq(db: Db, options: ExportOptions): Promise<ExportS
     )}`,
   );
 
-  await flush();
   // The swap: the old export stays complete until the new one is whole on disk.
   const old = tempSibling(outDir, "old");
+  let removeOldMs = 0;
   if (existsSync(outDir)) {
     await rename(outDir, old);
     await rename(tmp, outDir);
+    const removing = performance.now();
     await rm(old, { recursive: true, force: true });
+    removeOldMs = Math.round(performance.now() - removing);
   } else {
     await rename(tmp, outDir);
   }
-  return { outDir, pages, files, bytes, ms: Math.round(performance.now() - started) };
+  return { outDir, pages, files, bytes, ms: Math.round(performance.now() - started), removeOldMs };
 }

@@ -5,11 +5,13 @@ import { answers, answerVersions, appSettings, faqFeedback, faqSlugs, topics } f
 import { getConfig } from "../../server/config";
 import type { FaqAnswer, FaqAnswerSummary, FaqTopic } from "../ui/faq/types";
 import { recordAudit } from "./audit.server";
+import { faqPageCache } from "./faq-cache.server";
+import { searchAnswers } from "./search.server";
 import { BrandingSchema, DEFAULT_BRANDING, type Branding } from "./faq.schema";
 
 // The public FAQ shows an answer only when its live version is `certified` and `public`, and
 // it has a current slug (public answers get one when certified; see faq-slugs.server.ts).
-// Re-verification-due answers are left out (docs/decisions/004-public-faq.md). No reviewer,
+// Re-verification-due answers are left out (docs/decisions/007-public-faq.md). No reviewer,
 // certifier, owner or comment ever leaves this module: the row shapes below carry none.
 const PUBLIC_FROM = sql`
   from answers a
@@ -82,25 +84,21 @@ export async function findFaqAnswer(topicSlug: string, slug: string, db: DbOrTx 
   return { kind: "answer", answer };
 }
 
-/** Words of a search box query, for an OR-ed full-text query (a question need not match every word). */
-export function searchTerms(query: string): string[] {
-  return [...new Set((query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length <= 40))].slice(0, 12);
-}
-
 /**
- * Search over public answers only: PostgreSQL full text over question, phrasings, short and
- * full answer, any word matching, best ranked first. A stopgap until the search issue's index.
+ * Search over public answers only, with the search index (the same engine agents use, filtered
+ * to public certified documents), then each hit mapped to its current public address: a hit
+ * whose live version is no longer public and certified here (the index lags the outbox by a
+ * moment), or that has no current slug, is dropped. The index's order is kept.
  */
 export async function searchFaq(query: string, limit = 20, db: DbOrTx = getDb()): Promise<FaqAnswerSummary[]> {
-  const terms = searchTerms(query);
-  if (terms.length === 0) return [];
-  const tsquery = terms.join(" | ");
-  const doc = sql`to_tsvector('english', v.question || ' ' || array_to_string(v.alternatives, ' ') || ' ' || v.short_answer || ' ' || v.body_text)`;
-  return summaries(
-    db,
-    sql`where ${doc} @@ to_tsquery('english', ${tsquery})
-        order by ts_rank(${doc}, to_tsquery('english', ${tsquery})) desc, lower(v.question), s.slug limit ${limit}`,
-  );
+  const q = query.trim();
+  if (!q) return [];
+  const { hits } = await searchAnswers({ q, audience: "public", states: ["certified"], limit });
+  const ids = [...new Set(hits.map((h) => h.document.id))].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  if (ids.length === 0) return [];
+  const rows = await summaries(db, sql`where a.id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`);
+  const byId = new Map(rows.map((r) => [r.answerId, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 export async function getBranding(db: DbOrTx = getDb()): Promise<Branding> {
@@ -118,6 +116,8 @@ export async function saveBranding(branding: Branding, actorId: string, db: DbOr
       .onConflictDoUpdate({ target: appSettings.key, set: { value, updatedAt: new Date() } });
     await recordAudit(tx, { actorId, action: "settings.branding", subjectType: "settings", subjectId: "branding", data: { ...value } });
   });
+  // Every public page shows the branding: this process drops its cached pages at once.
+  faqPageCache().invalidate();
 }
 
 /** One vote per address and answer per day: enough for real readers, useless for stuffing. */

@@ -4,11 +4,19 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { HtmlValidate } from "html-validate";
-import { beforeAll, describe, expect, it } from "vitest";
+import type { AddressInfo } from "node:net";
+import { pathToFileURL } from "node:url";
+import type { ServerBuild } from "@remix-run/node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportFaq } from "../../app/models/faq-export.server";
+import { faqPageCache } from "../../app/models/faq-cache.server";
 import { feedbackSummary, findFaqAnswer } from "../../app/models/faq.server";
+import { drainSearchOutbox } from "../../app/models/search.server";
 import { refreshFaqSlug, slugify, syncFaqSlugs } from "../../app/models/faq-slugs.server";
 import { faqSlugs } from "../../db/schema";
+import { root } from "../../server/build-if-stale.mjs";
+import { createHttpApp } from "../../server/http";
+import { createLogger } from "../../server/logger";
 import { createDraft, reviseAnswer, runReverification, saveDraft, sendEvent } from "../../workflows/approval.service";
 import { actor, certifiedAnswer, draftInput, workflowCast } from "../support/answers";
 import { TestClient } from "../support/app";
@@ -69,6 +77,11 @@ beforeAll(async () => {
   await createDraft(db(), { actor: actor(cast.author), draft: draftInput({ topicIds: [cast.topic.id], question: HIDDEN.draft }) });
   const review = await createDraft(db(), { actor: actor(cast.author), draft: draftInput({ topicIds: [cast.topic.id], question: HIDDEN.review }) });
   await sendEvent(db(), { actor: actor(cast.author), versionId: review.versionId, revision: 1, event: { type: "SUBMIT" } });
+  // The live search reads the search index, which the outbox feeds (the server drains it every 500 ms).
+  await drainSearchOutbox();
+  // These tests change answers through the service directly, as another process would: let the
+  // page cache re-read the content generation on every request (its interval is tested below).
+  faqPageCache().configure({ checkEveryMs: 0 });
 });
 
 function expectOnlyPublic(html: string) {
@@ -178,8 +191,10 @@ describe("the live public FAQ", () => {
   it("records a helpful vote without sign-in, limits it per address and answer, and shows it to the owner", async () => {
     const url = `/faq/${topicSlug}/how-long-does-shipping-take`;
     const reader = new TestClient("198.51.100.1");
-    await reader.page(url);
-    expect(reader.csrfToken).toBeTruthy();
+    const page = await reader.page(url);
+    // The page is the same for everyone (it is cached and shared): no token, no cookie.
+    expect(page.html).not.toContain('name="csrf"');
+    expect(page.response.headers.get("Set-Cookie")).toBeNull();
     const vote = await reader.post(url, { helpful: "no", comment: "Does not say what abroad costs." });
     expect(vote.status).toBe(303);
     expect(vote.headers.get("Location")).toBe(`${url}?feedback=thanks#feedback`);
@@ -189,13 +204,16 @@ describe("the live public FAQ", () => {
     expect(again.status).toBe(429);
     expect(await again.text()).toContain("You already told us about this answer today");
 
-    // Another address may vote; bad input and a missing CSRF token write nothing.
+    // Another address may vote; bad input and cross-site posts write nothing.
     const other = new TestClient("198.51.100.2");
     await other.page(url);
     expect((await other.post(url, { helpful: "maybe" })).status).toBe(400);
     expect((await other.post(url, { helpful: "yes", comment: "x".repeat(1001) })).status).toBe(400);
-    expect((await other.request(url, { form: { helpful: "yes" } })).status).toBe(403);
-    expect((await other.post(url, { helpful: "yes" })).status).toBe(303);
+    const crossSite: Record<string, string>[] = [{ "Sec-Fetch-Site": "cross-site" }, { "Sec-Fetch-Site": "same-site" }, { Origin: "https://evil.example" }, { Origin: "null" }];
+    for (const headers of crossSite) {
+      expect((await other.request(url, { form: { helpful: "yes" }, headers })).status, JSON.stringify(headers)).toBe(403);
+    }
+    expect((await other.request(url, { form: { helpful: "yes" }, headers: { "Sec-Fetch-Site": "same-origin", Origin: "http://localhost" } })).status).toBe(303);
 
     const found = await findFaqAnswer(topicSlug, "how-long-does-shipping-take");
     if (found?.kind !== "answer") throw new Error("answer expected");
@@ -214,6 +232,136 @@ describe("the live public FAQ", () => {
     const hidden = new TestClient("198.51.100.3");
     await hidden.page("/faq");
     expect((await hidden.post(`/faq/${topicSlug}/${slugify(HIDDEN.internal)}`, { helpful: "yes" })).status).toBe(404);
+  });
+});
+
+describe("the live page cache", () => {
+  let clock = 1_000_000;
+  beforeAll(() => faqPageCache().configure({ now: () => clock, checkEveryMs: 1000 }));
+  afterAll(() => faqPageCache().configure({ now: () => Date.now(), checkEveryMs: 0 }));
+  const tick = () => (clock += 1000);
+
+  it("serves one shared page to every reader, with an ETag (304) and gzip, and re-reads the content generation once a second", async () => {
+    const url = `/faq/${topicSlug}/how-do-i-get-a-refund`;
+    tick();
+    const first = await new TestClient("192.0.2.1").request(url);
+    const second = await new TestClient("192.0.2.2").request(url, { headers: { Cookie: "vetted_session=whatever" } });
+    expect(second.headers.get("X-Faq-Cache")).toBe("hit");
+    expect(await second.text()).toBe(await first.text());
+    expect(second.headers.get("Set-Cookie")).toBeNull();
+    expect(second.headers.get("Cache-Control")).toBe("public, max-age=60");
+    const etag = second.headers.get("ETag")!;
+    expect((await new TestClient().request(url, { headers: { "If-None-Match": etag } })).status).toBe(304);
+    const gz = await new TestClient().request(url, { headers: { "Accept-Encoding": "gzip, br" } });
+    expect(gz.headers.get("Content-Encoding")).toBe("gzip");
+
+    // A public answer archived by another process (here: the service, directly): still served
+    // from the cache within the second, gone once the generation is read again.
+    const { answerId, versionId } = await certifiedAnswer(db(), cast, { question: "Do you ship to islands?" });
+    tick();
+    const islands = `/faq/${topicSlug}/do-you-ship-to-islands`;
+    expect((await new TestClient().request(islands)).status).toBe(200);
+    expect((await new TestClient().page(`/faq/${topicSlug}`)).html).toContain("Do you ship to islands?");
+    await sendEvent(db(), { actor: actor(cast.km), versionId, revision: 1, event: { type: "ARCHIVE", reason: "no longer true" } });
+    expect((await new TestClient().request(islands)).headers.get("X-Faq-Cache")).toBe("hit");
+    tick();
+    expect((await new TestClient().request(islands)).status).toBe(404);
+    const topic = await new TestClient().page(`/faq/${topicSlug}`);
+    expect(topic.html).not.toContain("Do you ship to islands?");
+    expect((await new TestClient().page("/faq")).html).not.toContain("Do you ship to islands?");
+    // The search index has not heard of the archive yet (no drain): the address mapping drops it.
+    expect((await new TestClient().page("/faq/search?q=islands")).html).not.toContain("Do you ship to islands?");
+    void answerId;
+  });
+
+  it("shows a new certified revision, and never a draft, internal or re-verification-due answer, whatever is cached", async () => {
+    const url = `/faq/${topicSlug}/how-long-does-shipping-take`;
+    tick();
+    // Warm every page kind.
+    for (const p of ["/faq", `/faq/${topicSlug}`, url]) expect((await new TestClient().request(p)).status).toBe(200);
+    const found = await findFaqAnswer(topicSlug, "how-long-does-shipping-take");
+    if (found?.kind !== "answer") throw new Error("answer expected");
+    const { versionId } = await reviseAnswer(db(), { actor: actor(cast.author), answerId: found.answer.answerId });
+    await saveDraft(db(), {
+      actor: actor(cast.author),
+      versionId,
+      lockVersion: 1,
+      draft: draftInput({ topicIds: [cast.topic.id], question: "How long does shipping take?", shortAnswer: "One to two working days now." }),
+    });
+    // A draft revision (and new internal answers) change nothing public.
+    await certifiedAnswer(db(), cast, { question: "Internal only: carrier contract rates", audience: "internal" });
+    tick();
+    for (const p of ["/faq", `/faq/${topicSlug}`, url]) {
+      const html = (await new TestClient().page(p)).html;
+      expect(html).not.toContain("One to two working days now.");
+      expect(html).not.toContain("carrier contract rates");
+      expectOnlyPublic(html);
+    }
+    await sendEvent(db(), { actor: actor(cast.author), versionId, revision: 2, event: { type: "SUBMIT" } });
+    await sendEvent(db(), { actor: actor(cast.expert), versionId, revision: 2, event: { type: "APPROVE" } });
+    await sendEvent(db(), { actor: actor(cast.km), versionId, revision: 2, event: { type: "CERTIFY", ownerId: cast.author.id, reverifyIntervalDays: 30 } });
+    tick();
+    expect((await new TestClient().page(url)).html).toContain("One to two working days now.");
+    expect((await new TestClient().page(`/faq/${topicSlug}`)).html).toContain("One to two working days now.");
+  });
+
+  it("drops every page at once when branding is saved in this process (no wait for the interval)", async () => {
+    tick();
+    const before = await new TestClient().page("/faq");
+    expect(before.html).not.toContain("Cachebusters Inc Help");
+    const admin = new TestClient();
+    const ada = await createUser(db(), { roles: ["admin"] });
+    await admin.signIn(ada.email, TEST_PASSWORD);
+    const saved = await admin.post("/admin/settings", { companyName: "Cachebusters Inc", primaryColour: "#123456", accentColour: "#0b5cad", footerLinks: "" });
+    expect(saved.status).toBe(200);
+    // Same clock: only the in-process invalidation can explain the new name.
+    expect((await new TestClient().page("/faq")).html).toContain("Cachebusters Inc Help");
+    expect((await new TestClient().page(`/faq/${topicSlug}/how-do-i-get-a-refund`)).html).toContain("Cachebusters Inc Help");
+  });
+
+  it("through the HTTP server: hits skip Remix, a write request in this process makes the next page re-read the generation, internal pages are never cached", async () => {
+    const build = (await import(pathToFileURL(path.join(root, "build/index.js")).href)) as ServerBuild;
+    const server = createHttpApp(build, createLogger("silent")).listen(0, "127.0.0.1");
+    await new Promise((r) => server.once("listening", r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const { versionId } = await certifiedAnswer(db(), cast, { question: "Can I change my delivery address?" });
+      tick();
+      const url = `${base}/faq/${topicSlug}/can-i-change-my-delivery-address`;
+      expect((await fetch(url)).headers.get("X-Faq-Cache")).toBe("miss");
+      const hit = await fetch(url);
+      expect(hit.headers.get("X-Faq-Cache")).toBe("hit");
+      expect(hit.headers.get("X-Request-Id")).toBeTruthy();
+      expect(await hit.text()).toContain("Can I change my delivery address?");
+
+      await sendEvent(db(), { actor: actor(cast.km), versionId, revision: 1, event: { type: "ARCHIVE", reason: "wrong" } });
+      // Any successful write through this server (here a sign-in; in real life the archive
+      // itself) makes the very next page check, on the same clock.
+      const user = await createUser(db(), { roles: ["employee"] });
+      const login = await fetch(`${base}/login`);
+      const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+      const token = /name="csrf" value="([^"]+)"/.exec(await login.text())![1]!;
+      const signedIn = await fetch(`${base}/login`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ csrf: token, email: user.email, password: TEST_PASSWORD }),
+      });
+      expect(signedIn.status).toBe(302);
+      expect((await fetch(url)).status).toBe(404);
+
+      // Signed-in, internal pages: never from the FAQ cache.
+      const session = [cookie, ...signedIn.headers.getSetCookie().map((c) => c.split(";")[0])].join("; ");
+      const sizeBefore = faqPageCache().size;
+      for (const p of ["/", "/inbox", "/search?q=refund"]) {
+        const r = await fetch(`${base}${p}`, { headers: { Cookie: session } });
+        expect(r.headers.get("X-Faq-Cache")).toBeNull();
+        expect(r.headers.get("Cache-Control") ?? "").not.toContain("public");
+      }
+      expect(faqPageCache().size).toBe(sizeBefore);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });
 

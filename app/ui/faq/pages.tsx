@@ -184,6 +184,55 @@ export function FaqSearchPage({
   );
 }
 
+/**
+ * "Was this helpful?" on live answer pages: a plain POST form (no script), the same for every
+ * reader — no per-visitor token, so the page can be cached and shared. Cross-site posts are
+ * refused by their Sec-Fetch-Site / Origin headers instead (app/models/faq-live.server.tsx).
+ */
+export function FaqFeedback({ thanks, errors }: { thanks: boolean; errors: Record<string, string[]> }) {
+  return (
+    <section className="fb" id="feedback" aria-labelledby="fb-h">
+      <h2 id="fb-h">Was this helpful?</h2>
+      {thanks ? (
+        <p className="note" role="status">
+          Thank you for your feedback.
+        </p>
+      ) : (
+        <form method="post">
+          {errors.form ? (
+            <p className="note err" role="alert">
+              {errors.form.join(" ")}
+            </p>
+          ) : null}
+          <fieldset>
+            <legend>Did this answer your question?</legend>
+            <label>
+              <input type="radio" name="helpful" value="yes" required {...(errors.helpful ? { "aria-describedby": "helpful-error" } : {})} /> Yes
+            </label>
+            <label>
+              <input type="radio" name="helpful" value="no" /> No
+            </label>
+            <FieldErrors id="helpful-error" errors={errors.helpful} />
+          </fieldset>
+          <label htmlFor="fb-comment">What could be better? (optional)</label>
+          <textarea id="fb-comment" name="comment" maxLength={1000} {...(errors.comment ? { "aria-describedby": "comment-error" } : {})} />
+          <FieldErrors id="comment-error" errors={errors.comment} />
+          <button type="submit">Send feedback</button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+function FieldErrors({ id, errors }: { id: string; errors: string[] | undefined }) {
+  if (!errors?.length) return null;
+  return (
+    <p id={id} className="note err">
+      {errors.join(" ")}
+    </p>
+  );
+}
+
 export function FaqNotFoundPage({ branding, urls }: { branding: Branding; urls: FaqUrls }) {
   return (
     <FaqShell branding={branding} urls={urls}>
