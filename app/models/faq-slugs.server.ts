@@ -74,7 +74,7 @@ export async function refreshFaqSlug(tx: DbOrTx, answerId: string): Promise<stri
  * Gives every public live answer whose slug was derived from an older version (or that has none,
  * e.g. certified before this table existed, or imported in bulk) its current slug. Cheap when all
  * is in step: one anti-join. Answers that never had a slug (the bulk case: an import of 100,000)
- * get theirs in batches of inserts; the rest, and any slug already taken, go one by one through
+ * get theirs in batches of inserts; the rest, and any slug already taken in the table, go one by one through
  * refreshFaqSlug, which knows about renames and suffixes. Run at server start and before an export.
  */
 export async function syncFaqSlugs(db: Db): Promise<number> {
@@ -90,19 +90,16 @@ export async function syncFaqSlugs(db: Db): Promise<number> {
   );
   const oneByOne = stale.filter((r) => r.hasSlug).map((r) => r.id);
   const fresh = stale.filter((r) => !r.hasSlug);
+  // Twins (same topic and question) take -2, -3, … in order, as refreshFaqSlug would give them.
+  const taken = new Set<string>();
   for (let i = 0; i < fresh.length; i += 1000) {
     const batch = fresh.slice(i, i + 1000);
-    // Twins inside the batch (same topic and question) go one by one: the first takes the plain slug.
-    const seen = new Set<string>();
-    const rows = batch.flatMap((r) => {
-      const slug = slugify(r.question);
-      const key = `${r.topicId}/${slug}`;
-      if (seen.has(key)) {
-        oneByOne.push(r.id);
-        return [];
-      }
-      seen.add(key);
-      return [{ topic_id: r.topicId, slug, answer_id: r.id, version_id: r.versionId }];
+    const rows = batch.map((r) => {
+      const base = slugify(r.question);
+      let slug = base;
+      for (let n = 2; taken.has(`${r.topicId}/${slug}`); n++) slug = `${base}-${n}`;
+      taken.add(`${r.topicId}/${slug}`);
+      return { topic_id: r.topicId, slug, answer_id: r.id, version_id: r.versionId };
     });
     const inserted = rowsOf<{ answer_id: string }>(
       await db.execute(sql`
