@@ -26,6 +26,8 @@ export const faqSlugs = pgTable(
   (t) => [
     primaryKey({ columns: [t.topicId, t.slug] }),
     uniqueIndex("faq_slugs_current_idx").on(t.answerId).where(sql`${t.current}`),
+    // Every slug of an answer, current or not: the sync's "had one before?" and the cascade on delete.
+    index("faq_slugs_answer_idx").on(t.answerId),
     check("faq_slugs_slug_format", sql`${t.slug} ~ '^[a-z0-9]+(-[a-z0-9]+)*$'`),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "faq_slugs_answer_idx" ON "faq_slugs" USING btree ("answer_id");
