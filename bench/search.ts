@@ -78,10 +78,9 @@ async function measure(driver: "postgres" | "pglite", count: number) {
     // (Measured by a second connection: index objects over one database share one copy.)
     const other = await openAgain(database);
     const tLoad = performance.now();
-    const heapBefore = process.memoryUsage().heapUsed;
     await createPostgresIndex(() => other.db).search({ q: "warm up", limit: 1 });
     console.log(
-      `[${driver}] a fresh process loads its copy of the index (${count} answers) in ${((performance.now() - tLoad) / 1000).toFixed(2)} s, heap +${Math.round((process.memoryUsage().heapUsed - heapBefore) / 1e6)} MB`,
+      `[${driver}] a fresh process loads its copy of the index (${count} answers) in ${((performance.now() - tLoad) / 1000).toFixed(2)} s`,
     );
     await other.close();
     for (const q of QUERIES) await index.search({ q, limit: 10 });
