@@ -40,14 +40,16 @@ export async function listFaqTopics(db: DbOrTx = getDb()): Promise<FaqTopic[]> {
 }
 
 /**
- * "Most used" answers for the home page. There is no usage log yet, so: most "helpful" votes
- * first, then the most recently certified (ties broken by address, for stable exports).
+ * "Most used" answers for the home page: the ones agents used most in replies (and copied), then
+ * the most "helpful" votes, then the most recently certified (ties broken by address). All-time
+ * counts, not a sliding window, so an export of unchanged data is byte-identical.
  */
 export async function popularFaqAnswers(limit = 10, db: DbOrTx = getDb()): Promise<FaqAnswerSummary[]> {
   return summaries(
     db,
-    sql`left join (select answer_id, count(*) filter (where helpful) as yes from faq_feedback group by answer_id) f on f.answer_id = a.id
-        order by coalesce(f.yes, 0) desc, v.certified_at desc, t.slug, s.slug limit ${limit}`,
+    sql`left join (select answer_id, count(*) as n from answer_uses group by answer_id) u on u.answer_id = a.id
+        left join (select answer_id, count(*) filter (where helpful) as yes from faq_feedback group by answer_id) f on f.answer_id = a.id
+        order by coalesce(u.n, 0) desc, coalesce(f.yes, 0) desc, v.certified_at desc, t.slug, s.slug limit ${limit}`,
   );
 }
 

@@ -10,7 +10,8 @@ import type { ServerBuild } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportFaq } from "../../app/models/faq-export.server";
 import { faqPageCache } from "../../app/models/faq-cache.server";
-import { feedbackSummary, findFaqAnswer } from "../../app/models/faq.server";
+import { recordUse } from "../../app/models/agent.server";
+import { feedbackSummary, findFaqAnswer, popularFaqAnswers, recordFaqFeedback } from "../../app/models/faq.server";
 import { drainSearchOutbox } from "../../app/models/search.server";
 import { refreshFaqSlug, slugify, syncFaqSlugs } from "../../app/models/faq-slugs.server";
 import { faqSlugs } from "../../db/schema";
@@ -132,6 +133,17 @@ describe("slugs", () => {
 });
 
 const eqAnswer = (id: string) => eq(faqSlugs.answerId, id);
+
+describe("the home page's most used answers", () => {
+  it("put first what agents used most in replies, then what readers found helpful", async () => {
+    const used = await certifiedAnswer(db(), cast, { question: "Can I change my delivery address after ordering?" });
+    const liked = await certifiedAnswer(db(), cast, { question: "Can I gift-wrap my order?" });
+    for (const channel of ["email", "chat"] as const) await recordUse({ answerId: used.answerId, kind: "used", channel }, db());
+    await recordFaqFeedback({ topicSlug, slug: "can-i-gift-wrap-my-order", helpful: true, ip: "198.51.100.9" }, db());
+    const top = (await popularFaqAnswers(10, db())).map((a) => a.answerId);
+    expect(top.slice(0, 2)).toEqual([used.answerId, liked.answerId]);
+  });
+});
 
 describe("the live public FAQ", () => {
   it("shows only public certified answers on home, topic, search and answer pages, without sign-in or app chrome", async () => {
