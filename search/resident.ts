@@ -300,10 +300,6 @@ export class ResidentIndex {
     this.deadSlots++;
   }
 
-  has(answerId: string): boolean {
-    return this.slotOf.has(answerId);
-  }
-
   /** Document frequency of a lexeme (0 when unknown). */
   frequency(lexeme: string): number {
     const id = this.termId.get(lexeme);
@@ -438,10 +434,6 @@ export class ResidentIndex {
     const page = all.filter((r) => r.score >= floor).slice(offset, offset + limit);
     return { ids: page.map((r) => r.id), scores: page.map((r) => r.score), total: nTouched };
   }
-
-  get documentCount(): number {
-    return this.liveDocs;
-  }
 }
 
 export interface SynonymGroup {
@@ -461,7 +453,7 @@ export function planQuery(
   prefixWord: string,
   synonyms: SynonymGroup[],
 ): { terms: WeightedTerm[]; bigrams: [string, string][] } {
-  const docCount = Math.max(index.documentCount, 1);
+  const docCount = Math.max(index.size, 1);
   const factors = new Map<string, number>();
   const add = (term: string, factor: number) => factors.set(term, Math.max(factors.get(term) ?? 0, factor));
   const unknown: string[] = [];
