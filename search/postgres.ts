@@ -201,13 +201,10 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
     if (resident.following) return;
     resident.following = true;
     const onChange = () => void refresh(db, resident).catch(() => undefined);
-    void listenToOthers(db, CHANNEL, onChange)
-      .then((unlisten) => {
-        if (!unlisten) return;
-        const timer = setInterval(onChange, POLL_MS);
-        timer.unref();
-      })
-      .catch(() => undefined);
+    const poll = () => setInterval(onChange, POLL_MS).unref();
+    // PGlite (null): nobody else can write. A server where LISTEN fails (a pooler in transaction
+    // mode, say) still gets the poll, so a copy is never more than a few seconds behind.
+    void listenToOthers(db, CHANNEL, onChange).then((unlisten) => unlisten && poll(), poll);
   }
 
   async function ready(db: Db): Promise<Copy> {
