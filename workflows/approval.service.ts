@@ -4,6 +4,7 @@ import { can } from "../app/auth/policy";
 import { renderDocument, validateDocument } from "../app/editor/document.server";
 import { DraftSchema, type DraftInput } from "../app/models/answer.schema";
 import { refreshFaqSlug } from "../app/models/faq-slugs.server";
+import { notify } from "../app/notifications/notify.server";
 import { DomainError } from "../app/utils/errors";
 import type { Db, Tx } from "../db/client.server";
 import {
@@ -13,7 +14,6 @@ import {
   answers,
   answerVersions,
   expertise,
-  notifications,
   searchOutbox,
   topics,
   users,
@@ -103,11 +103,6 @@ function assertReadyForReview(v: AnswerVersion): void {
   if (missing.length > 0) throw new DomainError("bad_request", missing[0]![1], { field: missing[0]![0], missing });
 }
 
-async function notify(tx: Tx, userIds: string[], n: { kind: string; title: string; link: string; at: Date; data?: Record<string, unknown> }) {
-  const unique = [...new Set(userIds)];
-  if (unique.length === 0) return;
-  await tx.insert(notifications).values(unique.map((userId) => ({ userId, kind: n.kind, title: n.title, link: n.link, createdAt: n.at, data: n.data ?? {} })));
-}
 
 /** Starts a new answer with its first draft version. */
 export async function createDraft(

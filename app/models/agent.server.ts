@@ -10,12 +10,12 @@ import {
   apiTokens,
   expertise,
   failedSearches,
-  notifications,
   topics,
   users,
   type Channel,
   type UseKind,
 } from "../../db/schema";
+import { notify } from "../notifications/notify.server";
 import { DomainError } from "../utils/errors";
 
 // ---- uses ----------------------------------------------------------------------------------
@@ -111,11 +111,7 @@ export async function requestAnswer(
       .innerJoin(users, eq(users.id, expertise.userId))
       .where(and(eq(users.active, true), input.topicId ? eq(expertise.topicId, input.topicId) : undefined));
     const recipients = [...new Set(experts.map((e) => e.userId))].filter((id) => id !== input.userId);
-    if (recipients.length > 0) {
-      await tx.insert(notifications).values(
-        recipients.map((userId) => ({ userId, kind: "answer_requested", title: `Answer requested: ${input.question}`, link: "/requests", createdAt: now })),
-      );
-    }
+    await notify(tx, recipients, { kind: "answer_requested", title: `Answer requested: ${input.question}`, link: "/requests", at: now });
     return { requestId: request!.id, joined: false };
   });
 }

@@ -1,11 +1,12 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { JSONContent } from "@tiptap/core";
 import { getDb, type DbOrTx } from "../../db/client.server";
-import { answers, answerVersions, blogPosts, comments, forumReplies, forumThreads, mentions, notifications, users, wikiPages } from "../../db/schema";
+import { answers, answerVersions, blogPosts, comments, forumReplies, forumThreads, mentions, users, wikiPages } from "../../db/schema";
 import { can } from "../auth/policy";
 import type { SessionUser } from "../auth/session.server";
 import { renderDocument, validateDocument } from "../editor/document.server";
 import { DomainError } from "../utils/errors";
+import { notify } from "../notifications/notify.server";
 import { recordAudit } from "./audit.server";
 import type { HideInput } from "./content.schema";
 
@@ -27,18 +28,6 @@ export function requireAction(actor: ContentActor, action: "content.read" | "con
 /** A moderator sees hidden content (marked); everyone else does not. */
 export function canSeeHidden(user: Pick<SessionUser, "roles">): boolean {
   return can(user.roles, "content.moderate");
-}
-
-export async function notify(
-  db: DbOrTx,
-  userIds: string[],
-  n: { kind: string; title: string; link: string; at?: Date; data?: Record<string, unknown> },
-): Promise<void> {
-  const unique = [...new Set(userIds)];
-  if (unique.length === 0) return;
-  await db
-    .insert(notifications)
-    .values(unique.map((userId) => ({ userId, kind: n.kind, title: n.title, link: n.link, createdAt: n.at ?? new Date(), data: n.data ?? {} })));
 }
 
 // @emma (the part of the email before @) or @emma@example.com. A preceding word character means

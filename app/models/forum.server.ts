@@ -6,7 +6,8 @@ import type { SessionUser } from "../auth/session.server";
 import { documentFromPlainText } from "../editor/document.server";
 import { DomainError } from "../utils/errors";
 import type { ThreadInput } from "./content.schema";
-import { canSeeHidden, notify, prepareBody, promotionsOf, recordMentions, requireAction, type ContentActor } from "./content.server";
+import { canSeeHidden, prepareBody, promotionsOf, recordMentions, requireAction, type ContentActor } from "./content.server";
+import { notify } from "../notifications/notify.server";
 
 export const FORUM_PAGE_SIZE = 20;
 

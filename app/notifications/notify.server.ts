@@ -1,0 +1,25 @@
+import type { DbOrTx } from "../../db/client.server";
+import { notifications } from "../../db/schema";
+
+/** What a person is told: an inbox item (and, where they want it, a message by another channel). */
+export type NotificationInput = {
+  kind: string;
+  title: string;
+  link: string;
+  at?: Date;
+  data?: Record<string, unknown>;
+};
+
+/**
+ * The one way to tell people something. Every capability calls this inside its own transaction,
+ * so the inbox item commits (or not) with the change that caused it; delivery by other channels
+ * hangs off this seam rather than off each caller.
+ */
+export async function notify(db: DbOrTx, userIds: readonly string[], n: NotificationInput): Promise<void> {
+  const unique = [...new Set(userIds)];
+  if (unique.length === 0) return;
+  const createdAt = n.at ?? new Date();
+  await db
+    .insert(notifications)
+    .values(unique.map((userId) => ({ userId, kind: n.kind, title: n.title, link: n.link, createdAt, data: n.data ?? {} })));
+}
