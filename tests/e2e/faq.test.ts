@@ -6,7 +6,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { root } from "../../server/build-if-stale.mjs";
-import { artifactPath, launchBrowser } from "../support/browser";
+import { artifactPath, expectStatus, launchBrowser } from "../support/browser";
 import { freePort, startApp, type RunningApp } from "../support/server";
 
 const AXE = readFileSync(path.join(root, "node_modules/axe-core/axe.min.js"), "utf8");
@@ -123,6 +123,7 @@ describe("the public FAQ in Chromium", () => {
     await result.click();
     await page.locator("h1").waitFor();
     expect(page.url()).toMatch(new RegExp(`^${staticUrl}/[a-z0-9-]+/[a-z0-9-]+/$`));
+    expectStatus(page, 404);
     expect((await page.goto(`${staticUrl}/no/such/page/`))?.status()).toBe(404);
     await page.close();
   });

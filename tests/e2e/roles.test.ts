@@ -1,7 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD, DEMO_USERS } from "../../db/seed";
-import { artifactPath, launchBrowser } from "../support/browser";
+import { artifactPath, expectStatus, launchBrowser } from "../support/browser";
 import { startApp, type RunningApp } from "../support/server";
 
 // Role → the card its home page shows, and a page it may not open.
@@ -49,6 +49,7 @@ describe("every demo role signs in on a fresh embedded database", () => {
       await page.getByText(user.displayName).first().waitFor({ state: "visible" });
       await page.screenshot({ path: artifactPath("e2e", `home-${user.roles.join("+")}-${user.email.split("@")[0]}.png`), fullPage: true });
 
+      expectStatus(page, 403);
       const forbidden = await page.goto(`${app.url}${EXPECT[user.email]!.forbidden}`);
       expect(forbidden?.status()).toBe(403);
       await page.getByRole("heading", { name: "You may not do that" }).waitFor({ state: "visible" });
@@ -62,6 +63,7 @@ describe("every demo role signs in on a fresh embedded database", () => {
     await page.waitForLoadState("networkidle");
     await page.getByLabel("Email").fill("alex@example.com");
     await page.getByLabel("Password").fill("not the password");
+    expectStatus(page, 401);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("alert").filter({ hasText: "The email or password is not right." }).waitFor();
     await page.close();

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { artifactPath, launchBrowser, signInAs } from "../support/browser";
+import { artifactPath, expectStatus, launchBrowser, signInAs } from "../support/browser";
 import { startApp, type RunningApp } from "../support/server";
 
 describe("an answer goes from draft to certified, then a revision goes through review", () => {
@@ -57,6 +57,7 @@ describe("an answer goes from draft to certified, then a revision goes through r
 
   it("an agent cannot see the draft", async () => {
     const alex = await as("alex@example.com");
+    expectStatus(alex, 404);
     const res = await alex.goto(answerUrl);
     expect(res?.status()).toBe(404);
   });
@@ -66,6 +67,8 @@ describe("an answer goes from draft to certified, then a revision goes through r
     await open(xavier, `${app.url}/review`);
     await xavier.getByRole("link", { name: "Can I pay by bank transfer?" }).click();
     await xavier.waitForURL(/\/review$/);
+    // The refused decision answers 400 with the reason, which the page shows.
+    expectStatus(xavier, 400);
     await xavier.getByRole("button", { name: "Request changes" }).click();
     await xavier.getByText("Say what should change: a comment is required when requesting changes.").waitFor();
     await xavier.getByLabel("What should change? (required)").fill("Mention that transfers take 1–2 days to arrive.");

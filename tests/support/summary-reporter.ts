@@ -10,15 +10,16 @@ export default class SummaryReporter implements Reporter {
     let failed = unhandledErrors.length;
     let skipped = 0;
     for (const mod of testModules) {
-      let tests = 0;
+      let failedTests = 0;
       for (const test of mod.children.allTests()) {
-        tests++;
         const state = test.result().state;
         if (state === "passed") passed++;
-        else if (state === "failed") failed++;
+        else if (state === "failed") failedTests++;
         else skipped++;
       }
-      if (tests === 0 && mod.state() === "failed") failed++;
+      // A file that failed in a hook, its setup or its import has skipped (or no) tests but failed:
+      // it counts, or the line would say "0 failed" over a red run.
+      failed += failedTests > 0 ? failedTests : mod.state() === "failed" ? 1 : 0;
     }
     process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
