@@ -1,5 +1,7 @@
+import { describeFsError } from "./fs-errors";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 
@@ -47,8 +49,43 @@ const envSchema = z.object({
   PUBLIC_URL: optionalString.pipe(
     z.string().refine((u) => /^https?:\/\//.test(u) && URL.canParse(u), "must be an http(s) URL").optional(),
   ),
+  TRUST_PROXY: optionalString.pipe(
+    z
+      .string()
+      .transform((v, ctx) => {
+        const parsed = parseTrustProxy(v);
+        if (parsed === null) {
+          ctx.addIssue({
+            code: "custom",
+            message: "must be false, a number of proxy hops (e.g. 1), or a comma-separated list of proxy addresses or CIDRs (e.g. 10.0.0.0/8, loopback)",
+          });
+          return z.NEVER;
+        }
+        return parsed;
+      })
+      .optional(),
+  ),
   NODE_ENV: optionalString,
 });
+
+/**
+ * TRUST_PROXY → Express's "trust proxy": which hops may tell us the client's address and scheme
+ * (X-Forwarded-For/-Proto). Unset trusts none, so a client cannot pick its own address.
+ */
+export function parseTrustProxy(value: string): false | number | string[] | null {
+  if (value === "false" || value === "0") return false;
+  if (/^\d+$/.test(value)) return Number(value) <= 10 ? Number(value) : null;
+  const parts = value.split(",").map((p) => p.trim()).filter(Boolean);
+  const ok = parts.every((p) => {
+    if (["loopback", "linklocal", "uniquelocal"].includes(p)) return true;
+    const [address, bits, extra] = p.split("/");
+    if (extra !== undefined || !address || isIP(address) === 0) return false;
+    if (bits === undefined) return true;
+    const n = Number(bits);
+    return /^\d+$/.test(bits) && n <= (isIP(address) === 4 ? 32 : 128);
+  });
+  return ok && parts.length > 0 ? parts : null;
+}
 
 export interface Config {
   databaseUrl: string | undefined;
@@ -65,6 +102,7 @@ export interface Config {
   bootstrapAdminEmail: string;
   publicUrl: string | undefined;
   production: boolean;
+  trustProxy: false | number | string[];
 }
 
 export class ConfigError extends Error {
@@ -94,9 +132,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (existsSync(file)) {
       sessionSecret = readFileSync(file, "utf8").trim();
     } else {
-      mkdirSync(dataDir, { recursive: true });
       sessionSecret = randomBytes(32).toString("hex");
-      writeFileSync(file, sessionSecret + "\n", { mode: 0o600 });
+      try {
+        mkdirSync(dataDir, { recursive: true });
+        writeFileSync(file, sessionSecret + "\n", { mode: 0o600 });
+      } catch (error) {
+        throw new ConfigError([`DATA_DIR ${dataDir}: cannot keep the generated session secret there: ${describeFsError(error)}`]);
+      }
       sessionSecretGenerated = true;
     }
   }
@@ -113,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bootstrapAdminEmail: e.BOOTSTRAP_ADMIN_EMAIL ?? "admin@example.com",
     publicUrl: e.PUBLIC_URL,
     production: e.NODE_ENV === "production",
+    trustProxy: e.TRUST_PROXY ?? false,
   };
 }
 

@@ -3,6 +3,8 @@ import type { Logger } from "pino";
 import { createDb, type Database } from "../db/client.server";
 import { migrateDatabase } from "../db/migrate";
 import type { Config } from "./config";
+import { describeFsError, unwritableReason } from "./fs-errors";
+import { DataDirLockedError, lockDataDir, type DataDirLock } from "./data-dir-lock";
 
 /** postgres://user:secret@host/db → postgres://user:***@host/db, for messages and logs. */
 export function redactUrl(url: string): string {
@@ -24,10 +26,37 @@ export class StartupError extends Error {
  * one-line StartupError naming DATABASE_URL instead of a driver stack trace.
  */
 export async function openDatabase(config: Config, log: Logger): Promise<Database> {
-  const database = await createDb({
-    url: config.databaseUrl,
-    dataDir: path.join(config.dataDir, "pglite"),
-  });
+  let lock: DataDirLock | undefined;
+  if (!config.databaseUrl) {
+    const unwritable = unwritableReason(path.join(config.dataDir, "pglite"));
+    if (unwritable) throw new StartupError(`embedded database in ${config.dataDir}/pglite: ${unwritable}`);
+    try {
+      lock = await lockDataDir(config.dataDir);
+    } catch (error) {
+      if (error instanceof DataDirLockedError) throw new StartupError(error.message);
+      throw new StartupError(`embedded database in ${config.dataDir}: cannot lock it (${describeFsError(error)})`);
+    }
+  }
+  let opened: Database;
+  try {
+    opened = await createDb({ url: config.databaseUrl, dataDir: path.join(config.dataDir, "pglite") });
+  } catch (error) {
+    await lock?.release();
+    if (config.databaseUrl) throw new StartupError(`DATABASE_URL ${redactUrl(config.databaseUrl)}: ${describeDbError(error)}`);
+    throw new StartupError(`embedded database in ${config.dataDir}/pglite: ${describeFsError(error)}`);
+  }
+  const database: Database = lock
+    ? {
+        ...opened,
+        close: async () => {
+          try {
+            await opened.close();
+          } finally {
+            await lock.release();
+          }
+        },
+      }
+    : opened;
   try {
     await migrateDatabase(database);
   } catch (error) {

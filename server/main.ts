@@ -6,6 +6,7 @@ import { setDatabase, type Database } from "../db/client.server";
 import { hasUsers, isDemo, seedDemo } from "../db/seed";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase, StartupError } from "./database";
+import { describeFsError } from "./fs-errors";
 import { createHttpApp } from "./http";
 import { startJobs } from "./jobs";
 import { createLogger, setLogger } from "./logger";
@@ -117,6 +118,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`vetted: failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
+  // One line a person can act on; the stack only when asked for (LOG_LEVEL=debug).
+  process.stderr.write(`vetted: failed to start: ${describeFsError(error)}\n`);
+  if (process.env.LOG_LEVEL === "debug" || process.env.LOG_LEVEL === "trace") process.stderr.write(`${(error as Error)?.stack ?? ""}\n`);
   process.exit(1);
 });
