@@ -32,6 +32,7 @@ export default defineConfig({
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],
           globalSetup: ["tests/setup/global-build.ts"],
+          setupFiles: ["tests/setup/e2e-guard.ts"],
           // Generous: the browser tests share two cores with the integration projects running beside them.
           testTimeout: 180_000,
           hookTimeout: 180_000,
@@ -39,6 +40,21 @@ export default defineConfig({
           // and an app starting beside the integration suites can take a minute to initialise PGlite.
           fileParallelism: false,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // `npm run test:attack`: every probe of the attack-and-fault run, against a real server
+          // on both databases (tests/attack/support.ts). After the browser tests, one file at a time.
+          name: "attack",
+          include: ["tests/attack/**/*.test.ts"],
+          globalSetup: ["tests/setup/global-build.ts"],
+          setupFiles: ["tests/setup/e2e-guard.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

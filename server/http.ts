@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import { cachedPageReply, faqCacheKey, faqPageCache } from "../app/models/faq-cache.server";
 import { apiError, handleApi, type ApiResponse } from "./api";
 import { getConfig } from "./config";
+import { limitBodySize, rejectUnreadableUrl } from "./request-guards";
 import { withRequestLogger } from "./logger";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -58,6 +59,8 @@ const faqFastPath: express.RequestHandler = (req, res, next) => {
 export function createHttpApp(build: ServerBuild, log: Logger): express.Express {
   const app = express();
   app.disable("x-powered-by");
+  // Which proxies may name the client's address and scheme (the throttle and the Secure cookie use them).
+  app.set("trust proxy", getConfig().trustProxy);
   app.use((req, res, next) => {
     const incoming = req.get("x-request-id");
     const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
@@ -80,6 +83,7 @@ export function createHttpApp(build: ServerBuild, log: Logger): express.Express 
     });
     withRequestLogger(log.child({ requestId }), next);
   });
+  app.use(rejectUnreadableUrl, limitBodySize);
   app.use(faqFastPath);
   // The JSON API bypasses Remix (see server/api.ts); its errors are JSON too.
   const send = (res: express.Response, r: ApiResponse) => res.status(r.status).set(r.headers ?? {}).type("application/json").send(JSON.stringify(r.body));

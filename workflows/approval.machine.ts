@@ -166,6 +166,10 @@ export const checks = {
   certify(c: ApprovalContext, e: ApprovalEvent): Refusal | null {
     if (!can(e.actor.roles, "answer.certify")) return forbidden("Only a knowledge manager can certify answers.");
     if (isAuthor(c, e)) return forbidden("You wrote this version: another knowledge manager must certify it.");
+    // Separation of duties: one person holding both roles must not be both the review and the certification.
+    if (c.approvals.some((a) => a.userId === e.actor.id)) {
+      return forbidden("You approved this version as an expert: another knowledge manager must certify it.");
+    }
     if (e.type !== "CERTIFY" || blank(e.ownerId)) return badRequest("Choose the answer's owner.");
     if (!Number.isInteger(e.reverifyIntervalDays) || e.reverifyIntervalDays < 1 || e.reverifyIntervalDays > 3650) {
       return badRequest("The re-verification interval is a whole number of days from 1 to 3650.");

@@ -1,3 +1,4 @@
+import { isUuid } from "../utils/http.server";
 import { data, redirect } from "@remix-run/node";
 import { requireUser } from "../auth/session.server";
 import { domainErrorResponse, invalid, parseForm, readForm } from "../utils/forms.server";
@@ -18,6 +19,7 @@ function answerIdFrom(value: FormDataEntryValue | null): FormDataEntryValue | nu
 export async function handleAnswerAction(request: Request, answerId: string) {
   const user = await requireUser(request);
   const formData = await readForm(request);
+  if (!isUuid(answerId)) throw new Response("There is no answer at this address.", { status: 404 });
   const dup = formData.get("duplicateOf");
   if (dup !== null) {
     const id = answerIdFrom(dup);

@@ -1,3 +1,4 @@
+import { isUuid } from "../utils/http.server";
 import { and, arrayOverlaps, asc, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { getDb, type DbOrTx } from "../../db/client.server";
@@ -118,6 +119,7 @@ export interface AnswerPage {
 
 /** Everything the answer page shows, or null when the user may not see any of it. */
 export async function getAnswerPage(user: SessionUser, answerId: string, versionNumber?: number, db: DbOrTx = getDb()): Promise<AnswerPage | null> {
+  if (!isUuid(answerId)) return null;
   const [answer] = await db.select().from(answers).where(eq(answers.id, answerId));
   if (!answer) return null;
   const [versions, expertTopics] = await Promise.all([getVersions(answerId, db), expertTopicsOf(user.id, db)]);

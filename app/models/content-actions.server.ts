@@ -1,3 +1,4 @@
+import { isUuid } from "../utils/http.server";
 import { data } from "@remix-run/node";
 import type { SessionUser } from "../auth/session.server";
 import { domainErrorResponse, invalid, parseForm } from "../utils/forms.server";
@@ -11,6 +12,7 @@ import { moderate } from "./content.server";
  */
 export async function handleSharedIntent(user: SessionUser, formData: FormData, subject: { type: CommentSubject; id: string } | null) {
   const intent = formData.get("intent");
+  if (subject && !isUuid(subject.id)) throw new Response("There is nothing at this address.", { status: 404 });
   try {
     if (intent === "comment" && subject) {
       const parsed = parseForm(formData, CommentSchema);

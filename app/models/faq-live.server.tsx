@@ -6,7 +6,7 @@ import { FaqAnswerPage, FaqFeedback, FaqHomePage, FaqNotFoundPage, FaqSearchPage
 import { answerHead, homeHead, searchHead, topicHead, type FaqHead } from "../ui/faq/seo";
 import { liveFaqUrls } from "../ui/faq/urls";
 import { clientIp } from "../utils/http.server";
-import { parseForm } from "../utils/forms.server";
+import { parseForm, readFormData } from "../utils/forms.server";
 import type { Branding } from "./faq.schema";
 import { FeedbackSchema } from "./faq.schema";
 import { cachedPageReply, faqCacheKey, faqPageCache, type CachedPage } from "./faq-cache.server";
@@ -147,9 +147,10 @@ export async function faqFeedbackResponse(request: Request, topicSlug: string, s
   }
   let form: FormData;
   try {
-    form = await request.formData();
-  } catch {
-    return new Response("Send the feedback form.", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+    form = await readFormData(request);
+  } catch (refused) {
+    if (refused instanceof Response) return refused;
+    throw refused;
   }
   const parsed = parseForm(form, FeedbackSchema);
   let failure: { status: 400 | 429; errors: Record<string, string[]> } | null = null;

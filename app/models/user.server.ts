@@ -3,6 +3,7 @@ import { and, asc, count, eq, gt, ilike, or, sql } from "drizzle-orm";
 import { getDb, type Db, type DbOrTx } from "../../db/client.server";
 import { invites, loginFailures, users, type User } from "../../db/schema";
 import { getLogger } from "../../server/logger";
+import { passwordProblem } from "../auth/password-policy.server";
 import { dummyHash, hashPassword, verifyPassword } from "../auth/password.server";
 import type { Role } from "../auth/policy";
 import { hashToken, revokeUserSessions } from "../auth/session.server";
@@ -22,12 +23,24 @@ export function normalizeEmail(email: string): string {
 
 export type SignInResult =
   | { ok: true; user: User }
-  | { ok: false; reason: "invalid" | "inactive" | "no_password" }
+  | { ok: false; reason: "invalid" | "inactive" }
   | { ok: false; reason: "throttled"; retryAfterSeconds: number };
 
+/** Wrong guesses from one address at many existing accounts (a password spray) before it waits. */
+export const MAX_KNOWN_ACCOUNT_FAILURES_PER_IP = 100;
+
 /**
- * Checks an email and password. Unknown emails cost the same time as wrong passwords, and
- * every failure counts towards the throttle for the account and for the client address.
+ * Checks an email and password. Unknown emails cost the same time as wrong passwords, and an
+ * invited account without a password answers like a wrong one (no enumeration).
+ *
+ * The throttle is decided before the password is checked, atomically: under a lock on the email,
+ * the recent failures are counted and this attempt is recorded as a failure in the same
+ * transaction, so 60 parallel guesses see 0, 1, 2… and only the first ten are checked. A right
+ * password then removes its own record.
+ *
+ * Addresses: an office behind one address must not be locked out by guesses at made-up emails,
+ * so failures from an address are counted apart — at unknown emails (MAX_FAILURES_PER_IP) and at
+ * existing accounts (a much higher bar; each account also has its own limit).
  */
 export async function signIn(
   input: { email: string; password: string; ip: string; now?: Date },
@@ -37,33 +50,46 @@ export async function signIn(
   const now = input.now ?? new Date();
   const since = new Date(now.getTime() - THROTTLE_WINDOW_MS);
 
-  const [byAccount, byIp] = await Promise.all([
-    db
+  const gate = await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`vetted-login:${email}`}))`);
+    const [user] = await tx.select().from(users).where(eq(users.email, email)).limit(1);
+    const [byAccount] = await tx
       .select({ n: count(), oldest: sql<string>`min(${loginFailures.at})` })
       .from(loginFailures)
-      .where(and(eq(loginFailures.email, email), gt(loginFailures.at, since))),
-    db
-      .select({ n: count(), oldest: sql<string>`min(${loginFailures.at})` })
+      .where(and(eq(loginFailures.email, email), gt(loginFailures.at, since)));
+    // Failures from this address, split by whether the email they tried belongs to an account.
+    const [byIp] = await tx
+      .select({
+        unknown: sql<number>`count(*) filter (where ${users.id} is null)`.mapWith(Number),
+        known: sql<number>`count(*) filter (where ${users.id} is not null)`.mapWith(Number),
+        oldest: sql<string>`min(${loginFailures.at})`,
+      })
       .from(loginFailures)
-      .where(and(eq(loginFailures.ip, input.ip), gt(loginFailures.at, since))),
-  ]);
-  const over = [
-    { row: byAccount[0], max: MAX_FAILURES_PER_ACCOUNT },
-    { row: byIp[0], max: MAX_FAILURES_PER_IP },
-  ].filter(({ row, max }) => (row?.n ?? 0) >= max);
-  if (over.length > 0) {
-    const freeAt = Math.max(
-      ...over.map(({ row }) => new Date(row?.oldest ?? now).getTime() + THROTTLE_WINDOW_MS),
-    );
-    return { ok: false, reason: "throttled", retryAfterSeconds: Math.max(1, Math.ceil((freeAt - now.getTime()) / 1000)) };
-  }
+      .leftJoin(users, eq(users.email, loginFailures.email))
+      .where(and(eq(loginFailures.ip, input.ip), gt(loginFailures.at, since)));
+    const over =
+      (byAccount?.n ?? 0) >= MAX_FAILURES_PER_ACCOUNT
+        ? byAccount?.oldest
+        : user
+          ? (byIp?.known ?? 0) >= MAX_KNOWN_ACCOUNT_FAILURES_PER_IP
+            ? byIp?.oldest
+            : null
+          : (byIp?.unknown ?? 0) >= MAX_FAILURES_PER_IP
+            ? byIp?.oldest
+            : null;
+    if (over !== null && over !== undefined) {
+      const freeAt = new Date(over).getTime() + THROTTLE_WINDOW_MS;
+      return { kind: "throttled" as const, retryAfterSeconds: Math.max(1, Math.ceil((freeAt - now.getTime()) / 1000)) };
+    }
+    const [attempt] = await tx.insert(loginFailures).values({ email, ip: input.ip, at: now }).returning({ id: loginFailures.id });
+    return { kind: "check" as const, user, attemptId: attempt!.id };
+  });
+  if (gate.kind === "throttled") return { ok: false, reason: "throttled", retryAfterSeconds: gate.retryAfterSeconds };
 
-  const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
+  const { user } = gate;
   const valid = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash()));
-  if (!user || !valid) {
-    await db.insert(loginFailures).values({ email, ip: input.ip, at: now });
-    return { ok: false, reason: user && !user.passwordHash ? "no_password" : "invalid" };
-  }
+  if (!user || !valid || !user.passwordHash) return { ok: false, reason: "invalid" };
+  await db.delete(loginFailures).where(eq(loginFailures.id, gate.attemptId));
   // Only someone who knows the password learns that the account is deactivated.
   if (!user.active) return { ok: false, reason: "inactive" };
   return { ok: true, user };
@@ -132,11 +158,14 @@ export async function createUserWithInvite(
   const user = await db.transaction(async (tx) => {
     const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1);
     if (existing) throw new DomainError("conflict", "A user with this email already exists.", { field: "email" });
+    // Two admins (or a double click) creating one user at once: the unique email decides, and
+    // the loser gets the same clear conflict as above instead of a unique-violation 500.
     const [created] = await tx
       .insert(users)
       .values({ email, displayName: input.displayName.trim(), roles: input.roles, createdAt: now, updatedAt: now })
+      .onConflictDoNothing({ target: users.email })
       .returning();
-    if (!created) throw new Error("insert returned no row");
+    if (!created) throw new DomainError("conflict", "A user with this email already exists.", { field: "email" });
     await tx.insert(invites).values({
       tokenHash: hashToken(token),
       userId: created.id,
@@ -175,6 +204,8 @@ export async function acceptInvite(
   db: Db = getDb(),
 ): Promise<User> {
   const now = input.now ?? new Date();
+  const problem = passwordProblem(input.password);
+  if (problem) throw new DomainError("bad_request", problem, { field: "password" });
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     const invite = await findInvite(input.token, now, tx);

@@ -10,7 +10,7 @@ import { handleSharedIntent } from "../models/content-actions.server";
 import { originLink } from "../models/promote.server";
 import { can } from "../auth/policy";
 import { Comments } from "../ui/content";
-import { readForm } from "../utils/forms.server";
+import { readForm, readFormData } from "../utils/forms.server";
 import { faqPathOf, feedbackSummary } from "../models/faq.server";
 import { CsrfInput } from "../ui/csrf-input";
 import { FieldError } from "../ui/field-error";
@@ -49,7 +49,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   // Comments (and their moderation) share one implementation with the wiki and the blog.
-  const intent = (await request.clone().formData()).get("intent");
+  const intent = (await readFormData(request.clone())).get("intent");
   if (intent === "comment" || intent === "hide") {
     const user = await requirePermission(request, "answer.read");
     const handled = await handleSharedIntent(user, await readForm(request), { type: "answer", id: params.answerId ?? "" });

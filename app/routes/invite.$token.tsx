@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { newPasswordField } from "../auth/password-policy.server";
 import { createUserSession } from "../auth/session.server";
 import { acceptInvite, findInvite } from "../models/user.server";
 import { CsrfInput } from "../ui/csrf-input";
@@ -12,7 +13,7 @@ export const meta: MetaFunction = () => [{ title: "Set your password · Vetted" 
 
 const SetPasswordSchema = z
   .object({
-    password: z.string({ message: "Choose a password" }).min(12, "Use at least 12 characters").max(1024),
+    password: newPasswordField,
     confirm: z.string({ message: "Type the password again" }),
   })
   .refine((v) => v.password === v.confirm, { message: "The two passwords differ", path: ["confirm"] });

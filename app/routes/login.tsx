@@ -47,9 +47,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const message =
       result.reason === "inactive"
         ? "This account has been deactivated. Ask an admin to reactivate it."
-        : result.reason === "no_password"
-          ? "This account has no password yet: open the invite link you were sent."
-          : "The email or password is not right.";
+        : "The email or password is not right.";
     return invalid({ form: [message] }, result.reason === "inactive" ? 403 : 401);
   }
   const cookie = await createUserSession(request, result.user.id);

@@ -7,9 +7,35 @@ import { DomainError } from "./errors";
 /** Field errors a form shows beside its inputs; `form` holds errors about the whole form. */
 export type FieldErrors = Record<string, string[]>;
 
+const FORM_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
+
+function refuse(status: number, message: string): Response {
+  return new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+}
+
+/**
+ * Reads a posted form. Whatever else arrives (JSON, a body that does not parse, text with NUL
+ * characters that PostgreSQL cannot store) is a 4xx with a message, never a 500 later on.
+ */
+export async function readFormData(request: Request): Promise<FormData> {
+  if (!FORM_TYPES.test(request.headers.get("content-type") ?? "")) {
+    throw refuse(415, "This address takes a form (application/x-www-form-urlencoded or multipart/form-data).");
+  }
+  let formData: FormData;
+  try {
+    formData = await request.formData();
+  } catch {
+    throw refuse(400, "The form could not be read; send it again.");
+  }
+  for (const [name, value] of formData) {
+    if (typeof value === "string" && value.includes("\0")) throw refuse(400, `The field "${name.slice(0, 40)}" contains a NUL character; remove it and send the form again.`);
+  }
+  return formData;
+}
+
 /** Reads the posted form and checks its CSRF token before anything else looks at it. */
 export async function readForm(request: Request): Promise<FormData> {
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   await requireCsrf(request, formData);
   return formData;
 }

@@ -100,6 +100,21 @@ describe("the approval workflow on the database", () => {
     expect((await version(second.versionId)).state).toBe("in_certification");
   });
 
+  it("never lets one person both approve and certify a version (separation of duties)", async () => {
+    const cast = await workflowCast(db());
+    const both = await createExpert(db(), [cast.topic], { roles: ["expert", "knowledge_manager"] });
+    const { versionId } = await createDraft(db(), { actor: actor(cast.author), draft: draftInput({ topicIds: [cast.topic.id] }) });
+    await sendEvent(db(), { actor: actor(cast.author), versionId, revision: 1, event: { type: "SUBMIT" } });
+    await sendEvent(db(), { actor: actor(both), versionId, revision: 1, event: { type: "APPROVE" } });
+    expect((await version(versionId)).state).toBe("in_certification");
+    const alone = await refusal(
+      sendEvent(db(), { actor: actor(both), versionId, revision: 1, event: { type: "CERTIFY", ownerId: both.id, reverifyIntervalDays: 30 } }),
+    );
+    expect(alone.status).toBe(403);
+    expect(alone.message).toMatch(/approved this version as an expert/);
+    expect((await version(versionId)).state).toBe("in_certification");
+  });
+
   it("refuses approval by someone who is not an expert of the topic", async () => {
     const cast = await workflowCast(db());
     const outsider = await createExpert(db(), []);

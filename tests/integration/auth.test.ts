@@ -1,7 +1,7 @@
 import { count, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { auditLog, loginFailures, sessions, users } from "../../db/schema";
-import { MAX_FAILURES_PER_ACCOUNT } from "../../app/models/user.server";
+import { MAX_FAILURES_PER_ACCOUNT, signIn } from "../../app/models/user.server";
 import { TestClient } from "../support/app";
 import { useFreshDatabase } from "../support/db";
 import { createUser, TEST_PASSWORD } from "../support/factories";
@@ -97,14 +97,24 @@ describe("sign-in", () => {
     expect(await sessionCount()).toBe(before);
   });
 
-  it("throttles an address that tries many accounts", async () => {
+  it("throttles an address guessing at made-up accounts without locking out the real people behind it", async () => {
     const ip = "192.0.2.250";
     for (let i = 0; i < 30; i++) await new TestClient(ip).signIn(`guess-${i}@example.test`, "nope");
-    const user = await createUser(db());
-    const res = await new TestClient(ip).signIn(user.email, TEST_PASSWORD);
-    expect(res.status).toBe(429);
+    expect((await new TestClient(ip).signIn("guess-31@example.test", "nope")).status).toBe(429);
     const [failures] = await db().select({ n: count() }).from(loginFailures).where(eq(loginFailures.ip, ip));
     expect(failures?.n).toBe(30);
+    // The office behind that address still signs in.
+    const user = await createUser(db());
+    expect((await new TestClient(ip).signIn(user.email, TEST_PASSWORD)).status).toBe(302);
+  });
+
+  it("throttles an address spraying one password across many real accounts", async () => {
+    const ip = "192.0.2.251";
+    const people = await Promise.all(Array.from({ length: 10 }, () => createUser(db())));
+    // 10 wrong guesses at each of 10 accounts: 100 failures at known accounts from one address.
+    for (let round = 0; round < 10; round++) for (const p of people) await signIn({ email: p.email, password: `Spring2026-${round}`, ip }, db());
+    const next = await createUser(db());
+    expect((await new TestClient(ip).signIn(next.email, TEST_PASSWORD)).status).toBe(429);
   });
 });
 

@@ -173,6 +173,22 @@ describe("the approval quorum", () => {
   });
 });
 
+describe("separation of duties", () => {
+  const expertAndKm: WorkflowActor = { id: "both", roles: ["expert", "knowledge_manager"], expertTopicIds: [TOPIC] };
+
+  it("refuses certification by a person who approved the version as an expert", () => {
+    const approved = decide(snapshotIn("in_review"), { type: "APPROVE", actor: expertAndKm, at });
+    expect(approved.ok && approved.snapshot.value).toBe("in_certification");
+    if (!approved.ok) return;
+    const certify = decide(approved.snapshot, { type: "CERTIFY", actor: expertAndKm, at, ownerId: "owner", reverifyIntervalDays: 30 });
+    expect(certify.ok).toBe(false);
+    expect(!certify.ok && certify.reason).toMatch(/approved this version as an expert: another knowledge manager/);
+    expect(allowedEvents(approved.snapshot, expertAndKm)).not.toContain("CERTIFY");
+    // Another knowledge manager may.
+    expect(decide(approved.snapshot, { type: "CERTIFY", actor: km, at, ownerId: "owner", reverifyIntervalDays: 30 }).ok).toBe(true);
+  });
+});
+
 describe("dates and effects", () => {
   it("sets the re-verification date from the event's time, not a clock", () => {
     const r = decide(snapshotIn("in_certification"), { type: "CERTIFY", actor: km, at: "2026-01-31T08:00:00.000Z", ownerId: "owner", reverifyIntervalDays: 30 });

@@ -1,0 +1,21 @@
+/** Known ways to smuggle another site past a "same-site path only" check (browsers normalise these). */
+export const OPEN_REDIRECT_CORPUS = [
+  "//evil.example/phish",
+  "/\t/evil.example/phish",
+  "/%09/evil.example/phish",
+  "/\n/evil.example/phish",
+  "/\r\n/evil.example/phish",
+  "/\\evil.example/phish",
+  "\\\\evil.example/phish",
+  "/\\/evil.example/phish",
+  "https://evil.example/phish",
+  "http:evil.example",
+  "//evil.example@good/",
+  " //evil.example",
+  "/ /evil.example",
+  "javascript:alert(1)",
+  "/%2F%2Fevil.example",
+  "/.//evil.example",
+  "///evil.example",
+  "//\tevil.example",
+];
