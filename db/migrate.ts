@@ -19,11 +19,3 @@ export async function migrateDatabase(database: Database, folder = migrationsFol
     await migratePostgres(database.db as unknown as PostgresJsDatabase, { migrationsFolder: folder });
   }
 }
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  const { runCli } = await import("../server/cli");
-  await runCli("db:migrate", async ({ database, log }) => {
-    await migrateDatabase(database);
-    log.info({ driver: database.driver }, "migrations applied");
-  });
-}

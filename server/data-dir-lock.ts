@@ -106,6 +106,7 @@ export async function lockDataDir(dataDir: string, command = describeThisProcess
 }
 
 function describeThisProcess(): string {
-  const script = process.env.npm_lifecycle_event ? `npm run ${process.env.npm_lifecycle_event}` : path.basename(process.argv[1] ?? "node");
-  return script;
+  const event = process.env.npm_lifecycle_event;
+  if (event && event !== "npx") return event === "start" ? "npm start" : `npm run ${event}`;
+  return path.basename(process.argv[1] ?? "node");
 }
