@@ -1,5 +1,10 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
 import { createServer, request } from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { root } from "../../server/build-if-stale.mjs";
 import { freePort, spawnApp, startApp } from "../support/server";
 
 async function exitOf(env: Record<string, string>) {
@@ -65,5 +70,31 @@ describe("the server process", () => {
     expect(app.output()).toContain("shutting down");
     // New connections are refused once it stopped.
     await expect(fetch(`${app.url}/health`)).rejects.toThrow();
+  });
+});
+
+describe("npm start", () => {
+  it("stops the server when npm itself gets SIGTERM, freeing the port and the data directory", async () => {
+    const port = await freePort();
+    const dataDir = mkdtempSync(path.join(tmpdir(), "vetted-npm-start-"));
+    const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: "warn", NODE_ENV: "production" };
+    for (const key of Object.keys(env)) if (key.startsWith("VITEST") || key === "TEST_DB" || key === "SESSION_SECRET") delete env[key];
+    const npm = spawn("npm", ["start"], { cwd: root, env: env as NodeJS.ProcessEnv, stdio: "ignore" });
+    const deadline = Date.now() + 150_000;
+    while (!(await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false))) {
+      if (Date.now() > deadline) throw new Error("npm start did not serve in 150 s");
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    npm.kill("SIGTERM");
+    const stoppedBy = Date.now() + 8_000;
+    let serving = true;
+    while (serving && Date.now() < stoppedBy) {
+      await new Promise((r) => setTimeout(r, 200));
+      serving = await fetch(`http://127.0.0.1:${port}/health`).then(() => true, () => false);
+    }
+    expect(serving, "the server kept serving after npm got SIGTERM").toBe(false);
+    // Nothing holds the data directory: a new server starts on it.
+    const again = await startApp({ DATA_DIR: dataDir });
+    expect((await again.stop()).code).toBe(0);
   });
 });
