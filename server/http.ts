@@ -9,7 +9,7 @@ import { cachedPageReply, faqCacheKey, faqPageCache } from "../app/models/faq-ca
 import { apiError, handleApi, type ApiResponse } from "./api";
 import { getConfig } from "./config";
 import { limitBodySize, rejectUnreadableUrl } from "./request-guards";
-import { withRequestLogger } from "./logger";
+import { getLogger, withRequestLogger } from "./logger";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -52,7 +52,18 @@ const faqFastPath: express.RequestHandler = (req, res, next) => {
   };
   // Fresh (the usual case): answer synchronously, no promise.
   if (cache.fresh()) return send();
-  cache.ready().then(send, () => next()); // generation unreadable (database down?): let the route answer
+  cache.ready().then(send, (error: unknown) => {
+    // The database cannot say whether the page is current (it is down): serve the page as last
+    // rendered rather than a 500 (stale-if-error), and say so in the logs.
+    const page = cache.getStale(faqCacheKey(requestOrigin(req), req.path, false));
+    if (!page) return next();
+    getLogger().warn({ path: req.path, err: error }, "database unavailable: serving the cached FAQ page (stale-if-error)");
+    const reply = cachedPageReply(page, { ifNoneMatch: req.headers["if-none-match"], acceptEncoding: req.headers["accept-encoding"] }, "hit");
+    reply.headers["X-Faq-Cache"] = "stale";
+    if (reply.body) reply.headers["Content-Length"] = String(reply.body.length);
+    res.writeHead(reply.status, reply.headers);
+    res.end(req.method === "GET" ? (reply.body ?? undefined) : undefined);
+  });
 };
 
 /** The Express app: request ids, access logs, static assets, then Remix. */

@@ -156,14 +156,22 @@ export class FaqPageCache {
     return promise;
   }
 
+  /**
+   * Stale-if-error: the page as last rendered, whatever its age or generation, for when the
+   * database cannot say whether it is current. A reader gets yesterday's answer, not a 500.
+   */
+  getStale(key: string): CachedPage | undefined {
+    return this.entries.get(key);
+  }
+
   get(key: string): CachedPage | undefined {
     const page = this.entries.get(key);
     if (!page) {
       this.misses++;
       return undefined;
     }
+    // Too old to serve normally, but kept (memory stays bounded by maxBytes) for getStale().
     if (this.options.now() - page.storedAt >= this.options.maxAgeMs) {
-      this.delete(key);
       this.misses++;
       return undefined;
     }

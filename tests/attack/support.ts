@@ -29,7 +29,14 @@ export async function startTarget(driver: Driver, env: Record<string, string | u
   const admin = postgres(serverUrl(), { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${name}"`).finally(() => admin.end());
   const databaseUrl = withDatabase(serverUrl(), name);
-  const app = await startApp({ LOG_LEVEL: "warn", DATABASE_URL: databaseUrl, DEMO_DATA: "true", ...env });
+  // DATABASE_URL_VIA_PROXY=<port>: the app reaches its database through a proxy on that port.
+  const { DATABASE_URL_VIA_PROXY: viaProxy, ...rest } = env;
+  const appUrl = new URL(databaseUrl);
+  if (viaProxy) {
+    appUrl.hostname = "127.0.0.1";
+    appUrl.port = viaProxy;
+  }
+  const app = await startApp({ LOG_LEVEL: "warn", DATABASE_URL: appUrl.toString(), DEMO_DATA: "true", ...rest });
   return Object.assign(app, {
     driver,
     databaseUrl,
