@@ -189,6 +189,25 @@ describe("invites", () => {
     await invitee.page(`/invite/${link![1]}`);
     const short = await invitee.post(`/invite/${link![1]}`, { password: "short", confirm: "short" });
     expect(short.status).toBe(400);
+    // NIST 800-63B: length alone is not enough — not all spaces, not a known common password.
+    for (const [password, message] of [
+      ["            ", /only spaces/],
+      ["password1234", /list of common passwords/],
+      ["qwerty123456", /list of common passwords/],
+      ["aaaaaaaaaaaaaa", /one character repeated/],
+    ] as const) {
+      const refused = await invitee.post(`/invite/${link![1]}`, { password, confirm: password });
+      expect(refused.status, password).toBe(400);
+      expect(await refused.text()).toMatch(message);
+    }
+    // Until the password is set, signing in answers exactly like an unknown account.
+    const invited = await new TestClient().signIn("invited@example.test", "a long enough password");
+    const unknown = await new TestClient().signIn("nobody-at-all@example.test", "a long enough password");
+    expect(invited.status).toBe(unknown.status);
+    const message = (html: string) => /role="alert"[^>]*>([^<]*)</.exec(html)?.[1];
+    const shown = message(await invited.text());
+    expect(shown).toMatch(/email or password is not right/);
+    expect(message(await unknown.text())).toBe(shown);
     const ok = await invitee.post(`/invite/${link![1]}`, { password: "a long enough password", confirm: "a long enough password" });
     expect(ok.status).toBe(302);
     expect((await invitee.request("/")).status).toBe(200);
