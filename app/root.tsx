@@ -9,6 +9,7 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
+  useLocation,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
@@ -18,6 +19,7 @@ import { getSessionUser } from "./auth/session.server";
 import { unreadCount } from "./models/answer.server";
 import { navigationFor } from "./ui/navigation";
 import { CsrfInput } from "./ui/csrf-input";
+import { useEffect, useRef } from "react";
 import stylesUrl from "./styles.css";
 
 export const links: LinksFunction = () => [
@@ -45,38 +47,53 @@ export function useRootData(): RootData | undefined {
 function Header() {
   const root = useRootData();
   const user = root?.user;
+  const location = useLocation();
+  const menu = useRef<HTMLInputElement>(null);
+  // The phone menu is a checkbox (it works without JavaScript); a page change closes it.
+  useEffect(() => {
+    if (menu.current) menu.current.checked = false;
+  }, [location.pathname]);
   return (
     <header className="site-header">
       <a className="brand" href="/">
+        <span className="brand-mark" aria-hidden="true">
+          ✓
+        </span>
         Vetted
       </a>
       {user ? (
         <>
-          <nav aria-label="Main">
-            <ul>
-              {navigationFor(user.roles).map((item) => (
-                <li key={item.to}>
-                  <NavLink to={item.to} prefetch="intent">
-                    {item.label}
-                  </NavLink>
-                </li>
-              ))}
-            </ul>
-          </nav>
-          <div className="whoami">
-            <NavLink to="/inbox" className="inbox-link" aria-label={`Inbox, ${root?.unread ?? 0} unread`}>
-              Inbox{root?.unread ? <span className="count">{root.unread}</span> : null}
-            </NavLink>
-            <span>
-              {user.displayName}
-              <small> · {user.roles.map((r) => ROLE_LABELS[r]).join(", ")}</small>
-            </span>
-            <Form method="post" action="/logout">
-              <CsrfInput />
-              <button type="submit" className="link-button">
-                Sign out
-              </button>
-            </Form>
+          <NavLink to="/inbox" className="inbox-link" aria-label={`Inbox, ${root?.unread ?? 0} unread`}>
+            Inbox{root?.unread ? <span className="count">{root.unread}</span> : null}
+          </NavLink>
+          <input type="checkbox" id="menu-toggle" className="menu-toggle" ref={menu} aria-controls="header-panel" />
+          <label htmlFor="menu-toggle" className="menu-button">
+            <span aria-hidden="true">☰</span> Menu
+          </label>
+          <div className="header-panel" id="header-panel">
+            <nav aria-label="Main">
+              <ul>
+                {navigationFor(user.roles).map((item) => (
+                  <li key={item.to}>
+                    <NavLink to={item.to} prefetch={item.document ? "none" : "intent"} reloadDocument={item.document}>
+                      {item.label}
+                    </NavLink>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+            <div className="whoami">
+              <span className="who" data-user-email={user.email}>
+                {user.displayName}
+                <small>{user.roles.map((r) => ROLE_LABELS[r]).join(", ")}</small>
+              </span>
+              <Form method="post" action="/logout">
+                <CsrfInput />
+                <button type="submit" className="link-button">
+                  Sign out
+                </button>
+              </Form>
+            </div>
           </div>
         </>
       ) : null}

@@ -1,6 +1,6 @@
 import type { Editor, JSONContent } from "@tiptap/core";
 import { EditorContent, useEditor, useEditorState } from "@tiptap/react";
-import { useId, useState } from "react";
+import { useId, useRef, useState } from "react";
 import { extensions } from "./extensions";
 
 const EMPTY: JSONContent = { type: "doc", content: [{ type: "paragraph" }] };
@@ -58,6 +58,7 @@ export function RichTextEditor({
 }) {
   const labelId = useId();
   const [json, setJson] = useState(() => JSON.stringify(initialContent ?? EMPTY));
+  const input = useRef<HTMLInputElement>(null);
   const editor = useEditor({
     extensions,
     content: initialContent ?? EMPTY,
@@ -73,7 +74,11 @@ export function RichTextEditor({
     },
     onUpdate: ({ editor: e }) => {
       const doc = e.getJSON();
-      setJson(JSON.stringify(doc));
+      const serialized = JSON.stringify(doc);
+      // Written to the DOM at once as well: a Save clicked right after the last keystroke must
+      // post that keystroke, before React gets round to rendering the state.
+      if (input.current) input.current.value = serialized;
+      setJson(serialized);
       onChange?.(doc);
     },
   });
@@ -86,7 +91,7 @@ export function RichTextEditor({
       <span className="label" id={labelId}>
         {label}
       </span>
-      <input type="hidden" name={name} value={json} />
+      <input type="hidden" name={name} value={json} ref={input} />
       <div className="editor">
         <div className="toolbar" role="toolbar" aria-label={`${label} formatting`}>
           {BUTTONS.map((b, i) => (

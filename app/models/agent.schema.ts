@@ -23,3 +23,7 @@ export const RequestSchema = z.object({
   topicId: z.uuid("Choose a topic from the list").optional().or(z.literal("").transform(() => undefined)),
   failedSearchId: z.uuid().optional(),
 });
+
+/** What an API token may do. Pure: the admin page lists them in the browser. */
+export const TOKEN_SCOPES = ["search:read", "uses:write"] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];

@@ -159,8 +159,8 @@ export async function linkRequestToAnswer(requestId: string, answerId: string, d
 
 // ---- API tokens ---------------------------------------------------------------------------
 
-export const TOKEN_SCOPES = ["search:read", "uses:write"] as const;
-export type TokenScope = (typeof TOKEN_SCOPES)[number];
+export { TOKEN_SCOPES, type TokenScope } from "./agent.schema";
+import type { TokenScope } from "./agent.schema";
 
 const hash = (token: string) => createHash("sha256").update(token).digest("hex");
 

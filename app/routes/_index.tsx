@@ -1,74 +1,189 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { can } from "../auth/policy";
 import { requireUser } from "../auth/session.server";
+import { STATE_LABELS } from "../models/answer-labels";
 import { homeFor } from "../models/home.server";
+import { age, formatDate } from "../ui/format";
 
 export const meta: MetaFunction = () => [{ title: "Home · Vetted" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return { user, home: await homeFor(user) };
+  return { user, home: await homeFor(user), now: new Date().toISOString() };
+}
+
+/** One panel of the person's work: a heading with its count, dense rows, an empty state that says what to do. */
+function WorkPanel(props: { id: string; title: string; total: number; more?: { to: string; label: string }; empty: ReactNode; children: ReactNode }) {
+  return (
+    <section className="card work-panel" data-home={props.id} aria-labelledby={`${props.id}-heading`}>
+      <header className="work-panel-head">
+        <h2 id={`${props.id}-heading`}>
+          {props.title} <span className="count-chip">{props.total}</span>
+        </h2>
+        {props.more && props.total > 0 ? <Link to={props.more.to}>{props.more.label}</Link> : null}
+      </header>
+      {props.total === 0 ? <p className="empty-state">{props.empty}</p> : <ul className="work-list">{props.children}</ul>}
+    </section>
+  );
 }
 
 export default function Home() {
-  const { user, home } = useLoaderData<typeof loader>();
+  const { user, home, now } = useLoaderData<typeof loader>();
   const roles = user.roles;
   return (
     <div className="home">
-      <h1>Hello, {user.displayName.split(" ")[0]}</h1>
-      <div className="card-grid">
-        {can(roles, "search.use") && roles.includes("agent") ? (
-          <section className="card" data-home="agent">
-            <h2>Find a certified answer</h2>
-            <p>Search the answers experts have certified, then copy the short or the full answer into your reply.</p>
-            <Form method="get" action="/search" role="search">
-              <label htmlFor="home-q" className="visually-hidden">
-                Search certified answers
-              </label>
-              <input id="home-q" name="q" type="search" placeholder="e.g. how do I get a refund" />
-              <button type="submit">Search</button>
-            </Form>
-          </section>
-        ) : null}
+      <div className="home-head">
+        <h1>Hello, {user.displayName.split(" ")[0]}</h1>
         {can(roles, "answer.draft") ? (
-          <section className="card" data-home="author">
-            <h2>Share what you know</h2>
-            <p>Draft an answer to a customer question; experts review it and a knowledge manager certifies it.</p>
-            <Link to="/write" className="button">
-              Write a draft answer
-            </Link>
-          </section>
+          <Link to="/answers/new" className="button primary">
+            New answer
+          </Link>
         ) : null}
-        {can(roles, "answer.review") ? (
-          <section className="card" data-home="expert">
-            <h2>Review drafts</h2>
-            {home.expertTopics.length > 0 ? (
-              <p>
-                You review: <strong>{home.expertTopics.map((t) => t.name).join(", ")}</strong>.
-              </p>
-            ) : (
-              <p>You are not an expert of any topic yet: an admin assigns topics.</p>
-            )}
-            <Link to="/review" className="button">
-              Open the review queue
-            </Link>
-          </section>
+      </div>
+      {can(roles, "search.use") ? (
+        <Form method="get" action="/search" role="search" className="home-search">
+          <label htmlFor="home-q" className="visually-hidden">
+            Search certified answers
+          </label>
+          <input id="home-q" name="q" type="search" placeholder="Search certified answers — paste the customer's question" />
+          <button type="submit" className="primary">
+            Search
+          </button>
+        </Form>
+      ) : null}
+      <div className="work-grid">
+        {home.reviews ? (
+          <WorkPanel
+            id="expert"
+            title="Reviews waiting for you"
+            total={home.reviews.total}
+            more={{ to: "/review", label: "Open the review queue" }}
+            empty={
+              home.expertTopics.length > 0 ? (
+                <>Nothing to review in {home.expertTopics.map((t) => t.name).join(", ")}. New drafts in your topics appear here.</>
+              ) : (
+                <>You are not an expert of any topic yet: an admin assigns topics.</>
+              )
+            }
+          >
+            {home.reviews.items.map((i) => (
+              <li key={i.versionId}>
+                <Link to={`/answers/${i.answerId}/review`}>{i.question}</Link>
+                <span className="row-meta">
+                  {i.topicNames.map((t) => (
+                    <span key={t} className="chip">
+                      {t}
+                    </span>
+                  ))}
+                  <span className="age">waiting {age(i.since, now)}</span>
+                </span>
+              </li>
+            ))}
+          </WorkPanel>
         ) : null}
-        {can(roles, "answer.certify") ? (
-          <section className="card" data-home="knowledge-manager">
-            <h2>Certify answers</h2>
-            <p>Expert-approved answers wait for you to certify them, set their owner and their re-verification date.</p>
-            <Link to="/review" className="button">
-              Open the certification queue
-            </Link>
-          </section>
+        {home.certifications ? (
+          <WorkPanel
+            id="knowledge-manager"
+            title="Ready to certify"
+            total={home.certifications.total}
+            more={{ to: "/review", label: "Open the certification queue" }}
+            empty="No expert-approved answers are waiting. They appear here as soon as experts approve them."
+          >
+            {home.certifications.items.map((i) => (
+              <li key={i.versionId}>
+                <Link to={`/answers/${i.answerId}/review`}>{i.question}</Link>
+                <span className="row-meta">
+                  {i.topicNames.map((t) => (
+                    <span key={t} className="chip">
+                      {t}
+                    </span>
+                  ))}
+                  <span className="age">approved {age(i.since, now)} ago</span>
+                </span>
+              </li>
+            ))}
+          </WorkPanel>
+        ) : null}
+        {home.drafts ? (
+          <WorkPanel
+            id="author"
+            title="My drafts"
+            total={home.drafts.total}
+            more={{ to: "/write", label: "All my drafts" }}
+            empty={
+              <>
+                No drafts in progress. <Link to="/answers/new">Write an answer</Link> to a question customers ask: experts review it and a knowledge manager certifies it.
+              </>
+            }
+          >
+            {home.drafts.items.map((i) => (
+              <li key={i.versionId}>
+                <Link to={`/answers/${i.answerId}?version=${i.number}`}>{i.question || "(no question yet)"}</Link>
+                <span className="row-meta">
+                  <span className={`chip state-${i.state}`}>{STATE_LABELS[i.state] ?? i.state}</span>
+                  <span className="age">{age(i.since, now)} ago</span>
+                </span>
+              </li>
+            ))}
+          </WorkPanel>
+        ) : null}
+        {home.due ? (
+          <WorkPanel id="due" title="Due for re-verification" total={home.due.total} more={{ to: "/review", label: "See all" }} empty="Nothing you own is due in the next two weeks.">
+            {home.due.items.map((d) => (
+              <li key={d.answerId}>
+                <Link to={`/answers/${d.answerId}`}>{d.question}</Link>
+                <span className="row-meta">
+                  <span className={`chip ${d.overdue ? "state-reverification_due" : ""}`}>{d.overdue ? "overdue" : `by ${formatDate(d.reverifyAt)}`}</span>
+                </span>
+              </li>
+            ))}
+          </WorkPanel>
+        ) : null}
+        {home.requests ? (
+          <WorkPanel
+            id="requests"
+            title="Requested by agents"
+            total={home.requests.total}
+            more={{ to: "/requests", label: "All requests" }}
+            empty="No open requests in your topics. When agents search and find nothing, their requests appear here."
+          >
+            {home.requests.items.map((r) => (
+              <li key={r.id}>
+                <Link to="/requests">{r.question}</Link>
+                <span className="row-meta">
+                  {r.topicName ? <span className="chip">{r.topicName}</span> : null}
+                  <span className="age">
+                    {r.askers} asking · {age(r.createdAt, now)}
+                  </span>
+                </span>
+              </li>
+            ))}
+          </WorkPanel>
+        ) : null}
+        {home.recentMisses ? (
+          <WorkPanel id="agent" title="Your searches that found nothing" total={home.recentMisses.length} empty="Every recent search of yours found a certified answer.">
+            {home.recentMisses.map((m, i) => (
+              <li key={i}>
+                <Link to={`/search?q=${encodeURIComponent(m.query)}`}>{m.query}</Link>
+                <span className="row-meta">
+                  <span className="age">{age(m.at, now)} ago</span>
+                </span>
+              </li>
+            ))}
+          </WorkPanel>
         ) : null}
         {home.admin ? (
-          <section className="card" data-home="admin">
-            <h2>Administration</h2>
-            <p>
-              {home.admin.activeUsers} active of {home.admin.users} users · {home.admin.topics} topics
+          <section className="card work-panel" data-home="admin" aria-labelledby="admin-heading">
+            <h2 id="admin-heading">Administration</h2>
+            <p className="stats">
+              <span>
+                <strong>{home.admin.activeUsers}</strong> active of {home.admin.users} users
+              </span>
+              <span>
+                <strong>{home.admin.topics}</strong> topics
+              </span>
             </p>
             <p className="actions">
               <Link to="/admin/users" className="button">

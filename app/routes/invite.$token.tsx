@@ -11,12 +11,16 @@ import { domainErrorResponse, invalid, parseForm, readForm } from "../utils/form
 
 export const meta: MetaFunction = () => [{ title: "Set your password · Vetted" }];
 
-const SetPasswordSchema = z
-  .object({
-    password: newPasswordField,
-    confirm: z.string({ message: "Type the password again" }),
-  })
-  .refine((v) => v.password === v.confirm, { message: "The two passwords differ", path: ["confirm"] });
+// A function, not a module-level value: the password rule lives in a .server module (its list
+// of common passwords must not reach the browser), so only the action may build the schema.
+function setPasswordSchema() {
+  return z
+    .object({
+      password: newPasswordField,
+      confirm: z.string({ message: "Type the password again" }),
+    })
+    .refine((v) => v.password === v.confirm, { message: "The two passwords differ", path: ["confirm"] });
+}
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const invite = await findInvite(params.token ?? "");
@@ -25,7 +29,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const parsed = parseForm(await readForm(request), SetPasswordSchema);
+  const parsed = parseForm(await readForm(request), setPasswordSchema());
   if (!parsed.ok) return invalid(parsed.errors);
   try {
     const user = await acceptInvite({ token: params.token ?? "", password: parsed.value.password });

@@ -5,6 +5,8 @@ export interface NavItem {
   label: string;
   /** The user sees the link when any of these is allowed. */
   anyOf: Action[];
+  /** A whole document of its own (the public FAQ is a resource route): no client-side navigation. */
+  document?: boolean;
 }
 
 export const NAVIGATION: NavItem[] = [
@@ -15,7 +17,7 @@ export const NAVIGATION: NavItem[] = [
   { to: "/forum", label: "Forum", anyOf: ["content.read"] },
   { to: "/search", label: "Search", anyOf: ["search.use"] },
   { to: "/requests", label: "Requests", anyOf: ["answer.request"] },
-  { to: "/faq", label: "FAQ", anyOf: ["answer.read"] },
+  { to: "/faq", label: "FAQ", anyOf: ["answer.read"], document: true },
   { to: "/admin", label: "Admin", anyOf: ["admin.users", "admin.topics", "admin.settings"] },
 ];
 

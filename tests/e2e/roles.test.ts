@@ -4,13 +4,13 @@ import { DEMO_PASSWORD, DEMO_USERS } from "../../db/seed";
 import { artifactPath, expectStatus, launchBrowser } from "../support/browser";
 import { startApp, type RunningApp } from "../support/server";
 
-// Role → the card its home page shows, and a page it may not open.
+// Role → the panel of their own work its home page shows, and a page it may not open.
 const EXPECT: Record<string, { home: string; forbidden: string }> = {
-  "emma@example.com": { home: "Share what you know", forbidden: "/admin/users" },
-  "xavier@example.com": { home: "Review drafts", forbidden: "/admin/topics" },
-  "priya@example.com": { home: "Review drafts", forbidden: "/admin/users" },
-  "kim@example.com": { home: "Certify answers", forbidden: "/admin/users" },
-  "alex@example.com": { home: "Find a certified answer", forbidden: "/write" },
+  "emma@example.com": { home: "My drafts", forbidden: "/admin/users" },
+  "xavier@example.com": { home: "Reviews waiting for you", forbidden: "/admin/topics" },
+  "priya@example.com": { home: "Reviews waiting for you", forbidden: "/admin/users" },
+  "kim@example.com": { home: "Ready to certify", forbidden: "/admin/users" },
+  "alex@example.com": { home: "Your searches that found nothing", forbidden: "/write" },
   "ada@example.com": { home: "Administration", forbidden: "/review" },
 };
 

@@ -30,7 +30,7 @@ describe("sign-in", () => {
     expect(cookie).toMatch(/SameSite=Lax/i);
     const home = await client.page("/");
     expect(home.response.status).toBe(200);
-    expect(home.html).toContain("Find a certified answer");
+    expect(home.html).toContain("Search certified answers");
   });
 
   it("refuses a wrong password with 401 and creates no session", async () => {

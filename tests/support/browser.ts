@@ -78,8 +78,10 @@ function guardPage(page: Page, visited: Map<string, string>): void {
       browserProblems.push(`hydration warning on ${page.url()}: ${text}`);
     }
   });
-  page.on("load", () => {
-    const url = page.url();
+  // Client-side navigations (Remix links) fire no "load": record every main-frame navigation.
+  page.on("framenavigated", (frame) => {
+    if (frame !== page.mainFrame()) return;
+    const url = frame.url();
     if (!url.startsWith("http")) return;
     const pattern = pagePattern(url);
     if (!visited.has(pattern)) visited.set(pattern, url);
@@ -108,6 +110,8 @@ export const SCREEN_WIDTHS = [
   { name: "1366", width: 1366, height: 900 },
   { name: "390", width: 390, height: 844 },
 ] as const;
+/** The narrowest phone we support: no page may scroll sideways at this width. */
+export const NARROWEST = 360;
 
 /** One entry per page kind: ids become ":id" so twenty answers give one screenshot. */
 function pagePattern(url: string): string {
@@ -139,6 +143,12 @@ async function screenshotVisited(context: BrowserContext, visited: Map<string, s
           () => false,
         );
         if (!reached) break;
+        if (size.width === 390) {
+          await page.setViewportSize({ width: NARROWEST, height: 740 });
+          const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+          if (wide > NARROWEST) browserProblems.push(`${url} scrolls sideways at ${NARROWEST} px: it is ${wide} px wide`);
+          await page.setViewportSize({ width: size.width, height: size.height });
+        }
         const slug = pattern.replace(/^\//, "").replace(/[^a-z0-9:._-]+/gi, "_").replace(/:/g, "") || "home";
         await page.screenshot({ path: artifactPath("pages", size.name, `${who}--${slug}.png`), fullPage: true });
       }
