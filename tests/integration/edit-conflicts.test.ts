@@ -89,7 +89,7 @@ describe("through the edit forms (two tabs of one author)", () => {
     const title = kind === "blog" ? "Form post" : "Form question";
     const edit = await client.page(`/${kind}/${id}/edit`);
     expect(edit.html).toContain('name="baseVersion" value="1"');
-    const extra = kind === "blog" ? { status: "published" } : {};
+    const extra: Record<string, string> = kind === "blog" ? { status: "published" } : {};
     const first = await client.post(`/${kind}/${id}/edit`, { title, body: JSON.stringify(doc("First tab wins.")), baseVersion: "1", ...extra });
     expect(first.status).toBe(302);
     const second = await client.post(`/${kind}/${id}/edit`, { title, body: JSON.stringify(doc("Second tab's careful work.")), baseVersion: "1", ...extra });
