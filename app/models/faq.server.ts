@@ -169,8 +169,17 @@ export interface FeedbackSummary {
   recentComments: { helpful: boolean; comment: string; at: Date }[];
 }
 
-/** What the answer's owner sees on the internal answer page. */
-export async function feedbackSummary(answerId: string, db: DbOrTx = getDb()): Promise<FeedbackSummary> {
+/**
+ * Readers' comments are anonymous and unmoderated (anyone on the internet can write one): on
+ * the internal answer page the answer's owner and knowledge managers read them, not every
+ * employee or agent. The helpful / not helpful counts are for everyone who reads the answer.
+ */
+export function maySeeFeedbackComments(viewer: { id: string; roles: readonly string[] }, ownerId: string | null): boolean {
+  return viewer.roles.includes("knowledge_manager") || (ownerId !== null && viewer.id === ownerId);
+}
+
+/** The ratings shown on the internal answer page; the comments only with `withComments`. */
+export async function feedbackSummary(answerId: string, { withComments = false }: { withComments?: boolean } = {}, db: DbOrTx = getDb()): Promise<FeedbackSummary> {
   const [counts] = await db
     .select({
       helpful: sql<number>`count(*) filter (where ${faqFeedback.helpful})`.mapWith(Number),
@@ -178,12 +187,14 @@ export async function feedbackSummary(answerId: string, db: DbOrTx = getDb()): P
     })
     .from(faqFeedback)
     .where(eq(faqFeedback.answerId, answerId));
-  const comments = await db
-    .select({ helpful: faqFeedback.helpful, comment: faqFeedback.comment, at: faqFeedback.createdAt })
-    .from(faqFeedback)
-    .where(and(eq(faqFeedback.answerId, answerId), sql`${faqFeedback.comment} is not null`))
-    .orderBy(desc(faqFeedback.createdAt))
-    .limit(5);
+  const comments = withComments
+    ? await db
+        .select({ helpful: faqFeedback.helpful, comment: faqFeedback.comment, at: faqFeedback.createdAt })
+        .from(faqFeedback)
+        .where(and(eq(faqFeedback.answerId, answerId), sql`${faqFeedback.comment} is not null`))
+        .orderBy(desc(faqFeedback.createdAt))
+        .limit(5)
+    : [];
   return {
     helpful: counts?.helpful ?? 0,
     notHelpful: counts?.notHelpful ?? 0,
