@@ -43,11 +43,18 @@ export async function listFaqTopics(db: DbOrTx = getDb()): Promise<FaqTopic[]> {
  * "Most used" answers for the home page: the ones agents used most in replies (and copied), then
  * the most "helpful" votes, then the most recently certified (ties broken by address). All-time
  * counts, not a sliding window, so an export of unchanged data is byte-identical.
+ *
+ * A use counts at most once per person, answer and (UTC) day: one employee once recorded 200
+ * copies in a burst and topped the list. Every use is still recorded (the answer page and the
+ * insights count them all); a help-desk tool's API token counts as one person.
  */
 export async function popularFaqAnswers(limit = 10, db: DbOrTx = getDb()): Promise<FaqAnswerSummary[]> {
   return summaries(
     db,
-    sql`left join (select answer_id, count(*) as n from answer_uses group by answer_id) u on u.answer_id = a.id
+    sql`left join (
+          select answer_id,
+            count(distinct coalesce(user_id::text, 'token:' || api_token_id::text, 'use:' || id::text) || '/' || ((at at time zone 'UTC')::date)::text) as n
+          from answer_uses group by answer_id) u on u.answer_id = a.id
         left join (select answer_id, count(*) filter (where helpful) as yes from faq_feedback group by answer_id) f on f.answer_id = a.id
         order by coalesce(u.n, 0) desc, coalesce(f.yes, 0) desc, v.certified_at desc, t.slug, s.slug limit ${limit}`,
   );
