@@ -130,11 +130,43 @@ export function validateDocument(json: unknown): Validation {
 }
 
 /**
+ * A document stored before the table limits may hold a span bomb (spans of 1,000: a 1.3 MB page
+ * and 100+ ms per render). Rendering clamps its spans to the limit; a document within the limits
+ * is returned as it is, not copied.
+ */
+function clampSpans(node: JSONContent): JSONContent {
+  let content = node.content;
+  if (content) {
+    let copied = false;
+    for (let i = 0; i < content.length; i++) {
+      const child = content[i]!;
+      const clamped = child.type === "text" ? child : clampSpans(child);
+      if (clamped !== child) {
+        if (!copied) content = [...content];
+        copied = true;
+        content[i] = clamped;
+      }
+    }
+  }
+  const attrs = node.attrs as { colspan?: unknown; rowspan?: unknown } | undefined;
+  const over = (v: unknown) => typeof v === "number" && v > TABLE_LIMITS.span;
+  const spans = (node.type === "tableCell" || node.type === "tableHeader") && attrs && (over(attrs.colspan) || over(attrs.rowspan));
+  if (content === node.content && !spans) return node;
+  return {
+    ...node,
+    ...(content ? { content } : {}),
+    ...(spans
+      ? { attrs: { ...attrs, colspan: Math.min(Number(attrs.colspan) || 1, TABLE_LIMITS.span), rowspan: Math.min(Number(attrs.rowspan) || 1, TABLE_LIMITS.span) } }
+      : {}),
+  };
+}
+
+/**
  * Safe HTML and plain text of a validated document, with the schema built once. The text is
  * for indexing and copying; never insert it into a page as HTML.
  */
 export function renderDocument(doc: JSONContent): { html: string; text: string } {
-  const node = Node.fromJSON(schema, doc);
+  const node = Node.fromJSON(schema, clampSpans(doc));
   const html = toHtml(node.content);
   const text = node.textBetween(0, node.content.size, "\n\n", (leaf) => (leaf.type.name === "hardBreak" ? "\n" : "")).trim();
   return { html, text };

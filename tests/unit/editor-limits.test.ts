@@ -115,3 +115,17 @@ describe("the string renderer", () => {
     );
   });
 });
+
+describe("documents stored before the limits", () => {
+  it("render a stored span bomb with its spans clamped: small and fast", () => {
+    const cell = { type: "tableCell", attrs: { colspan: 1000, rowspan: 1000 }, content: [{ type: "paragraph" }] };
+    const bomb: JSONContent = { type: "doc", content: [{ type: "blockquote", content: [{ type: "table", content: Array.from({ length: 40 }, () => ({ type: "tableRow", content: Array.from({ length: 40 }, () => cell) })) }] }] };
+    const started = performance.now();
+    const { html } = renderDocument(bomb);
+    const ms = performance.now() - started;
+    expect(html).toContain('colspan="20" rowspan="20"');
+    expect(html).not.toContain('colspan="1000"');
+    expect(html.length).toBeLessThan(200_000); // was 1.27 MB: 40,000 <col>s
+    expect(ms).toBeLessThan(500); // generous on a shared machine; was 1.8 s
+  });
+});
