@@ -1,6 +1,6 @@
 import { count } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { blogPosts, wikiPages } from "../../db/schema";
+import { answers, blogPosts, wikiPages } from "../../db/schema";
 import { TestClient } from "../support/app";
 import { useFreshDatabase } from "../support/db";
 import { createUser, TEST_PASSWORD } from "../support/factories";
@@ -23,13 +23,15 @@ describe("a span bomb through the forms", () => {
   it.each([
     ["/wiki/new", { title: "Bomb page" }],
     ["/blog/new", { title: "Bomb post", status: "published" }],
+    ["/answers/new", { question: "Does the bomb go off?", shortAnswer: "No." }],
   ])("%s answers 400 with a message naming the limit and stores nothing", async (path, fields) => {
-    const before = await Promise.all([db().select({ n: count() }).from(wikiPages), db().select({ n: count() }).from(blogPosts)]);
+    const counts = () => Promise.all([wikiPages, blogPosts, answers].map((t) => db().select({ n: count() }).from(t)));
+    const before = await counts();
     const started = performance.now();
     const res = await client.post(path, { ...fields, body: spanBomb });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("A table cell spans 1000 columns; the limit is 20.");
     expect(performance.now() - started).toBeLessThan(2000);
-    expect(await Promise.all([db().select({ n: count() }).from(wikiPages), db().select({ n: count() }).from(blogPosts)])).toEqual(before);
+    expect(await counts()).toEqual(before);
   });
 });
