@@ -179,7 +179,14 @@ export async function saveWikiPage(
         );
       }
       await assertTitleFree(tx, input.title, pageId);
-      await assertParent(tx, input.parentId, pageId);
+      // A hidden parent is not in this editor's list of parents, so the form sends none: keep it
+      // rather than silently move the page to the top of the tree.
+      let parentId = input.parentId;
+      if (!parentId && page.parentId && !canSeeHidden(actor)) {
+        const [parent] = await tx.select({ hiddenAt: wikiPages.hiddenAt }).from(wikiPages).where(eq(wikiPages.id, page.parentId));
+        if (parent?.hiddenAt) parentId = page.parentId;
+      }
+      await assertParent(tx, parentId, pageId);
       await assertTopics(tx, input.topicIds);
       const number = page.revision + 1;
       await tx
@@ -190,7 +197,7 @@ export async function saveWikiPage(
         .set({
           title: input.title,
           ...content,
-          parentId: input.parentId ?? null,
+          parentId: parentId ?? null,
           topicIds: [...new Set(input.topicIds)],
           tags: [...new Set(input.tags)],
           revision: number,

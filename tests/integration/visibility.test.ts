@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../app/auth/policy";
 import type { SessionUser } from "../../app/auth/session.server";
-import { getWikiPage, createWikiPage } from "../../app/models/wiki.server";
+import { createWikiPage, getWikiPage, saveWikiPage } from "../../app/models/wiki.server";
 import { faqFeedback, wikiPages, type User } from "../../db/schema";
 import { certifiedAnswer, doc, workflowCast } from "../support/answers";
 import { TestClient } from "../support/app";
@@ -72,6 +72,14 @@ describe("wiki breadcrumbs under a hidden page", () => {
     expect(page.response.status).toBe(200);
     expect(page.html).toContain("Handbook");
     expect(page.html).not.toContain("Secret merger plans");
+  });
+
+  it("an edit by someone who cannot see the hidden parent keeps the page under it", async () => {
+    // Their form lists no hidden parents, so it sends none.
+    await saveWikiPage(su(people.expert), childId, { title: "Parking", body: doc("Child, edited."), topicIds: [], tags: [], summary: "", baseRevision: 1 });
+    const [child] = await db().select({ parentId: wikiPages.parentId }).from(wikiPages).where(eq(wikiPages.id, childId));
+    const [secret] = await db().select({ id: wikiPages.id }).from(wikiPages).where(eq(wikiPages.title, "Secret merger plans"));
+    expect(child!.parentId).toBe(secret!.id);
   });
 
   it("a moderator (admin) still sees the whole trail", async () => {
