@@ -119,11 +119,13 @@ type ToDom = (value: never, inline?: boolean) => DOMOutputSpec;
 export function htmlSerializer(schema: Schema, options: HtmlOptions, uncached: string[] = ["table"]) {
   // Nodes and marks with no attributes given share one attributes object per type: found by
   // identity first; others by their attributes' JSON (bounded, so the cache cannot grow forever).
-  const byIdentity = new WeakMap<object, Rendered>();
+  const byIdentity = new Map<string, WeakMap<object, Rendered>>();
   const byValue = new Map<string, Rendered>();
   const tagsOf = (kind: "node" | "mark", value: Node | Mark, toDOM: ToDom): Rendered => {
     if (kind === "node" && uncached.includes(value.type.name)) return renderSpec(toDOM(value as never, true), options, arraysIn(value.attrs));
-    const same = byIdentity.get(value.attrs);
+    let sameType = byIdentity.get(`${kind}:${value.type.name}`);
+    if (!sameType) byIdentity.set(`${kind}:${value.type.name}`, (sameType = new WeakMap()));
+    const same = sameType.get(value.attrs);
     if (same) return same;
     const key = `${kind}:${value.type.name}:${JSON.stringify(value.attrs)}`;
     let rendered = byValue.get(key);
@@ -132,7 +134,7 @@ export function htmlSerializer(schema: Schema, options: HtmlOptions, uncached: s
       if (byValue.size > 5000) byValue.clear();
       byValue.set(key, rendered);
     }
-    byIdentity.set(value.attrs, rendered);
+    sameType.set(value.attrs, rendered);
     return rendered;
   };
   const nodeTags = (node: Node): Rendered => {
