@@ -8,7 +8,7 @@ import { CliError, runCli } from "./cli";
 // React picks its build when first imported: the development one renders pages 2–3× slower
 // (prop validation, dev warnings). An export is production work unless told otherwise.
 process.env.NODE_ENV ??= "production";
-const { exportFaq } = await import("../app/models/faq-export.server");
+const { exportFaq, ExportTargetError } = await import("../app/models/faq-export.server");
 
 const Args = z.object({
   out: z.string({ message: "--out <folder> is required" }).min(1, "--out <folder> is required"),
@@ -34,15 +34,18 @@ function parseArgs(argv: string[]): z.infer<typeof Args> {
   return parsed.data;
 }
 
-await runCli("export:faq", async ({ database }) => {
+await runCli("export:faq", async ({ config, database }) => {
   const args = parseArgs(process.argv.slice(2));
   const outDir = path.resolve(args.out);
   process.stdout.write(`exporting the public FAQ to ${outDir} (base ${args.baseUrl})\n`);
   const summary = await exportFaq(database.db, {
     outDir,
     baseUrl: args.baseUrl,
+    protectedDirs: [config.dataDir],
     onProgress: ({ pages, phase }) => process.stdout.write(`  ${phase}: ${pages} pages written\n`),
     ...(args.pauseAfter ? { pauseAfterPages: args.pauseAfter } : {}),
+  }).catch((error: unknown) => {
+    throw error instanceof ExportTargetError ? new CliError(error.message, 2) : error;
   });
   process.stdout.write(
     `done: ${summary.pages} pages, ${summary.files} files, ${(summary.bytes / 1024).toFixed(1)} KiB in ${(summary.ms / 1000).toFixed(2)} s → ${summary.outDir}\n`,

@@ -1,8 +1,8 @@
 import { getSchema, type JSONContent } from "@tiptap/core";
 import { generateJSON } from "@tiptap/html/server";
-import { DOMSerializer, Node, type Schema } from "@tiptap/pm/model";
-import { Window } from "happy-dom";
-import { extensions, isSafeHref, LINK_REL } from "./extensions";
+import { Node, type Schema } from "@tiptap/pm/model";
+import { htmlSerializer } from "./html.server";
+import { extensions, isSafeHref, LINK_REL, TABLE_LIMITS, tableLimitProblem } from "./extensions";
 
 /** Larger documents are refused before anything else looks at them. */
 export const MAX_DOCUMENT_BYTES = 200 * 1024;
@@ -10,17 +10,8 @@ const MAX_DEPTH = 50;
 
 // Built once: generateHTML would rebuild the schema (about 9 ms) on every call.
 const schema: Schema = getSchema(extensions);
-const window = new Window({
-  settings: {
-    disableJavaScriptEvaluation: true,
-    disableJavaScriptFileLoading: true,
-    disableCSSFileLoading: true,
-    disableIframePageLoading: true,
-    disableComputedStyleRendering: true,
-  },
-});
-const document = window.document as unknown as Document;
-const serializer = DOMSerializer.fromSchema(schema);
+// Also here, not only at validation: documents stored before that rule still render links safely.
+const toHtml = htmlSerializer(schema, { link: { set: { rel: LINK_REL }, remove: ["target"] } });
 
 export type Validation = { ok: true; doc: JSONContent } | { ok: false; message: string };
 
@@ -39,8 +30,8 @@ const ATTR_VALUES: Record<string, Record<string, (v: unknown) => boolean>> = {
   orderedList: { start: nullOr((v) => isInt(v, -1_000_000, 1_000_000)), type: nullOr(token) },
   codeBlock: { language: nullOr(token) },
   tableCell: {
-    colspan: (v) => isInt(v, 1, 1000),
-    rowspan: (v) => isInt(v, 1, 1000),
+    colspan: (v) => isInt(v, 1, TABLE_LIMITS.span),
+    rowspan: (v) => isInt(v, 1, TABLE_LIMITS.span),
     colwidth: nullOr((v) => Array.isArray(v) && v.every(nullOr((w) => isInt(w, 0, 100_000)))),
   },
   link: { title: nullOr((v) => typeof v === "string" && v.length <= 500) },
@@ -54,7 +45,12 @@ function attrsProblem(typeName: string, what: string, attrs: unknown, allowed: R
     // hasOwn, not `in`: `constructor` or `__proto__` must not pass as a declared attribute.
     if (!allowed || !hasOwn(allowed, key)) return `${what} has an attribute “${key}” the editor does not allow.`;
     const valid = ATTR_VALUES[typeName]?.[key];
-    if (valid && value !== undefined && !valid(value)) return `${what} has an invalid “${key}”.`;
+    if (valid && value !== undefined && !valid(value)) {
+      if ((key === "colspan" || key === "rowspan") && typeof value === "number") {
+        return `A table cell spans ${value} ${key === "colspan" ? "columns" : "rows"}; the limit is ${TABLE_LIMITS.span}.`;
+      }
+      return `${what} has an invalid “${key}”.`;
+    }
   }
   return null;
 }
@@ -125,6 +121,8 @@ export function validateDocument(json: unknown): Validation {
   try {
     const node = Node.fromJSON(schema, json);
     node.check();
+    const tables = tableLimitProblem(node);
+    if (tables) return { ok: false, message: tables };
     return { ok: true, doc: normalizeLinks(node.toJSON() as JSONContent) };
   } catch (error) {
     return { ok: false, message: `The answer's structure is not valid: ${(error as Error).message}` };
@@ -132,19 +130,44 @@ export function validateDocument(json: unknown): Validation {
 }
 
 /**
+ * A document stored before the table limits may hold a span bomb (spans of 1,000: a 1.3 MB page
+ * and 100+ ms per render). Rendering clamps its spans to the limit; a document within the limits
+ * is returned as it is, not copied.
+ */
+function clampSpans(node: JSONContent): JSONContent {
+  let content = node.content;
+  if (content) {
+    let copied = false;
+    for (let i = 0; i < content.length; i++) {
+      const child = content[i]!;
+      const clamped = child.type === "text" ? child : clampSpans(child);
+      if (clamped !== child) {
+        if (!copied) content = [...content];
+        copied = true;
+        content[i] = clamped;
+      }
+    }
+  }
+  const attrs = node.attrs as { colspan?: unknown; rowspan?: unknown } | undefined;
+  const over = (v: unknown) => typeof v === "number" && v > TABLE_LIMITS.span;
+  const spans = (node.type === "tableCell" || node.type === "tableHeader") && attrs && (over(attrs.colspan) || over(attrs.rowspan));
+  if (content === node.content && !spans) return node;
+  return {
+    ...node,
+    ...(content ? { content } : {}),
+    ...(spans
+      ? { attrs: { ...attrs, colspan: Math.min(Number(attrs.colspan) || 1, TABLE_LIMITS.span), rowspan: Math.min(Number(attrs.rowspan) || 1, TABLE_LIMITS.span) } }
+      : {}),
+  };
+}
+
+/**
  * Safe HTML and plain text of a validated document, with the schema built once. The text is
  * for indexing and copying; never insert it into a page as HTML.
  */
 export function renderDocument(doc: JSONContent): { html: string; text: string } {
-  const node = Node.fromJSON(schema, doc);
-  const wrap = document.createElement("div");
-  serializer.serializeFragment(node.content, { document }, wrap);
-  // Also here, not only at validation: documents stored before that rule still render safely.
-  for (const a of wrap.querySelectorAll("a")) {
-    a.setAttribute("rel", LINK_REL);
-    a.removeAttribute("target");
-  }
-  const html = wrap.innerHTML;
+  const node = Node.fromJSON(schema, clampSpans(doc));
+  const html = toHtml(node.content);
   const text = node.textBetween(0, node.content.size, "\n\n", (leaf) => (leaf.type.name === "hardBreak" ? "\n" : "")).trim();
   return { html, text };
 }

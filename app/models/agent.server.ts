@@ -17,6 +17,7 @@ import {
 } from "../../db/schema";
 import { notify } from "../notifications/notify.server";
 import { DomainError } from "../utils/errors";
+import { RateLimiter } from "./rate-limit.server";
 
 // ---- uses ----------------------------------------------------------------------------------
 
@@ -41,6 +42,22 @@ export async function recordUse(
     at: input.at ?? new Date(),
   });
   return live;
+}
+
+/** Uses one person may record per minute (USE_RATE_PER_MINUTE): plenty for replying, not for rigging. */
+export const USES_PER_MINUTE = Number(process.env.USE_RATE_PER_MINUTE ?? 30);
+// In this process's memory, like the API's limiter (ADR 006): a token bucket refilled evenly.
+const useLimiter = new RateLimiter(USES_PER_MINUTE, USES_PER_MINUTE / 60);
+
+/** May this person record another use now? Checked by the route before recordUse. */
+export function takeUseAllowance(userId: string, now = Date.now()): { ok: true } | { ok: false; retryAfterSeconds: number; message: string } {
+  const taken = useLimiter.take(`use:${userId}`, now);
+  if (taken.ok) return { ok: true };
+  return {
+    ok: false,
+    retryAfterSeconds: taken.retryAfterSeconds,
+    message: `You recorded more than ${USES_PER_MINUTE} uses in a minute; wait ${taken.retryAfterSeconds} s and try again.`,
+  };
 }
 
 export async function useCounts(answerId: string, db: DbOrTx = getDb()) {

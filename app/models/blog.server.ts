@@ -6,6 +6,7 @@ import type { SessionUser } from "../auth/session.server";
 import { DomainError } from "../utils/errors";
 import type { BlogPostInput } from "./content.schema";
 import { canSeeHidden, prepareBody, promotionsOf, recordMentions, requireAction, type ContentActor } from "./content.server";
+import { assertCurrentVersion } from "./edit-conflict.server";
 
 export const BLOG_PAGE_SIZE = 10;
 
@@ -53,14 +54,24 @@ export async function createBlogPost(actor: ContentActor, input: BlogPostInput, 
   });
 }
 
-/** Only the author edits a post; publishing keeps the first publication date. */
-export async function updateBlogPost(actor: ContentActor, postId: string, input: BlogPostInput, now = new Date(), db: DbOrTx = getDb()): Promise<void> {
+/**
+ * Only the author edits a post; publishing keeps the first publication date. The edit names the
+ * version it started from: a post saved since (another tab) is a conflict, never overwritten.
+ */
+export async function updateBlogPost(
+  actor: ContentActor,
+  postId: string,
+  input: BlogPostInput & { baseVersion: number },
+  now = new Date(),
+  db: DbOrTx = getDb(),
+): Promise<{ version: number }> {
   requireAction(actor, "content.write", "Your role cannot write blog posts.");
   const content = prepareBody(input.body);
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const [post] = await tx.select().from(blogPosts).where(eq(blogPosts.id, postId)).for("update");
     if (!post) throw new DomainError("not_found", "There is no blog post at this address.");
     if (post.authorId !== actor.id) throw new DomainError("forbidden", "Only the author may edit this post.");
+    assertCurrentVersion("post", post, input.baseVersion);
     await assertTopics(tx, input.topicIds);
     await tx
       .update(blogPosts)
@@ -71,10 +82,12 @@ export async function updateBlogPost(actor: ContentActor, postId: string, input:
         tags: [...new Set(input.tags)],
         status: input.status,
         publishedAt: input.status === "published" ? (post.publishedAt ?? now) : null,
+        version: post.version + 1,
         updatedAt: now,
       })
       .where(eq(blogPosts.id, postId));
     await mentionIfPublished(tx, actor, { id: postId, title: input.title, status: input.status, bodyText: content.bodyText }, now);
+    return { version: post.version + 1 };
   });
 }
 

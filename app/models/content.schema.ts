@@ -46,12 +46,19 @@ export const BlogPostSchema = z.object({
 });
 export type BlogPostInput = z.output<typeof BlogPostSchema>;
 
+/** The version the editor started from: saving over a newer one is a conflict, never an overwrite. */
+const baseVersion = z.number({ message: "Reload the page and edit again" }).int().min(1);
+
+export const BlogSaveSchema = BlogPostSchema.extend({ baseVersion });
+
 export const ThreadSchema = z.object({
   categoryId: z.uuid("Choose a category"),
   title: title("question"),
   body: richTextJson("The question"),
 });
 export type ThreadInput = z.output<typeof ThreadSchema>;
+
+export const ThreadSaveSchema = ThreadSchema.omit({ categoryId: true }).extend({ baseVersion });
 
 /** Replies and comments are plain text (they work without JavaScript); @name mentions a colleague. */
 export const ReplySchema = z.object({ text: plainText("reply", 20_000) });

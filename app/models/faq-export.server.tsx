@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import { once } from "node:events";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { renderToStaticMarkup } from "react-dom/server";
 import type { ReactElement } from "react";
 import type { Db } from "../../db/client.server";
@@ -26,6 +28,11 @@ export interface ExportOptions {
    * process mid-export (FAQ_EXPORT_PAUSE_AFTER in the CLI).
    */
   pauseAfterPages?: number;
+  /**
+   * Folders the export must never replace, nor any folder that contains them (the CLI passes
+   * DATA_DIR: the database and the session secret live there).
+   */
+  protectedDirs?: string[];
 }
 
 export interface ExportSummary {
@@ -51,6 +58,56 @@ interface IndexEntry {
 
 function xmlEscape(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/**
+ * Written into every export. `outDir` is replaced whole, so only a folder that carries this
+ * marker (an earlier export), an empty one or a new one may be the target: `--out $DATA_DIR`
+ * once deleted the database and the session secret.
+ */
+export const EXPORT_MARKER = ".vetted-faq-export";
+const MARKER_CONTENT = "This folder was written by `npm run export:faq` and is replaced whole by the next export.\n";
+
+/** The output folder may not be replaced; the message is one line, meant for the user. */
+export class ExportTargetError extends Error {
+  override name = "ExportTargetError";
+}
+
+const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+function real(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+/** `dir` is `other` or one of its ancestors (replacing it would delete `other`). */
+function containsOrIs(dir: string, other: string): boolean {
+  const rel = path.relative(dir, other);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+/** Throws ExportTargetError unless `outDir` is new, empty, or an earlier export. */
+export function checkExportTarget(outDir: string, protectedDirs: string[] = []): void {
+  const target = real(outDir);
+  const guarded: [string, string][] = [
+    [path.parse(target).root, "the file-system root"],
+    [real(homedir()), "your home folder"],
+    [real(REPO_ROOT), "the Vetted checkout"],
+    [real(process.cwd()), "the current folder"],
+    ...protectedDirs.map((d): [string, string] => [real(d), `the data folder (${d})`]),
+  ];
+  for (const [dir, what] of guarded) {
+    if (containsOrIs(target, dir)) throw new ExportTargetError(`refusing to export into ${outDir}: it is or contains ${what}, which the export would delete; choose a new folder such as ./faq-site`);
+  }
+  if (!existsSync(target)) return;
+  if (!statSync(target).isDirectory()) throw new ExportTargetError(`refusing to export into ${outDir}: it is a file, not a folder; choose a new folder`);
+  const entries = readdirSync(target);
+  if (entries.length > 0 && !entries.includes(EXPORT_MARKER)) {
+    throw new ExportTargetError(`refusing to replace ${outDir}: it is not empty and no earlier export made it (no ${EXPORT_MARKER} file); choose a new or empty folder`);
+  }
 }
 
 function tempSibling(outDir: string, kind: "tmp" | "old"): string {
@@ -87,6 +144,7 @@ export async function exportFaq(db: Db, options: ExportOptions): Promise<ExportS
   const outDir = path.resolve(options.outDir);
   const urls = exportFaqUrls(options.baseUrl);
   const batchSize = options.batchSize ?? 500;
+  checkExportTarget(outDir, options.protectedDirs);
   await removeStaleTemps(outDir);
   await syncFaqSlugs(db);
   const tmp = tempSibling(outDir, "tmp");
@@ -196,6 +254,7 @@ export async function exportFaq(db: Db, options: ExportOptions): Promise<ExportS
 
   write("assets/search.js", SEARCH_SCRIPT);
   write("favicon.svg", FAVICON);
+  write(EXPORT_MARKER, MARKER_CONTENT);
   write("robots.txt", `User-agent: *\nAllow: /\nSitemap: ${urls.absolute(`${urls.home}sitemap.xml`)}\n`);
   write(
     "404.html",
@@ -209,6 +268,13 @@ export async function exportFaq(db: Db, options: ExportOptions): Promise<ExportS
   // The swap: the old export stays complete until the new one is whole on disk.
   const old = tempSibling(outDir, "old");
   let removeOldMs = 0;
+  // Again at the swap: the folder may have been filled meanwhile, and refusing costs nothing.
+  try {
+    checkExportTarget(outDir, options.protectedDirs);
+  } catch (error) {
+    await rm(tmp, { recursive: true, force: true });
+    throw error;
+  }
   if (existsSync(outDir)) {
     await rename(outDir, old);
     await rename(tmp, outDir);

@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { rowsOf, type Db, type DbOrTx } from "../../db/client.server";
+import { rowsOf, type DbOrTx } from "../../db/client.server";
 import { answers, answerVersions, faqSlugs } from "../../db/schema";
 
 const MAX_SLUG = 80;
@@ -75,9 +75,10 @@ export async function refreshFaqSlug(tx: DbOrTx, answerId: string): Promise<stri
  * e.g. certified before this table existed, or imported in bulk) its current slug. Cheap when all
  * is in step: one anti-join. Answers that never had a slug (the bulk case: an import of 100,000)
  * get theirs in batches of inserts; the rest, and any slug already taken in the table, go one by one through
- * refreshFaqSlug, which knows about renames and suffixes. Run at server start and before an export.
+ * refreshFaqSlug, which knows about renames and suffixes. Run at server start, before an export,
+ * and inside an import's transaction (so the answers and their addresses appear together).
  */
-export async function syncFaqSlugs(db: Db): Promise<number> {
+export async function syncFaqSlugs(db: DbOrTx): Promise<number> {
   const stale = rowsOf<{ id: string; versionId: string; question: string; topicId: string; hasSlug: boolean }>(
     await db.execute(sql`
       select a.id, v.id as "versionId", v.question, v.topic_ids[1] as "topicId",

@@ -43,11 +43,18 @@ export async function listFaqTopics(db: DbOrTx = getDb()): Promise<FaqTopic[]> {
  * "Most used" answers for the home page: the ones agents used most in replies (and copied), then
  * the most "helpful" votes, then the most recently certified (ties broken by address). All-time
  * counts, not a sliding window, so an export of unchanged data is byte-identical.
+ *
+ * A use counts at most once per person, answer and (UTC) day: one employee once recorded 200
+ * copies in a burst and topped the list. Every use is still recorded (the answer page and the
+ * insights count them all); a help-desk tool's API token counts as one person.
  */
 export async function popularFaqAnswers(limit = 10, db: DbOrTx = getDb()): Promise<FaqAnswerSummary[]> {
   return summaries(
     db,
-    sql`left join (select answer_id, count(*) as n from answer_uses group by answer_id) u on u.answer_id = a.id
+    sql`left join (
+          select answer_id,
+            count(distinct coalesce(user_id::text, 'token:' || api_token_id::text, 'use:' || id::text) || '/' || ((at at time zone 'UTC')::date)::text) as n
+          from answer_uses group by answer_id) u on u.answer_id = a.id
         left join (select answer_id, count(*) filter (where helpful) as yes from faq_feedback group by answer_id) f on f.answer_id = a.id
         order by coalesce(u.n, 0) desc, coalesce(f.yes, 0) desc, v.certified_at desc, t.slug, s.slug limit ${limit}`,
   );
@@ -169,8 +176,17 @@ export interface FeedbackSummary {
   recentComments: { helpful: boolean; comment: string; at: Date }[];
 }
 
-/** What the answer's owner sees on the internal answer page. */
-export async function feedbackSummary(answerId: string, db: DbOrTx = getDb()): Promise<FeedbackSummary> {
+/**
+ * Readers' comments are anonymous and unmoderated (anyone on the internet can write one): on
+ * the internal answer page the answer's owner and knowledge managers read them, not every
+ * employee or agent. The helpful / not helpful counts are for everyone who reads the answer.
+ */
+export function maySeeFeedbackComments(viewer: { id: string; roles: readonly string[] }, ownerId: string | null): boolean {
+  return viewer.roles.includes("knowledge_manager") || (ownerId !== null && viewer.id === ownerId);
+}
+
+/** The ratings shown on the internal answer page; the comments only with `withComments`. */
+export async function feedbackSummary(answerId: string, { withComments = false }: { withComments?: boolean } = {}, db: DbOrTx = getDb()): Promise<FeedbackSummary> {
   const [counts] = await db
     .select({
       helpful: sql<number>`count(*) filter (where ${faqFeedback.helpful})`.mapWith(Number),
@@ -178,12 +194,14 @@ export async function feedbackSummary(answerId: string, db: DbOrTx = getDb()): P
     })
     .from(faqFeedback)
     .where(eq(faqFeedback.answerId, answerId));
-  const comments = await db
-    .select({ helpful: faqFeedback.helpful, comment: faqFeedback.comment, at: faqFeedback.createdAt })
-    .from(faqFeedback)
-    .where(and(eq(faqFeedback.answerId, answerId), sql`${faqFeedback.comment} is not null`))
-    .orderBy(desc(faqFeedback.createdAt))
-    .limit(5);
+  const comments = withComments
+    ? await db
+        .select({ helpful: faqFeedback.helpful, comment: faqFeedback.comment, at: faqFeedback.createdAt })
+        .from(faqFeedback)
+        .where(and(eq(faqFeedback.answerId, answerId), sql`${faqFeedback.comment} is not null`))
+        .orderBy(desc(faqFeedback.createdAt))
+        .limit(5)
+    : [];
   return {
     helpful: counts?.helpful ?? 0,
     notHelpful: counts?.notHelpful ?? 0,

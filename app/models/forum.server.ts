@@ -6,6 +6,7 @@ import type { SessionUser } from "../auth/session.server";
 import { documentFromPlainText } from "../editor/document.server";
 import { DomainError } from "../utils/errors";
 import type { ThreadInput } from "./content.schema";
+import { assertCurrentVersion } from "./edit-conflict.server";
 import { canSeeHidden, prepareBody, promotionsOf, recordMentions, requireAction, type ContentActor } from "./content.server";
 import { notify } from "../notifications/notify.server";
 
@@ -142,14 +143,24 @@ export async function editReply(actor: ContentActor, replyId: string, text: stri
   });
 }
 
-/** Only the author edits the thread's question. */
-export async function editThread(actor: ContentActor, threadId: string, input: Omit<ThreadInput, "categoryId">, now = new Date(), db: DbOrTx = getDb()): Promise<void> {
+/**
+ * Only the author edits the thread's question. The edit names the version it started from: a
+ * question saved since (another tab) is a conflict, never overwritten.
+ */
+export async function editThread(
+  actor: ContentActor,
+  threadId: string,
+  input: Omit<ThreadInput, "categoryId"> & { baseVersion: number },
+  now = new Date(),
+  db: DbOrTx = getDb(),
+): Promise<{ version: number }> {
   requireAction(actor, "content.write", "Your role cannot edit forum threads.");
   const content = prepareBody(input.body);
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const thread = await visibleThread(tx, actor, threadId, true);
     if (thread.authorId !== actor.id) throw new DomainError("forbidden", "Only the author may edit this thread.");
-    await tx.update(forumThreads).set({ title: input.title, ...content, updatedAt: now }).where(eq(forumThreads.id, threadId));
+    assertCurrentVersion("question", thread, input.baseVersion);
+    await tx.update(forumThreads).set({ title: input.title, ...content, version: thread.version + 1, updatedAt: now }).where(eq(forumThreads.id, threadId));
     await recordMentions(tx, {
       sourceType: "thread",
       sourceId: threadId,
@@ -159,6 +170,7 @@ export async function editThread(actor: ContentActor, threadId: string, input: O
       link: `/forum/${threadId}`,
       at: now,
     });
+    return { version: thread.version + 1 };
   });
 }
 

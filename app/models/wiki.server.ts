@@ -179,7 +179,14 @@ export async function saveWikiPage(
         );
       }
       await assertTitleFree(tx, input.title, pageId);
-      await assertParent(tx, input.parentId, pageId);
+      // A hidden parent is not in this editor's list of parents, so the form sends none: keep it
+      // rather than silently move the page to the top of the tree.
+      let parentId = input.parentId;
+      if (!parentId && page.parentId && !canSeeHidden(actor)) {
+        const [parent] = await tx.select({ hiddenAt: wikiPages.hiddenAt }).from(wikiPages).where(eq(wikiPages.id, page.parentId));
+        if (parent?.hiddenAt) parentId = page.parentId;
+      }
+      await assertParent(tx, parentId, pageId);
       await assertTopics(tx, input.topicIds);
       const number = page.revision + 1;
       await tx
@@ -190,7 +197,7 @@ export async function saveWikiPage(
         .set({
           title: input.title,
           ...content,
-          parentId: input.parentId ?? null,
+          parentId: parentId ?? null,
           topicIds: [...new Set(input.topicIds)],
           tags: [...new Set(input.tags)],
           revision: number,
@@ -289,13 +296,13 @@ export async function getWikiPage(user: Pick<SessionUser, "id" | "roles">, pageI
   if (!rev) return null;
   const visible = canSeeHidden(user) ? undefined : isNull(wikiPages.hiddenAt);
   const [breadcrumbs, children, backlinks, topicRows, creator, promotions, html] = await Promise.all([
-    rowsOf<{ id: string; title: string; depth: number }>(
+    rowsOf<{ id: string; title: string; depth: number; hidden: boolean }>(
       await db.execute(sql`
-        with recursive up(id, title, parent_id, depth) as (
-          select id, title, parent_id, 0 from wiki_pages where id = ${page.parentId}
+        with recursive up(id, title, parent_id, hidden, depth) as (
+          select id, title, parent_id, hidden_at is not null, 0 from wiki_pages where id = ${page.parentId}
           union all
-          select p.id, p.title, p.parent_id, up.depth + 1 from wiki_pages p join up on p.id = up.parent_id where up.depth < 20
-        ) select id, title, depth from up order by depth desc`),
+          select p.id, p.title, p.parent_id, p.hidden_at is not null, up.depth + 1 from wiki_pages p join up on p.id = up.parent_id where up.depth < 20
+        ) select id, title, hidden, depth from up order by depth desc`),
     ),
     db.select({ id: wikiPages.id, title: wikiPages.title }).from(wikiPages).where(and(eq(wikiPages.parentId, pageId), visible)).orderBy(asc(wikiPages.title)),
     db
@@ -323,7 +330,8 @@ export async function getWikiPage(user: Pick<SessionUser, "id" | "roles">, pageI
       createdByName: creator[0]?.name ?? "",
     },
     shown: { number: rev.number, title: rev.title, html, authorName: rev.authorName, at: rev.at, summary: rev.summary },
-    breadcrumbs: breadcrumbs.map(({ id, title }) => ({ id, title })),
+    // A hidden ancestor is left out of the trail for whoever may not see it: its title is what hiding hides.
+    breadcrumbs: breadcrumbs.filter((b) => !b.hidden || canSeeHidden(user)).map(({ id, title }) => ({ id, title })),
     children,
     backlinks,
     topicNames: topicRows.map((t) => t.name),

@@ -11,7 +11,7 @@ import { originLink } from "../models/promote.server";
 import { can } from "../auth/policy";
 import { Comments } from "../ui/content";
 import { readForm, readFormData } from "../utils/forms.server";
-import { faqPathOf, feedbackSummary } from "../models/faq.server";
+import { faqPathOf, feedbackSummary, maySeeFeedbackComments } from "../models/faq.server";
 import { CsrfInput } from "../ui/csrf-input";
 import { FieldError } from "../ui/field-error";
 import { History } from "../ui/answer-history";
@@ -31,7 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     page.allowed.includes("CERTIFY") ? certifyOptions(page) : null,
     listComments(user, "answer", page.answerId),
     originLink(page.origin),
-    page.live ? feedbackSummary(page.answerId) : null,
+    page.live ? feedbackSummary(page.answerId, { withComments: maySeeFeedbackComments(user, page.live.ownerId) }) : null,
     faqPathOf(page.answerId),
   ]);
   return {

@@ -102,6 +102,8 @@ export const blogPosts = pgTable(
     tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
     status: text("status", { enum: BLOG_STATUSES }).notNull().default("draft"),
     publishedAt: timestamp("published_at", { withTimezone: true }),
+    /** Bumped by every edit: a save must name the version it started from (no silent overwrite). */
+    version: integer("version").notNull().default(1),
     ...moderation(),
     ...stamps(),
   },
@@ -133,6 +135,8 @@ export const forumThreads = pgTable(
     acceptedReplyId: uuid("accepted_reply_id"),
     acceptedBy: uuid("accepted_by").references(() => users.id),
     replyCount: integer("reply_count").notNull().default(0),
+    /** Bumped by every edit of the question: a save must name the version it started from. */
+    version: integer("version").notNull().default(1),
     lastActivityAt: timestamp("last_activity_at", { withTimezone: true }).notNull().defaultNow(),
     ...moderation(),
     ...stamps(),

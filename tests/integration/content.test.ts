@@ -280,9 +280,9 @@ describe("permissions for every mutation, through the app", () => {
 
   it("lets only the author edit a blog post or a forum reply, and any employee edit the wiki", async () => {
     expect((await clients.expert.request(`/blog/${blogId}/edit`)).status).toBe(403);
-    expect((await clients.expert.post(`/blog/${blogId}/edit`, { title: "Taken over", body, status: "published" })).status).toBe(403);
+    expect((await clients.expert.post(`/blog/${blogId}/edit`, { title: "Taken over", body, status: "published", baseVersion: "1" })).status).toBe(403);
     expect((await clients.employee.post(`/forum/${threadId}`, { intent: "edit-reply", replyId, text: "changed" })).status).toBe(403);
-    expect((await clients.knowledge_manager.post(`/forum/${threadId}/edit`, { title: "Taken over", body })).status).toBe(403);
+    expect((await clients.knowledge_manager.post(`/forum/${threadId}/edit`, { title: "Taken over", body, baseVersion: "1" })).status).toBe(403);
     const [post] = await db().select().from(blogPosts).where(eq(blogPosts.id, blogId));
     expect(post!.title).toBe("Perm post");
     const res = await clients.expert.post(`/wiki/${wikiId}/edit`, { title: "Perm page", body, baseRevision: "1" });

@@ -229,7 +229,7 @@ describe("the live public FAQ", () => {
 
     const found = await findFaqAnswer(topicSlug, "how-long-does-shipping-take");
     if (found?.kind !== "answer") throw new Error("answer expected");
-    const summary = await feedbackSummary(found.answer.answerId);
+    const summary = await feedbackSummary(found.answer.answerId, { withComments: true });
     expect(summary).toMatchObject({ helpful: 1, notHelpful: 1 });
     expect(summary.recentComments.map((c) => c.comment)).toEqual(["Does not say what abroad costs."]);
 
