@@ -21,32 +21,36 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
+/** Dense rows: the question, then its topics as chips, the author and how long it has waited. */
 function Queue({ items, now, to, empty }: { items: (QueueItem & { reverifyAt?: Date | string | null })[]; now: string; to: (i: QueueItem) => string; empty: string }) {
-  if (items.length === 0) return <p className="muted">{empty}</p>;
+  if (items.length === 0) return <p className="empty-state">{empty}</p>;
   return (
-    <table className="data-table">
-      <thead>
-        <tr>
-          <th scope="col">Question</th>
-          <th scope="col">Topic</th>
-          <th scope="col">Author</th>
-          <th scope="col">Waiting</th>
-        </tr>
-      </thead>
-      <tbody>
-        {items.map((i) => (
-          <tr key={i.versionId}>
-            <td>
-              <Link to={to(i)}>{i.question}</Link>
-            </td>
-            <td>{i.topicNames.join(", ")}</td>
-            <td>{i.authorName}</td>
-            <td>{i.reverifyAt ? `due since ${formatDate(i.reverifyAt)}` : age(i.since, now)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <ul className="work-list queue">
+      {items.map((i) => (
+        <li key={i.versionId}>
+          <Link to={to(i)}>{i.question}</Link>
+          <span className="row-meta">
+            {i.topicNames.map((t) => (
+              <span key={t} className="chip">
+                {t}
+              </span>
+            ))}
+            <span>by {i.authorName}</span>
+            {i.number > 1 ? <span className="chip">revision · v{i.number}</span> : null}
+            {i.reverifyAt ? (
+              <span className="chip state-reverification_due">due since {formatDate(i.reverifyAt)}</span>
+            ) : (
+              <span className={`age${ageDays(i.since, now) >= 3 ? " old" : ""}`}>waiting {age(i.since, now)}</span>
+            )}
+          </span>
+        </li>
+      ))}
+    </ul>
   );
+}
+
+function ageDays(since: Date | string, now: string): number {
+  return (new Date(now).getTime() - new Date(since).getTime()) / 86_400_000;
 }
 
 export default function Review() {
@@ -54,19 +58,20 @@ export default function Review() {
   return (
     <>
       <h1>Review</h1>
+      <p className="muted">Oldest first. A draft waiting three days or more is marked.</p>
       {isExpert ? (
-        <section aria-labelledby="review-heading">
+        <section aria-labelledby="review-heading" className="card work-panel">
           <h2 id="review-heading">Drafts waiting for your review ({review.length})</h2>
           <Queue items={review} now={now} to={(i) => `/answers/${i.answerId}/review`} empty="No drafts wait for review in your topics." />
         </section>
       ) : null}
       {isKm ? (
-        <section aria-labelledby="cert-heading">
+        <section aria-labelledby="cert-heading" className="card work-panel">
           <h2 id="cert-heading">Approved, waiting for certification ({certification.length})</h2>
           <Queue items={certification} now={now} to={(i) => `/answers/${i.answerId}/review`} empty="Nothing waits for certification." />
         </section>
       ) : null}
-      <section aria-labelledby="due-heading">
+      <section aria-labelledby="due-heading" className="card work-panel">
         <h2 id="due-heading">Re-verification due ({due.length})</h2>
         <Queue items={due} now={now} to={(i) => `/answers/${i.answerId}`} empty="Every answer you look after is current." />
       </section>
