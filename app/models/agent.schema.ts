@@ -1,5 +1,9 @@
 import { z } from "zod";
 
+/** API token scopes: here, not in agent.server.ts, because the admin page's form lists them in the browser. */
+export const TOKEN_SCOPES = ["search:read", "uses:write"] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
 export const CHANNEL_OPTIONS = ["phone", "email", "chat", "social"] as const;
 
 /** The search box and its filters, as the GET form and the API send them. */

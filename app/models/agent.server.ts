@@ -16,6 +16,7 @@ import {
   type UseKind,
 } from "../../db/schema";
 import { notify } from "../notifications/notify.server";
+import type { TokenScope } from "./agent.schema";
 import { DomainError } from "../utils/errors";
 
 // ---- uses ----------------------------------------------------------------------------------
@@ -159,8 +160,7 @@ export async function linkRequestToAnswer(requestId: string, answerId: string, d
 
 // ---- API tokens ---------------------------------------------------------------------------
 
-export const TOKEN_SCOPES = ["search:read", "uses:write"] as const;
-export type TokenScope = (typeof TOKEN_SCOPES)[number];
+export type { TokenScope } from "./agent.schema";
 
 const hash = (token: string) => createHash("sha256").update(token).digest("hex");
 

@@ -18,11 +18,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (authorParam && !name) throw new Response("There is no such author.", { status: 404 });
   const page = pageParam(url);
   const [{ rows, total }, drafts] = await Promise.all([listBlogPosts(user, { page, authorId }), authorId ? Promise.resolve([]) : myBlogDrafts(user.id)]);
-  return { rows, total, page, drafts, author: authorId && name ? { id: authorId, name } : null, canWrite: can(user.roles, "content.write") };
+  return { pageSize: BLOG_PAGE_SIZE, rows, total, page, drafts, author: authorId && name ? { id: authorId, name } : null, canWrite: can(user.roles, "content.write") };
 }
 
 export default function BlogIndex() {
-  const { rows, total, page, drafts, author, canWrite } = useLoaderData<typeof loader>();
+  const { rows, total, page, drafts, author, canWrite, pageSize } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>{author ? `Posts by ${author.name}` : "Blog"}</h1>
@@ -67,7 +67,7 @@ export default function BlogIndex() {
           </li>
         ))}
       </ol>
-      <Pagination page={page} pageSize={BLOG_PAGE_SIZE} total={total} params={author ? { author: author.id } : {}} />
+      <Pagination page={page} pageSize={pageSize} total={total} params={author ? { author: author.id } : {}} />
     </>
   );
 }

@@ -18,11 +18,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const unanswered = url.searchParams.get("unanswered") === "1";
   const page = pageParam(url);
   const { rows, total } = await listThreads(user, { page, categoryId: category?.id, unanswered });
-  return { categories, category: category?.slug ?? "", unanswered, rows, total, page, canWrite: can(user.roles, "content.write") };
+  return { pageSize: FORUM_PAGE_SIZE, categories, category: category?.slug ?? "", unanswered, rows, total, page, canWrite: can(user.roles, "content.write") };
 }
 
 export default function ForumIndex() {
-  const { categories, category, unanswered, rows, total, page, canWrite } = useLoaderData<typeof loader>();
+  const { categories, category, unanswered, rows, total, page, canWrite, pageSize } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Forum</h1>
@@ -87,7 +87,7 @@ export default function ForumIndex() {
           ))}
         </tbody>
       </table>
-      <Pagination page={page} pageSize={FORUM_PAGE_SIZE} total={total} params={{ category, unanswered: unanswered ? "1" : "" }} />
+      <Pagination page={page} pageSize={pageSize} total={total} params={{ category, unanswered: unanswered ? "1" : "" }} />
     </>
   );
 }

@@ -15,11 +15,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const q = (url.searchParams.get("q") ?? "").trim().slice(0, 100);
   const page = pageParam(url);
   const { rows, total } = await listWikiPages(user, { page, q: q || undefined });
-  return { rows, total, page, q, canWrite: can(user.roles, "content.write") };
+  return { pageSize: WIKI_PAGE_SIZE, rows, total, page, q, canWrite: can(user.roles, "content.write") };
 }
 
 export default function WikiIndex() {
-  const { rows, total, page, q, canWrite } = useLoaderData<typeof loader>();
+  const { rows, total, page, q, canWrite, pageSize } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Wiki</h1>
@@ -61,7 +61,7 @@ export default function WikiIndex() {
           ))}
         </tbody>
       </table>
-      <Pagination page={page} pageSize={WIKI_PAGE_SIZE} total={total} params={{ q }} />
+      <Pagination page={page} pageSize={pageSize} total={total} params={{ q }} />
     </>
   );
 }
