@@ -94,12 +94,20 @@ async function prepareParsedContent(tx: Tx, input: DraftInput) {
   };
 }
 
-/** What a version needs before experts can review it. */
-function assertReadyForReview(v: AnswerVersion): void {
+/**
+ * What a version still needs before experts can review it, as [field, message] pairs: the draft
+ * page lists them before the author tries, and SUBMIT refuses with them.
+ */
+export function missingForReview(v: Pick<AnswerVersion, "topicIds" | "shortAnswer" | "bodyText">): [string, string][] {
   const missing: [string, string][] = [];
   if (v.topicIds.length === 0) missing.push(["topicIds", "Choose the answer's topic before submitting it."]);
   if (!v.shortAnswer.trim()) missing.push(["shortAnswer", "Write the short answer before submitting it."]);
   if (!v.bodyText.trim()) missing.push(["body", "Write the full answer before submitting it."]);
+  return missing;
+}
+
+function assertReadyForReview(v: AnswerVersion): void {
+  const missing = missingForReview(v);
   if (missing.length > 0) throw new DomainError("bad_request", missing[0]![1], { field: missing[0]![0], missing });
 }
 

@@ -114,6 +114,8 @@ export interface AnswerPage {
   allowed: string[];
   canRevise: boolean;
   canEdit: boolean;
+  /** What the shown version still needs before it can be submitted (empty unless the viewer may submit it). */
+  missingForReview: string[];
 }
 
 /** Everything the answer page shows, or null when the user may not see any of it. */
@@ -165,6 +167,7 @@ export async function getAnswerPage(user: SessionUser, answerId: string, version
     allowed,
     canRevise: can(user.roles, "answer.draft") && !!live && LIVE.includes(live.state) && (!open || open.authorId === user.id),
     canEdit: shown.authorId === user.id && (shown.state === "draft" || shown.state === "changes_requested"),
+    missingForReview: allowed.includes("SUBMIT") || allowed.includes("RESUBMIT") ? service.missingForReview(shown).map(([, message]) => message) : [],
   };
 }
 

@@ -15,7 +15,7 @@ import { faqPathOf, feedbackSummary } from "../models/faq.server";
 import { CsrfInput } from "../ui/csrf-input";
 import { FieldError } from "../ui/field-error";
 import { History } from "../ui/answer-history";
-import { WorkflowActions } from "../ui/workflow-actions";
+import { refusalShownBeside, WorkflowActions } from "../ui/workflow-actions";
 import type { FieldErrors } from "../utils/forms.server";
 import { formatDate } from "../ui/format";
 
@@ -62,6 +62,7 @@ export default function AnswerPage() {
   const { page, certify, comments, origin, canComment, canModerate, feedback, faqPath } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: FieldErrors = result && !result.ok ? result.errors : {};
+  const refusedIntent = result && !result.ok && "intent" in result && typeof result.intent === "string" ? result.intent : undefined;
   const v = page.shown;
   const isLive = page.live?.id === v.id;
   return (
@@ -77,7 +78,7 @@ export default function AnswerPage() {
           {result.message}
         </p>
       ) : null}
-      <FieldError id="form-error" errors={errors.form} role="alert" />
+      {refusalShownBeside(page, refusedIntent) ? null : <FieldError id="form-error" errors={errors.form} role="alert" />}
       {v.state === "reverification_due" ? (
         <p className="notice warn" role="note">
           Re-verification is due since {formatDate(v.reverifyAt)}: this answer may be out of date. An expert should re-verify it.
@@ -163,7 +164,7 @@ export default function AnswerPage() {
         </section>
       ) : null}
 
-      <WorkflowActions page={page} certify={certify} errors={errors} />
+      <WorkflowActions page={page} certify={certify} errors={errors} refusedIntent={refusedIntent} />
       {page.canEdit ? (
         <p>
           <Link className="button primary" to={`/answers/${page.answerId}/edit`}>
@@ -192,7 +193,7 @@ export default function AnswerPage() {
         </ol>
       </section>
       <History events={page.history} />
-      <Comments comments={comments} canComment={canComment} canModerate={canModerate} errors={errors} />
+      <Comments comments={comments} canComment={canComment} canModerate={canModerate} errors={refusedIntent ? {} : errors} />
     </article>
   );
 }

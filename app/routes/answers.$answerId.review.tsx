@@ -7,7 +7,7 @@ import { STATE_LABELS } from "../models/answer-labels";
 import { certifyOptions } from "../models/certify.server";
 import { sideBySide, type DiffSide } from "../models/diff.server";
 import { FieldError } from "../ui/field-error";
-import { WorkflowActions } from "../ui/workflow-actions";
+import { refusalShownBeside, WorkflowActions } from "../ui/workflow-actions";
 import type { FieldErrors } from "../utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Review · Vetted" }];
@@ -53,6 +53,7 @@ export default function ReviewAnswer() {
   const { page, diff, certify } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: FieldErrors = result && !result.ok ? result.errors : {};
+  const refusedIntent = result && !result.ok && "intent" in result && typeof result.intent === "string" ? result.intent : undefined;
   const v = page.shown;
   return (
     <article>
@@ -66,7 +67,7 @@ export default function ReviewAnswer() {
           {result.message}
         </p>
       ) : null}
-      <FieldError id="form-error" errors={errors.form} role="alert" />
+      {refusalShownBeside(page, refusedIntent) ? null : <FieldError id="form-error" errors={errors.form} role="alert" />}
       {diff ? (
         <section aria-labelledby="diff-heading">
           <h2 id="diff-heading">Changes against the certified version {diff.baseNumber}</h2>
@@ -107,7 +108,7 @@ export default function ReviewAnswer() {
           ) : null}
         </section>
       )}
-      <WorkflowActions page={page} certify={certify} errors={errors} reviewPage />
+      <WorkflowActions page={page} certify={certify} errors={errors} refusedIntent={refusedIntent} reviewPage />
       {page.allowed.length === 0 ? <p className="muted">There is nothing for you to decide on this version now.</p> : null}
     </article>
   );

@@ -48,4 +48,29 @@ describe("issue 11 defects in Chromium", () => {
     guard.assertClean();
     await page.context().close();
   });
+
+  // Defect 1: as emma, a draft without a topic; Submit for review used to fail silently.
+  for (const javaScriptEnabled of [true, false]) {
+    it(`says why Submit for review is refused, beside the button (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async () => {
+      const page = await signInAs(browser, app.url, "emma@example.com", { javaScriptEnabled });
+      const guard = guardPage(page);
+      await page.goto(`${app.url}/answers/new`);
+      if (javaScriptEnabled) await page.waitForLoadState("networkidle");
+      await page.getByLabel("Customer question").fill(`Do you sell gift cards? (${javaScriptEnabled ? "js" : "no js"})`);
+      await page.getByRole("button", { name: "Save draft" }).click();
+      await page.waitForURL(/\/answers\/[0-9a-f-]{36}\/edit/);
+      const answerUrl = page.url().replace(/\/edit.*$/, "");
+      await page.goto(answerUrl);
+      if (javaScriptEnabled) await page.waitForLoadState("networkidle");
+      const missing = page.locator("#missing-for-review");
+      expect(await missing.getByText("Choose the answer's topic before submitting it.").isVisible()).toBe(true);
+      await page.getByRole("button", { name: "Submit for review" }).click();
+      const refusal = page.locator("form:has(button[value=SUBMIT]) [role=alert]");
+      await refusal.getByText("Choose the answer's topic before submitting it.").waitFor();
+      expect(await refusal.getByText("Write the short answer before submitting it.").isVisible()).toBe(true);
+      await page.screenshot({ path: artifactPath("e2e", `submit-refused-${javaScriptEnabled ? "js" : "nojs"}-1366.png`), fullPage: true });
+      guard.assertClean([400]);
+      await page.context().close();
+    });
+  }
 });
