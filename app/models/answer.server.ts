@@ -208,6 +208,57 @@ function queueSelect(db: DbOrTx) {
     .innerJoin(users, eq(users.id, answerVersions.authorId));
 }
 
+/**
+ * Keeps the rows on which the machine lets this user send one of `events` now (it knows about
+ * authorship, earlier approvals and topics): a queue never lists what its viewer cannot act on.
+ */
+async function actionableFor<T extends { versionId: string }>(user: SessionUser, expertTopicIds: string[], rows: T[], events: string[], db: DbOrTx): Promise<T[]> {
+  if (rows.length === 0) return rows;
+  const snapshots = await db
+    .select({ id: answerVersions.id, snapshot: answerVersions.snapshot, machineVersion: answerVersions.machineVersion })
+    .from(answerVersions)
+    .where(inArray(answerVersions.id, rows.map((r) => r.versionId)));
+  const actor = { id: user.id, roles: user.roles, expertTopicIds };
+  const actionable = new Set(
+    snapshots.filter((v) => allowedEvents(restoreSnapshot(v), actor).some((e) => events.includes(e))).map((v) => v.id),
+  );
+  return rows.filter((r) => actionable.has(r.versionId));
+}
+
+export interface Deciders {
+  /** The step the version waits for. */
+  step: "review" | "certification";
+  /** Active people who may take that step now (never the author). */
+  names: string[];
+  /** Admins, who can add experts to a topic or make someone a knowledge manager when nobody can. */
+  admins: string[];
+}
+
+/**
+ * Who can take the next decision on a version in review or certification, for the page that
+ * tells everyone else why they cannot (separation of duties: never the author).
+ */
+export async function decidersFor(v: Pick<AnswerVersion, "id" | "state" | "authorId" | "topicIds" | "snapshot" | "machineVersion">, db: DbOrTx = getDb()): Promise<Deciders | null> {
+  if (v.state !== "in_review" && v.state !== "in_certification") return null;
+  const active = await db
+    .select({ id: users.id, name: users.displayName, roles: users.roles })
+    .from(users)
+    .where(and(eq(users.active, true), sql`${users.id} <> ${v.authorId}`))
+    .orderBy(asc(users.displayName));
+  const admins = active.filter((u) => u.roles.includes("admin")).map((u) => u.name);
+  if (v.state === "in_certification") {
+    return { step: "certification", names: active.filter((u) => can(u.roles, "answer.certify")).map((u) => u.name), admins };
+  }
+  const experts = v.topicIds.length
+    ? await db.select({ userId: expertise.userId }).from(expertise).where(inArray(expertise.topicId, v.topicIds))
+    : [];
+  const snapshot = restoreSnapshot({ machineVersion: v.machineVersion, snapshot: v.snapshot });
+  const approved = new Set(snapshot.context.approvals.map((a) => a.userId));
+  const expertIds = new Set(experts.map((e) => e.userId));
+  const names = active.filter((u) => expertIds.has(u.id) && can(u.roles, "answer.review") && !approved.has(u.id)).map((u) => u.name);
+  return { step: "review", names, admins };
+}
+
 /** Drafts in review in the expert's topics, oldest first, not their own. */
 export async function reviewQueue(user: SessionUser, db: DbOrTx = getDb()): Promise<QueueItem[]> {
   const mine = await expertTopicsOf(user.id, db);
@@ -221,14 +272,17 @@ export async function reviewQueue(user: SessionUser, db: DbOrTx = getDb()): Prom
       ),
     )
     .orderBy(asc(answerVersions.submittedAt));
-  return withTopicNames(rows, db);
+  // Waiting for *your approval*: an expert who approved already is done with it (the answer page still offers the other decisions).
+  return withTopicNames(await actionableFor(user, mine, rows, ["APPROVE"], db), db);
 }
 
 /** Expert-approved versions waiting for a knowledge manager, oldest first. */
 export async function certificationQueue(user: SessionUser, db: DbOrTx = getDb()): Promise<QueueItem[]> {
   if (!can(user.roles, "answer.certify")) return [];
-  const rows = await queueSelect(db).where(eq(answerVersions.state, "in_certification")).orderBy(asc(answerVersions.updatedAt));
-  return withTopicNames(rows, db);
+  const rows = await queueSelect(db)
+    .where(and(eq(answerVersions.state, "in_certification"), sql`${answerVersions.authorId} <> ${user.id}`))
+    .orderBy(asc(answerVersions.updatedAt));
+  return withTopicNames(await actionableFor(user, await expertTopicsOf(user.id, db), rows, ["CERTIFY", "REQUEST_CHANGES"], db), db);
 }
 
 /** Certified answers past their date: the owner's, or all for knowledge managers and experts of the topic. */

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
 import { handleAnswerAction } from "../models/answer-actions.server";
-import { getAnswerPage } from "../models/answer.server";
+import { decidersFor, getAnswerPage } from "../models/answer.server";
 import { STATE_LABELS } from "../models/answer-labels";
 import { certifyOptions } from "../models/certify.server";
 import { listComments } from "../models/comments.server";
@@ -16,6 +16,7 @@ import { CsrfInput } from "../ui/csrf-input";
 import { FieldError } from "../ui/field-error";
 import { History } from "../ui/answer-history";
 import { refusalShownBeside, WorkflowActions } from "../ui/workflow-actions";
+import { WhoDecides } from "../ui/who-decides";
 import type { FieldErrors } from "../utils/forms.server";
 import { formatDate } from "../ui/format";
 
@@ -27,12 +28,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const n = version && /^\d{1,6}$/.test(version) ? Number(version) : undefined;
   const page = await getAnswerPage(user, params.answerId ?? "", n);
   if (!page) throw new Response("No answer you may read has this address.", { status: 404 });
-  const [certify, comments, origin, feedback, faqPath] = await Promise.all([
+  const decides = ["APPROVE", "REQUEST_CHANGES", "REJECT", "CERTIFY"].some((e) => page.allowed.includes(e));
+  const [certify, comments, origin, feedback, faqPath, deciders] = await Promise.all([
     page.allowed.includes("CERTIFY") ? certifyOptions(page) : null,
     listComments(user, "answer", page.answerId),
     originLink(page.origin),
     page.live ? feedbackSummary(page.answerId) : null,
     faqPathOf(page.answerId),
+    decides ? null : decidersFor(page.shown),
   ]);
   return {
     page,
@@ -40,6 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     feedback,
     faqPath,
     userId: user.id,
+    deciders,
     comments,
     origin: origin ? { link: origin, label: (page.origin as { label?: string }).label ?? "where it came from" } : null,
     canComment: can(user.roles, "content.write"),
@@ -59,7 +63,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function AnswerPage() {
-  const { page, certify, comments, origin, canComment, canModerate, feedback, faqPath } = useLoaderData<typeof loader>();
+  const { page, certify, comments, origin, canComment, canModerate, feedback, faqPath, deciders, userId } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: FieldErrors = result && !result.ok ? result.errors : {};
   const refusedIntent = result && !result.ok && "intent" in result && typeof result.intent === "string" ? result.intent : undefined;
@@ -164,6 +168,7 @@ export default function AnswerPage() {
         </section>
       ) : null}
 
+      {deciders ? <WhoDecides deciders={deciders} isAuthor={v.authorId === userId} /> : null}
       <WorkflowActions page={page} certify={certify} errors={errors} refusedIntent={refusedIntent} />
       {page.canEdit ? (
         <p>

@@ -2,12 +2,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "../auth/session.server";
 import { handleAnswerAction } from "../models/answer-actions.server";
-import { getAnswerPage } from "../models/answer.server";
+import { decidersFor, getAnswerPage } from "../models/answer.server";
 import { STATE_LABELS } from "../models/answer-labels";
 import { certifyOptions } from "../models/certify.server";
 import { sideBySide, type DiffSide } from "../models/diff.server";
 import { FieldError } from "../ui/field-error";
 import { refusalShownBeside, WorkflowActions } from "../ui/workflow-actions";
+import { WhoDecides } from "../ui/who-decides";
 import type { FieldErrors } from "../utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Review · Vetted" }];
@@ -32,7 +33,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       }
     : null;
   const certify = reviewPage.allowed.includes("CERTIFY") ? await certifyOptions(reviewPage) : null;
-  return { page: reviewPage, diff, certify };
+  const decides = ["APPROVE", "REQUEST_CHANGES", "REJECT", "CERTIFY"].some((e) => reviewPage.allowed.includes(e));
+  const deciders = decides ? null : await decidersFor(v);
+  return { page: reviewPage, diff, certify, deciders, isAuthor: v.authorId === user.id };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -50,7 +53,7 @@ function Side({ side, label }: { side: DiffSide; label: string }) {
 }
 
 export default function ReviewAnswer() {
-  const { page, diff, certify } = useLoaderData<typeof loader>();
+  const { page, diff, certify, deciders, isAuthor } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: FieldErrors = result && !result.ok ? result.errors : {};
   const refusedIntent = result && !result.ok && "intent" in result && typeof result.intent === "string" ? result.intent : undefined;
@@ -109,7 +112,8 @@ export default function ReviewAnswer() {
         </section>
       )}
       <WorkflowActions page={page} certify={certify} errors={errors} refusedIntent={refusedIntent} reviewPage />
-      {page.allowed.length === 0 ? <p className="muted">There is nothing for you to decide on this version now.</p> : null}
+      {deciders ? <WhoDecides deciders={deciders} isAuthor={isAuthor} /> : null}
+      {page.allowed.length === 0 && !deciders ? <p className="muted">There is nothing for you to decide on this version now.</p> : null}
     </article>
   );
 }
