@@ -54,7 +54,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   // Comments (and their moderation) share one implementation with the wiki and the blog.
   const intent = (await request.clone().formData()).get("intent");
-  if (intent === "comment" || intent === "hide") {
+  if (intent === "comment" || intent === "comment-edit" || intent === "comment-delete" || intent === "hide") {
     const user = await requirePermission(request, "answer.read");
     const handled = await handleSharedIntent(user, await readForm(request), { type: "answer", id: params.answerId ?? "" });
     if (handled) return handled;

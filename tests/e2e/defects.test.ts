@@ -73,4 +73,32 @@ describe("issue 11 defects in Chromium", () => {
       await page.context().close();
     });
   }
+
+  // Defect 5: the comment box kept its text after posting, so a second click posted it again.
+  it("empties the comment box after posting, and the author can edit the comment", async () => {
+    const page = await signInAs(browser, app.url, "emma@example.com");
+    const guard = guardPage(page);
+    await page.goto(`${app.url}/wiki/new`);
+    await page.waitForLoadState("networkidle");
+    await page.getByLabel("Title").fill("Comment box check");
+    await page.getByTestId("body-editor").click();
+    await page.keyboard.type("A page to comment on.");
+    await page.getByRole("button", { name: "Create page" }).click();
+    await page.getByRole("heading", { level: 1, name: "Comment box check" }).waitFor();
+    await page.waitForLoadState("networkidle");
+    await page.getByLabel("Add a comment").fill("First!");
+    await page.getByRole("button", { name: "Comment", exact: true }).click();
+    await page.locator(".comment-body", { hasText: "First!" }).waitFor();
+    expect(await page.getByLabel("Add a comment").inputValue()).toBe("");
+    await page.getByRole("button", { name: "Comment", exact: true }).click();
+    expect(await page.locator(".comment-body", { hasText: "First!" }).count()).toBe(1);
+    await page.locator(".comment-own-actions summary", { hasText: "Edit" }).click();
+    await page.getByLabel("Your comment").fill("First, and edited");
+    await page.getByRole("button", { name: "Save comment" }).click();
+    await page.locator(".comment-body", { hasText: "First, and edited" }).waitFor();
+    await page.getByText("edited", { exact: true }).waitFor();
+    await page.screenshot({ path: artifactPath("e2e", "comments-1366.png"), fullPage: true });
+    guard.assertClean();
+    await page.context().close();
+  });
 });
