@@ -325,6 +325,16 @@ export async function listNotifications(userId: string, db: DbOrTx = getDb()) {
   return db.select().from(notifications).where(eq(notifications.userId, userId)).orderBy(desc(notifications.createdAt)).limit(100);
 }
 
+/** Opening an inbox item marks it read; returns where it points, or null when it is not the user's. */
+export async function openNotification(userId: string, notificationId: string, db: DbOrTx = getDb()): Promise<string | null> {
+  const [row] = await db
+    .update(notifications)
+    .set({ readAt: sql`coalesce(${notifications.readAt}, now())` })
+    .where(and(eq(notifications.id, notificationId), eq(notifications.userId, userId)))
+    .returning({ link: notifications.link });
+  return row?.link ?? null;
+}
+
 export async function unreadCount(userId: string, db: DbOrTx = getDb()): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
