@@ -96,8 +96,52 @@ describe("issue 11 defects in Chromium", () => {
     await page.getByLabel("Your comment").fill("First, and edited");
     await page.getByRole("button", { name: "Save comment" }).click();
     await page.locator(".comment-body", { hasText: "First, and edited" }).waitFor();
-    await page.getByText("edited", { exact: true }).waitFor();
+    await page.locator(".comment-list li", { hasText: "First, and edited" }).getByText("· edited", { exact: true }).waitFor();
     await page.screenshot({ path: artifactPath("e2e", "comments-1366.png"), fullPage: true });
+    guard.assertClean();
+    await page.context().close();
+  });
+
+  // Defect 3: a new answer was lost on leaving before the first manual save.
+  it("autosaves a new answer from the first change, and warns before leaving unsaved editors", async () => {
+    const page = await signInAs(browser, app.url, "emma@example.com");
+    const guard = guardPage(page);
+    await page.goto(`${app.url}/answers/new`);
+    await page.waitForLoadState("networkidle");
+    await page.getByLabel("Customer question").fill("Do you ship to the Faroe Islands?");
+    await page.getByTestId("body-editor").click();
+    await page.keyboard.type("Yes, by post, in about ten days.");
+    // The first autosave creates the draft and the address becomes the draft's.
+    await page.waitForURL(/\/answers\/[0-9a-f-]{36}\/edit$/, { timeout: 15_000 });
+    await page.getByText(/^Saved at \d{2}:\d{2}:\d{2}$/).waitFor();
+    const draftUrl = page.url();
+    // Leaving with changes not yet saved asks first; dismissing stays on the page.
+    await page.getByLabel("Short answer (fits a social reply)").fill("Yes, about ten days.");
+    const dialogs: string[] = [];
+    page.once("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Wiki" }).click();
+    await expect.poll(() => dialogs.length).toBe(1);
+    expect(dialogs[0]).toContain("Leave this page?");
+    expect(page.url()).toBe(draftUrl);
+    await page.getByText(/^Saved at /).waitFor();
+    // Once saved, leaving needs no confirmation, and the draft is in "My drafts".
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Write" }).click();
+    await page.getByRole("link", { name: "Do you ship to the Faroe Islands?" }).first().waitFor();
+
+    // The wiki editor warns too.
+    await page.goto(`${app.url}/wiki/new`);
+    await page.waitForLoadState("networkidle");
+    await page.getByLabel("Title").fill("Unsaved page");
+    page.once("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Blog" }).click();
+    await expect.poll(() => dialogs.length).toBe(2);
+    expect(new URL(page.url()).pathname).toBe("/wiki/new");
     guard.assertClean();
     await page.context().close();
   });
