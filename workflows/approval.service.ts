@@ -353,11 +353,17 @@ async function applyEvent(tx: Tx, v: AnswerVersion, event: ApprovalEvent, now: D
       ...(e.ownerId ? { ownerId: e.ownerId } : {}),
       ...(e.reverifyIntervalDays ? { reverifyIntervalDays: e.reverifyIntervalDays } : {}),
       ...(event.type === "APPROVE" ? { approvals: ctx.approvals.length, required: ctx.requiredApprovals } : {}),
+      // What the reviewer decided on, so their next visit can show what changed since.
+      ...(DECISIONS.has(event.type)
+        ? { seen: { question: v.question, alternatives: v.alternatives, shortAnswer: v.shortAnswer, bodyText: v.bodyText } }
+        : {}),
     },
   });
   await applyEffects(tx, v, from, to, event, now);
   return { versionId: v.id, answerId: v.answerId, from, to, lockVersion: updated!.lockVersion };
 }
+
+const DECISIONS = new Set(["APPROVE", "REQUEST_CHANGES", "REJECT", "CERTIFY"]);
 
 const LIVE_STATES = new Set(["certified", "reverification_due"]);
 

@@ -108,7 +108,7 @@ export interface AnswerPage {
   live: VersionView | null;
   open: VersionView | null;
   versions: { number: number; state: string; authorName: string; updatedAt: Date; visible: boolean }[];
-  history: { id: string; at: Date; actorName: string | null; event: string; from: string | null; to: string; comment: string | null; versionNumber: number; data: Record<string, unknown> }[];
+  history: { id: string; at: Date; actorName: string | null; actorId: string | null; event: string; from: string | null; to: string; comment: string | null; versionNumber: number; data: Record<string, unknown> }[];
   topics: { id: string; name: string; slug: string; reverifyIntervalDays: number }[];
   /** Workflow events the viewer may send on the shown version, asked of the machine. */
   allowed: string[];
@@ -137,6 +137,7 @@ export async function getAnswerPage(user: SessionUser, answerId: string, version
       id: answerEvents.id,
       at: answerEvents.at,
       actorName: users.displayName,
+      actorId: answerEvents.actorId,
       event: answerEvents.event,
       from: answerEvents.fromState,
       to: answerEvents.toState,

@@ -169,7 +169,8 @@ export function AnswerForm({
         </label>
       </fieldset>
       <div className="actions">
-        <button type="submit" name="intent" value="save" className="primary">
+        {/* While the first autosave creates the draft, a second create would make a duplicate. */}
+        <button type="submit" name="intent" value="save" className="primary" disabled={lock === undefined && autosave.state !== "idle"}>
           {submitLabel}
         </button>
         {saveTo ? (
