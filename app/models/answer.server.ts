@@ -305,10 +305,10 @@ export async function reverificationDue(user: SessionUser, db: DbOrTx = getDb())
   return withTopicNames(rows, db);
 }
 
-/** The user's own versions still being written or reviewed. */
+/** The user's own versions still being written or reviewed, and withdrawn ones (they can be found again). */
 export async function myDrafts(user: SessionUser, db: DbOrTx = getDb()) {
   const rows = await queueSelect(db)
-    .where(and(eq(answerVersions.authorId, user.id), inArray(answerVersions.state, ["draft", "changes_requested", "in_review", "in_certification"])))
+    .where(and(eq(answerVersions.authorId, user.id), inArray(answerVersions.state, ["draft", "changes_requested", "in_review", "in_certification", "withdrawn"])))
     .orderBy(desc(answerVersions.updatedAt));
   return withTopicNames(rows, db);
 }

@@ -5,6 +5,8 @@ export interface NavItem {
   label: string;
   /** The user sees the link when any of these is allowed. */
   anyOf: Action[];
+  /** …unless any of these is allowed (they reach the page another way). */
+  unlessAnyOf?: Action[];
 }
 
 export const NAVIGATION: NavItem[] = [
@@ -17,8 +19,10 @@ export const NAVIGATION: NavItem[] = [
   { to: "/requests", label: "Requests", anyOf: ["answer.request"] },
   { to: "/faq", label: "FAQ", anyOf: ["answer.read"] },
   { to: "/admin", label: "Admin", anyOf: ["admin.users", "admin.topics", "admin.settings"] },
+  // Knowledge managers tune synonyms but see no other admin page: link it directly.
+  { to: "/admin/synonyms", label: "Synonyms", anyOf: ["admin.synonyms"], unlessAnyOf: ["admin.users", "admin.topics", "admin.settings"] },
 ];
 
 export function navigationFor(roles: readonly Role[]): NavItem[] {
-  return NAVIGATION.filter((item) => item.anyOf.some((a) => can(roles, a)));
+  return NAVIGATION.filter((item) => item.anyOf.some((a) => can(roles, a)) && !(item.unlessAnyOf ?? []).some((a) => can(roles, a)));
 }

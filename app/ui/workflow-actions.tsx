@@ -97,7 +97,14 @@ export function WorkflowActions({ page, certify, errors: allErrors, refusedInten
         {(["SUBMIT", "RESUBMIT", "WITHDRAW", "RESTORE"] as const)
           .filter(can)
           .map((e) => (
-            <Form method="post" key={e} className="action-form">
+            <Form
+              method="post"
+              key={e}
+              className="action-form"
+              onSubmit={(event) => {
+                if (e === "WITHDRAW" && !window.confirm("Withdraw this draft from review? It stays in My drafts, and you can start it again later.")) event.preventDefault();
+              }}
+            >
               <Hidden page={page} />
               <button
                 type="submit"
