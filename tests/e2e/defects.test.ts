@@ -145,4 +145,55 @@ describe("issue 11 defects in Chromium", () => {
     guard.assertClean();
     await page.context().close();
   });
+
+  // The pages these fixes touched, at a laptop's and a phone's width, for a person to look at.
+  for (const [width, height] of [[1366, 900], [390, 844]] as const) {
+    it(`renders the review page, inbox and queues without errors at ${width} px`, async () => {
+      const page = await signInAs(browser, app.url, "kim@example.com", { viewport: { width, height } });
+      const guard = guardPage(page);
+      for (const [name, path] of [["inbox", "/inbox"], ["review-queue", "/review"], ["write", "/write"], ["synonyms", "/admin/synonyms"]] as const) {
+        await page.goto(`${app.url}${path}`);
+        await page.waitForLoadState("networkidle");
+        await page.screenshot({ path: artifactPath("e2e", `${name}-${width}.png`), fullPage: true });
+      }
+      await page.goto(`${app.url}/review`);
+      const first = page.locator("table a[href*='/answers/']").first();
+      if ((await first.count()) > 0) {
+        await first.click();
+        await page.waitForURL(/\/answers\//);
+        await page.waitForLoadState("networkidle");
+        await page.screenshot({ path: artifactPath("e2e", `review-page-${width}.png`), fullPage: true });
+      }
+      guard.assertClean();
+      await page.context().close();
+    });
+  }
+
+  // Smaller defects: links came from a native prompt, and the link took the next typed character.
+  it("adds a link through the editor's own dialog, and typing after it is plain text", async () => {
+    const page = await signInAs(browser, app.url, "emma@example.com");
+    const guard = guardPage(page);
+    const dialogs: string[] = [];
+    page.on("dialog", (d) => {
+      dialogs.push(d.type());
+      void d.dismiss();
+    });
+    await page.goto(`${app.url}/wiki/new`);
+    await page.waitForLoadState("networkidle");
+    await page.getByTestId("body-editor").click();
+    await page.keyboard.type("Read the guide");
+    for (let i = 0; i < 5; i++) await page.keyboard.press("Shift+ArrowLeft");
+    await page.getByRole("button", { name: "Link", exact: true }).click();
+    await page.getByLabel(/^Link address/).fill("https://example.com/guide");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("End");
+    await page.keyboard.type(" now");
+    const html = await page.getByTestId("body-editor").innerHTML();
+    expect(html).toMatch(/<a [^>]*href="https:\/\/example\.com\/guide"[^>]*>guide<\/a> now/);
+    expect(dialogs).toEqual([]);
+    expect(new URL(page.url()).pathname).toBe("/wiki/new");
+    await page.screenshot({ path: artifactPath("e2e", "editor-link-1366.png") });
+    guard.assertClean();
+    await page.context().close();
+  });
 });
