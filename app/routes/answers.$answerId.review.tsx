@@ -40,7 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const certify = reviewPage.allowed.includes("CERTIFY") ? await certifyOptions(reviewPage) : null;
   // The decisions taken on this version so far, oldest first, with what each reviewer said.
   const decisions = reviewPage.history
-    .filter((h) => h.versionNumber === v.number && ["APPROVE", "REQUEST_CHANGES", "REJECT", "RESUBMIT", "SUBMIT"].includes(h.event))
+    .filter((h) => h.versionNumber === v.number && ["APPROVE", "REQUEST_CHANGES", "REJECT", "RESUBMIT", "SUBMIT", "CERTIFY"].includes(h.event))
     .reverse()
     .map((h) => ({ id: h.id, at: h.at, actorName: h.actorName, event: h.event, comment: h.comment }));
   // "Changes since your last review": the text this reviewer last decided on, against today's.
@@ -114,6 +114,7 @@ const DECISION_LABELS: Record<string, string> = {
   APPROVE: "approved",
   REQUEST_CHANGES: "asked for changes",
   REJECT: "rejected it",
+  CERTIFY: "certified it",
 };
 
 function Side({ side, label }: { side: DiffSide; label: string }) {

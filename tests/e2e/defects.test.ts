@@ -156,14 +156,14 @@ describe("issue 11 defects in Chromium", () => {
         await page.waitForLoadState("networkidle");
         await page.screenshot({ path: artifactPath("e2e", `${name}-${width}.png`), fullPage: true });
       }
-      await page.goto(`${app.url}/review`);
-      const first = page.locator("table a[href*='/answers/']").first();
-      if ((await first.count()) > 0) {
-        await first.click();
-        await page.waitForURL(/\/answers\//);
-        await page.waitForLoadState("networkidle");
-        await page.screenshot({ path: artifactPath("e2e", `review-page-${width}.png`), fullPage: true });
-      }
+      // A certified demo answer's review page (facts, decisions so far, comments).
+      await page.goto(`${app.url}/write`);
+      const href = await page.locator("main a[href^='/answers/']:not([href$='/new'])").first().getAttribute("href");
+      expect(href).toMatch(/^\/answers\/[0-9a-f-]{36}/);
+      await page.goto(`${app.url}${href!.replace(/\?.*$/, "")}/review`);
+      await page.waitForLoadState("networkidle");
+      await page.getByRole("heading", { name: "Decisions so far" }).waitFor();
+      await page.screenshot({ path: artifactPath("e2e", `review-page-${width}.png`), fullPage: true });
       guard.assertClean();
       await page.context().close();
     });
