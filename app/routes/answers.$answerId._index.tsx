@@ -19,6 +19,7 @@ import { refusalShownBeside, WorkflowActions } from "../ui/workflow-actions";
 import { WhoDecides } from "../ui/who-decides";
 import type { FieldErrors } from "../utils/forms.server";
 import { formatDate } from "../ui/format";
+import { useCleanIndexUrl } from "../ui/clean-index-url";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.page.shown.question ?? "Answer"} · Vetted` }];
 
@@ -63,6 +64,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function AnswerPage() {
+  useCleanIndexUrl();
   const { page, certify, comments, origin, canComment, canModerate, feedback, faqPath, deciders, userId } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: FieldErrors = result && !result.ok ? result.errors : {};

@@ -12,6 +12,7 @@ import { CsrfInput } from "../ui/csrf-input";
 import { FieldError } from "../ui/field-error";
 import { formatDateTime, plural } from "../ui/format";
 import { domainErrorResponse, invalid, parseForm, readForm, type FieldErrors } from "../utils/forms.server";
+import { useCleanIndexUrl } from "../ui/clean-index-url";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.view.thread.title ?? "Forum"} · Vetted` }];
 
@@ -64,6 +65,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ThreadPage() {
+  useCleanIndexUrl();
   const { view, userId, canWrite, canPromote, canModerate } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
