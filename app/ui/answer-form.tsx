@@ -101,6 +101,23 @@ export function AnswerForm({
     }
   }, [autosave.data]);
 
+  // Save draft pressed while the first autosave is creating the draft: a second create would make
+  // a duplicate, so the save waits for the draft and then posts to its edit action.
+  const pendingSubmit = useRef(false);
+  const onSubmit = (event: React.FormEvent<HTMLFormElement>) => {
+    if (lock === undefined && autosave.state !== "idle") {
+      event.preventDefault();
+      pendingSubmit.current = true;
+      return;
+    }
+    guard.onSubmit();
+  };
+  useEffect(() => {
+    if (!pendingSubmit.current || saveTo === autosaveAction) return;
+    pendingSubmit.current = false;
+    formRef.current?.requestSubmit();
+  }, [saveTo, autosaveAction]);
+
   useEffect(() => {
     if (autosave.state === "idle" && !dirty && autosave.data?.ok) setUnsaved(false);
   }, [autosave.state, autosave.data, dirty]);
@@ -109,7 +126,7 @@ export function AnswerForm({
   const over = shortAnswer.length > SHORT_MAX;
 
   return (
-    <form method="post" ref={formRef} onChange={markDirty} onSubmit={guard.onSubmit} action={saveTo !== autosaveAction ? saveTo : undefined} className="answer-form" noValidate>
+    <form method="post" ref={formRef} onChange={markDirty} onSubmit={onSubmit} action={saveTo !== autosaveAction ? saveTo : undefined} className="answer-form" noValidate>
       <CsrfInput />
       {lock !== undefined ? <input type="hidden" name="lockVersion" value={lock} /> : null}
       {Object.entries(hidden ?? {}).map(([name, value]) => (
@@ -169,8 +186,7 @@ export function AnswerForm({
         </label>
       </fieldset>
       <div className="actions">
-        {/* While the first autosave creates the draft, a second create would make a duplicate. */}
-        <button type="submit" name="intent" value="save" className="primary" disabled={lock === undefined && autosave.state !== "idle"}>
+        <button type="submit" name="intent" value="save" className="primary">
           {submitLabel}
         </button>
         {saveTo ? (

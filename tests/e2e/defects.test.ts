@@ -188,6 +188,7 @@ describe("issue 11 defects in Chromium", () => {
     await page.getByRole("button", { name: "Link", exact: true }).click();
     await page.getByLabel(/^Link address/).fill("https://example.com/guide");
     await page.keyboard.press("Enter");
+    await page.locator(".link-dialog").waitFor({ state: "detached" });
     await page.keyboard.press("End");
     await page.keyboard.type(" now");
     const html = await page.getByTestId("body-editor").innerHTML();
