@@ -1,6 +1,7 @@
 import js from "@eslint/js";
 import globals from "globals";
 import tseslint from "typescript-eslint";
+import noServerValuesInBrowser from "./eslint-rules/no-server-values-in-browser.js";
 
 // The classic Remix compiler only empties `.server` modules inside app/, and silently: the
 // top-level db/, search/, workflows/ and server/ would be bundled for the browser if a client
@@ -30,7 +31,8 @@ export default tseslint.config(
   {
     files: ["app/**/*.{ts,tsx}"],
     ignores: ["app/**/*.server.{ts,tsx}", "app/entry.server.tsx"],
-    rules: { "no-restricted-imports": ["error", serverOnly] },
+    plugins: { vetted: { rules: { "no-server-values-in-browser": noServerValuesInBrowser } } },
+    rules: { "no-restricted-imports": ["error", serverOnly], "vetted/no-server-values-in-browser": "error" },
   },
   {
     // The approval machine stays pure: no I/O of any kind.

@@ -4,7 +4,7 @@ import { can } from "../app/auth/policy";
 import { renderDocument, validateDocument } from "../app/editor/document.server";
 import { DraftSchema, type DraftInput } from "../app/models/answer.schema";
 import { refreshFaqSlug } from "../app/models/faq-slugs.server";
-import { notify } from "../app/notifications/notify.server";
+import { notify, resolveNotifications } from "../app/notifications/notify.server";
 import { DomainError } from "../app/utils/errors";
 import type { Db, Tx } from "../db/client.server";
 import {
@@ -94,12 +94,20 @@ async function prepareParsedContent(tx: Tx, input: DraftInput) {
   };
 }
 
-/** What a version needs before experts can review it. */
-function assertReadyForReview(v: AnswerVersion): void {
+/**
+ * What a version still needs before experts can review it, as [field, message] pairs: the draft
+ * page lists them before the author tries, and SUBMIT refuses with them.
+ */
+export function missingForReview(v: Pick<AnswerVersion, "topicIds" | "shortAnswer" | "bodyText">): [string, string][] {
   const missing: [string, string][] = [];
   if (v.topicIds.length === 0) missing.push(["topicIds", "Choose the answer's topic before submitting it."]);
   if (!v.shortAnswer.trim()) missing.push(["shortAnswer", "Write the short answer before submitting it."]);
   if (!v.bodyText.trim()) missing.push(["body", "Write the full answer before submitting it."]);
+  return missing;
+}
+
+function assertReadyForReview(v: AnswerVersion): void {
+  const missing = missingForReview(v);
   if (missing.length > 0) throw new DomainError("bad_request", missing[0]![1], { field: missing[0]![0], missing });
 }
 
@@ -345,18 +353,43 @@ async function applyEvent(tx: Tx, v: AnswerVersion, event: ApprovalEvent, now: D
       ...(e.ownerId ? { ownerId: e.ownerId } : {}),
       ...(e.reverifyIntervalDays ? { reverifyIntervalDays: e.reverifyIntervalDays } : {}),
       ...(event.type === "APPROVE" ? { approvals: ctx.approvals.length, required: ctx.requiredApprovals } : {}),
+      // What the reviewer decided on, so their next visit can show what changed since.
+      ...(DECISIONS.has(event.type)
+        ? { seen: { question: v.question, alternatives: v.alternatives, shortAnswer: v.shortAnswer, bodyText: v.bodyText } }
+        : {}),
     },
   });
   await applyEffects(tx, v, from, to, event, now);
   return { versionId: v.id, answerId: v.answerId, from, to, lockVersion: updated!.lockVersion };
 }
 
+const DECISIONS = new Set(["APPROVE", "REQUEST_CHANGES", "REJECT", "CERTIFY"]);
+
 const LIVE_STATES = new Set(["certified", "reverification_due"]);
+
+/** Inbox items that asked for this step are done once the step is taken, by anyone. */
+async function resolveStaleInboxItems(tx: Tx, v: AnswerVersion, from: string, to: string, event: ApprovalEvent, now: Date) {
+  const link = `/answers/${v.answerId}`;
+  if (event.type === "APPROVE" && to === "in_review") {
+    // This expert has reviewed it; the others are still asked.
+    await resolveNotifications(tx, { kinds: ["review_requested"], link: `${link}/review`, userIds: [event.actor.id] }, "You approved it.", now);
+  }
+  if (from === "in_review" && to !== "in_review") {
+    await resolveNotifications(tx, { kinds: ["review_requested"], link: `${link}/review` }, "The review was decided.", now);
+  }
+  if (from === "in_certification" && to !== "in_certification") {
+    await resolveNotifications(tx, { kinds: ["certification_requested"], link }, to === "certified" ? "It was certified." : "It was sent back.", now);
+  }
+  if (from === "reverification_due" && to !== "reverification_due") {
+    await resolveNotifications(tx, { kinds: ["reverification_due"], link }, to === "certified" ? "It was re-verified." : "It is no longer due.", now);
+  }
+}
 
 /** What a transition changes beyond the version itself: the answer's pointers, the index, inboxes. */
 async function applyEffects(tx: Tx, v: AnswerVersion, from: string, to: string, event: ApprovalEvent, now: Date) {
   const link = `/answers/${v.answerId}`;
   const title = v.question;
+  await resolveStaleInboxItems(tx, v, from, to, event, now);
   if (from === to && event.type !== "REVERIFY") {
     return;
   }

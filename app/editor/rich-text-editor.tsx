@@ -22,18 +22,8 @@ const BUTTONS: ToolbarButton[] = [
   { label: "Numbered list", text: "1. List", active: (e) => e.isActive("orderedList"), run: (e) => e.chain().focus().toggleOrderedList().run() },
   { label: "Quote", text: "❝", active: (e) => e.isActive("blockquote"), run: (e) => e.chain().focus().toggleBlockquote().run() },
   { label: "Code block", text: "{ }", active: (e) => e.isActive("codeBlock"), run: (e) => e.chain().focus().toggleCodeBlock().run() },
-  {
-    label: "Link",
-    text: "Link",
-    active: (e) => e.isActive("link"),
-    run: (e) => {
-      const previous = (e.getAttributes("link").href as string | undefined) ?? "https://";
-      const href = window.prompt("Link address (https://…, mailto:…, tel:…); empty removes the link", previous);
-      if (href === null) return;
-      if (href.trim() === "") e.chain().focus().extendMarkRange("link").unsetLink().run();
-      else e.chain().focus().extendMarkRange("link").setLink({ href: href.trim() }).run();
-    },
-  },
+  // Opens the link dialog below the toolbar (the component handles it): no native prompt.
+  { label: "Link", text: "Link", active: (e) => e.isActive("link"), run: () => undefined },
   { label: "Insert table", text: "Table", run: (e) => e.chain().focus().insertTable({ rows: 3, cols: 2, withHeaderRow: true }).run() },
   { label: "Undo", text: "↶", run: (e) => e.chain().focus().undo().run() },
   { label: "Redo", text: "↷", run: (e) => e.chain().focus().redo().run() },
@@ -82,6 +72,21 @@ export function RichTextEditor({
       onChange?.(doc);
     },
   });
+  // The link dialog: an inline panel, so it works inside the editor's form and keeps focus nearby.
+  const [linkHref, setLinkHref] = useState<string | null>(null);
+  const linkButton = useRef<HTMLButtonElement>(null);
+  const openLink = (e: Editor) => setLinkHref((e.getAttributes("link").href as string | undefined) ?? "https://");
+  const closeLink = (e: Editor | null) => {
+    setLinkHref(null);
+    e?.commands.focus();
+  };
+  const applyLink = (e: Editor) => {
+    const href = (linkHref ?? "").trim();
+    if (href === "" || href === "https://") e.chain().focus().extendMarkRange("link").unsetLink().run();
+    // The link stops at the selection's end, so the next typed character is not swallowed into it.
+    else e.chain().focus().extendMarkRange("link").setLink({ href }).setTextSelection(e.state.selection.to).unsetMark("link").run();
+    setLinkHref(null);
+  };
   const active = useEditorState({
     editor,
     selector: ({ editor: e }) => (e ? BUTTONS.map((b) => b.active?.(e) ?? false) : BUTTONS.map(() => false)),
@@ -102,12 +107,50 @@ export function RichTextEditor({
               title={b.label}
               aria-pressed={b.active ? Boolean(active?.[i]) : undefined}
               disabled={!editor}
-              onClick={() => editor && b.run(editor)}
+              ref={b.label === "Link" ? linkButton : undefined}
+              aria-expanded={b.label === "Link" ? linkHref !== null : undefined}
+              onClick={() => editor && (b.label === "Link" ? openLink(editor) : b.run(editor))}
             >
               {b.text}
             </button>
           ))}
         </div>
+        {linkHref !== null && editor ? (
+          <div className="link-dialog" role="group" aria-label="Link">
+            <label htmlFor={`${labelId}-href`}>Link address (https://…, mailto:…, tel:… or /answers/…)</label>
+            <input
+              id={`${labelId}-href`}
+              type="text"
+              inputMode="url"
+              value={linkHref}
+              autoFocus
+              onChange={(ev) => setLinkHref(ev.target.value)}
+              onKeyDown={(ev) => {
+                // Enter applies the link instead of submitting the whole form; Escape goes back.
+                if (ev.key === "Enter") {
+                  ev.preventDefault();
+                  applyLink(editor);
+                } else if (ev.key === "Escape") {
+                  ev.preventDefault();
+                  closeLink(editor);
+                }
+              }}
+            />
+            <div className="actions">
+              <button type="button" className="primary" onClick={() => applyLink(editor)}>
+                Apply link
+              </button>
+              {editor.isActive("link") ? (
+                <button type="button" onClick={() => { setLinkHref(""); editor.chain().focus().extendMarkRange("link").unsetLink().run(); setLinkHref(null); }}>
+                  Remove link
+                </button>
+              ) : null}
+              <button type="button" onClick={() => closeLink(editor)}>
+                Cancel
+              </button>
+            </div>
+          </div>
+        ) : null}
         {editor ? <EditorContent editor={editor} /> : <p className="muted editor-loading">The editor starts once the page has loaded (it needs JavaScript).</p>}
       </div>
     </div>

@@ -1,5 +1,9 @@
 import { z } from "zod";
 
+/** API token scopes: here, not in agent.server.ts, because the admin page's form lists them in the browser. */
+export const TOKEN_SCOPES = ["search:read", "uses:write"] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
 export const CHANNEL_OPTIONS = ["phone", "email", "chat", "social"] as const;
 
 /** The search box and its filters, as the GET form and the API send them. */
@@ -23,7 +27,3 @@ export const RequestSchema = z.object({
   topicId: z.uuid("Choose a topic from the list").optional().or(z.literal("").transform(() => undefined)),
   failedSearchId: z.uuid().optional(),
 });
-
-/** What an API token may do. Pure: the admin page lists them in the browser. */
-export const TOKEN_SCOPES = ["search:read", "uses:write"] as const;
-export type TokenScope = (typeof TOKEN_SCOPES)[number];

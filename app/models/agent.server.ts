@@ -16,6 +16,7 @@ import {
   type UseKind,
 } from "../../db/schema";
 import { notify } from "../notifications/notify.server";
+import type { TokenScope } from "./agent.schema";
 import { DomainError } from "../utils/errors";
 import { RateLimiter } from "./rate-limit.server";
 
@@ -177,7 +178,6 @@ export async function linkRequestToAnswer(requestId: string, answerId: string, d
 // ---- API tokens ---------------------------------------------------------------------------
 
 export { TOKEN_SCOPES, type TokenScope } from "./agent.schema";
-import type { TokenScope } from "./agent.schema";
 
 const hash = (token: string) => createHash("sha256").update(token).digest("hex");
 

@@ -1,7 +1,8 @@
 import { isUuid } from "../utils/http.server";
 import { data, redirect } from "@remix-run/node";
 import { requireUser } from "../auth/session.server";
-import { domainErrorResponse, invalid, parseForm, readForm } from "../utils/forms.server";
+import { DomainError } from "../utils/errors";
+import { parseForm, readForm, type FieldErrors } from "../utils/forms.server";
 import { TransitionSchema } from "./answer.schema";
 import { reviseAnswer, sendEvent, type UserEvent } from "./answer.server";
 
@@ -26,8 +27,9 @@ export async function handleAnswerAction(request: Request, answerId: string) {
     if (id) formData.set("duplicateOf", id);
     else formData.delete("duplicateOf");
   }
+  const intent = String(formData.get("intent") ?? "");
   const parsed = parseForm(formData, TransitionSchema);
-  if (!parsed.ok) return invalid(parsed.errors);
+  if (!parsed.ok) return refused(intent, parsed.errors);
   const input = parsed.value;
   try {
     if (input.intent === "REVISE") {
@@ -39,8 +41,17 @@ export async function handleAnswerAction(request: Request, answerId: string) {
     const result = await sendEvent({ actor: user, answerId, versionId, revision, event: { type: intent, ...rest } as UserEvent });
     return data({ ok: true as const, message: MESSAGES[intent] ?? "Done.", to: result.to });
   } catch (error) {
-    return domainErrorResponse(error);
+    if (!(error instanceof DomainError)) throw error;
+    const missing = (error.details.missing as [string, string][] | undefined) ?? [[error.details.field ?? "form", error.message]];
+    const errors: FieldErrors = {};
+    for (const [field, message] of missing) (errors[field] ??= []).push(message);
+    return refused(intent, errors, error.status);
   }
+}
+
+/** A refused workflow action names its intent, so the page shows the reason beside that button. */
+function refused(intent: string, errors: FieldErrors, status = 400) {
+  return data({ ok: false as const, intent, errors }, { status });
 }
 
 const MESSAGES: Record<string, string> = {

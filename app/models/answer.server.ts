@@ -109,12 +109,14 @@ export interface AnswerPage {
   live: VersionView | null;
   open: VersionView | null;
   versions: { number: number; state: string; authorName: string; updatedAt: Date; visible: boolean }[];
-  history: { id: string; at: Date; actorName: string | null; event: string; from: string | null; to: string; comment: string | null; versionNumber: number; data: Record<string, unknown> }[];
+  history: { id: string; at: Date; actorName: string | null; actorId: string | null; event: string; from: string | null; to: string; comment: string | null; versionNumber: number; data: Record<string, unknown> }[];
   topics: { id: string; name: string; slug: string; reverifyIntervalDays: number }[];
   /** Workflow events the viewer may send on the shown version, asked of the machine. */
   allowed: string[];
   canRevise: boolean;
   canEdit: boolean;
+  /** What the shown version still needs before it can be submitted (empty unless the viewer may submit it). */
+  missingForReview: string[];
 }
 
 /** Everything the answer page shows, or null when the user may not see any of it. */
@@ -137,6 +139,7 @@ export async function getAnswerPage(user: SessionUser, answerId: string, version
       id: answerEvents.id,
       at: answerEvents.at,
       actorName: users.displayName,
+      actorId: answerEvents.actorId,
       event: answerEvents.event,
       from: answerEvents.fromState,
       to: answerEvents.toState,
@@ -167,6 +170,7 @@ export async function getAnswerPage(user: SessionUser, answerId: string, version
     allowed,
     canRevise: can(user.roles, "answer.draft") && !!live && LIVE.includes(live.state) && (!open || open.authorId === user.id),
     canEdit: shown.authorId === user.id && (shown.state === "draft" || shown.state === "changes_requested"),
+    missingForReview: allowed.includes("SUBMIT") || allowed.includes("RESUBMIT") ? service.missingForReview(shown).map(([, message]) => message) : [],
   };
 }
 
@@ -207,6 +211,57 @@ function queueSelect(db: DbOrTx) {
     .innerJoin(users, eq(users.id, answerVersions.authorId));
 }
 
+/**
+ * Keeps the rows on which the machine lets this user send one of `events` now (it knows about
+ * authorship, earlier approvals and topics): a queue never lists what its viewer cannot act on.
+ */
+async function actionableFor<T extends { versionId: string }>(user: SessionUser, expertTopicIds: string[], rows: T[], events: string[], db: DbOrTx): Promise<T[]> {
+  if (rows.length === 0) return rows;
+  const snapshots = await db
+    .select({ id: answerVersions.id, snapshot: answerVersions.snapshot, machineVersion: answerVersions.machineVersion })
+    .from(answerVersions)
+    .where(inArray(answerVersions.id, rows.map((r) => r.versionId)));
+  const actor = { id: user.id, roles: user.roles, expertTopicIds };
+  const actionable = new Set(
+    snapshots.filter((v) => allowedEvents(restoreSnapshot(v), actor).some((e) => events.includes(e))).map((v) => v.id),
+  );
+  return rows.filter((r) => actionable.has(r.versionId));
+}
+
+export interface Deciders {
+  /** The step the version waits for. */
+  step: "review" | "certification";
+  /** Active people who may take that step now (never the author). */
+  names: string[];
+  /** Admins, who can add experts to a topic or make someone a knowledge manager when nobody can. */
+  admins: string[];
+}
+
+/**
+ * Who can take the next decision on a version in review or certification, for the page that
+ * tells everyone else why they cannot (separation of duties: never the author).
+ */
+export async function decidersFor(v: Pick<AnswerVersion, "id" | "state" | "authorId" | "topicIds" | "snapshot" | "machineVersion">, db: DbOrTx = getDb()): Promise<Deciders | null> {
+  if (v.state !== "in_review" && v.state !== "in_certification") return null;
+  const active = await db
+    .select({ id: users.id, name: users.displayName, roles: users.roles })
+    .from(users)
+    .where(and(eq(users.active, true), sql`${users.id} <> ${v.authorId}`))
+    .orderBy(asc(users.displayName));
+  const admins = active.filter((u) => u.roles.includes("admin")).map((u) => u.name);
+  if (v.state === "in_certification") {
+    return { step: "certification", names: active.filter((u) => can(u.roles, "answer.certify")).map((u) => u.name), admins };
+  }
+  const experts = v.topicIds.length
+    ? await db.select({ userId: expertise.userId }).from(expertise).where(inArray(expertise.topicId, v.topicIds))
+    : [];
+  const snapshot = restoreSnapshot({ machineVersion: v.machineVersion, snapshot: v.snapshot });
+  const approved = new Set(snapshot.context.approvals.map((a) => a.userId));
+  const expertIds = new Set(experts.map((e) => e.userId));
+  const names = active.filter((u) => expertIds.has(u.id) && can(u.roles, "answer.review") && !approved.has(u.id)).map((u) => u.name);
+  return { step: "review", names, admins };
+}
+
 /** Drafts in review in the expert's topics, oldest first, not their own. */
 export async function reviewQueue(user: SessionUser, db: DbOrTx = getDb()): Promise<QueueItem[]> {
   const mine = await expertTopicsOf(user.id, db);
@@ -220,14 +275,17 @@ export async function reviewQueue(user: SessionUser, db: DbOrTx = getDb()): Prom
       ),
     )
     .orderBy(asc(answerVersions.submittedAt));
-  return withTopicNames(rows, db);
+  // Waiting for *your approval*: an expert who approved already is done with it (the answer page still offers the other decisions).
+  return withTopicNames(await actionableFor(user, mine, rows, ["APPROVE"], db), db);
 }
 
 /** Expert-approved versions waiting for a knowledge manager, oldest first. */
 export async function certificationQueue(user: SessionUser, db: DbOrTx = getDb()): Promise<QueueItem[]> {
   if (!can(user.roles, "answer.certify")) return [];
-  const rows = await queueSelect(db).where(eq(answerVersions.state, "in_certification")).orderBy(asc(answerVersions.updatedAt));
-  return withTopicNames(rows, db);
+  const rows = await queueSelect(db)
+    .where(and(eq(answerVersions.state, "in_certification"), sql`${answerVersions.authorId} <> ${user.id}`))
+    .orderBy(asc(answerVersions.updatedAt));
+  return withTopicNames(await actionableFor(user, await expertTopicsOf(user.id, db), rows, ["CERTIFY", "REQUEST_CHANGES"], db), db);
 }
 
 /** Certified answers past their date: the owner's, or all for knowledge managers and experts of the topic. */
@@ -249,10 +307,10 @@ export async function reverificationDue(user: SessionUser, db: DbOrTx = getDb())
   return withTopicNames(rows, db);
 }
 
-/** The user's own versions still being written or reviewed. */
+/** The user's own versions still being written or reviewed, and withdrawn ones (they can be found again). */
 export async function myDrafts(user: SessionUser, db: DbOrTx = getDb()) {
   const rows = await queueSelect(db)
-    .where(and(eq(answerVersions.authorId, user.id), inArray(answerVersions.state, ["draft", "changes_requested", "in_review", "in_certification"])))
+    .where(and(eq(answerVersions.authorId, user.id), inArray(answerVersions.state, ["draft", "changes_requested", "in_review", "in_certification", "withdrawn"])))
     .orderBy(desc(answerVersions.updatedAt));
   return withTopicNames(rows, db);
 }
@@ -268,6 +326,16 @@ export async function recentCertified(limit = 20, db: DbOrTx = getDb()) {
 
 export async function listNotifications(userId: string, db: DbOrTx = getDb()) {
   return db.select().from(notifications).where(eq(notifications.userId, userId)).orderBy(desc(notifications.createdAt)).limit(100);
+}
+
+/** Opening an inbox item marks it read; returns where it points, or null when it is not the user's. */
+export async function openNotification(userId: string, notificationId: string, db: DbOrTx = getDb()): Promise<string | null> {
+  const [row] = await db
+    .update(notifications)
+    .set({ readAt: sql`coalesce(${notifications.readAt}, now())` })
+    .where(and(eq(notifications.id, notificationId), eq(notifications.userId, userId)))
+    .returning({ link: notifications.link });
+  return row?.link ?? null;
 }
 
 export async function unreadCount(userId: string, db: DbOrTx = getDb()): Promise<number> {

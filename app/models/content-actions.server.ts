@@ -2,12 +2,13 @@ import { isUuid } from "../utils/http.server";
 import { data } from "@remix-run/node";
 import type { SessionUser } from "../auth/session.server";
 import { domainErrorResponse, invalid, parseForm } from "../utils/forms.server";
-import { addComment, type CommentSubject } from "./comments.server";
-import { CommentSchema, HideSchema } from "./content.schema";
+import { addComment, deleteComment, editComment, type CommentSubject } from "./comments.server";
+import { CommentDeleteSchema, CommentEditSchema, CommentSchema, HideSchema } from "./content.schema";
 import { moderate } from "./content.server";
 
 /**
- * The intents every content page shares: `comment` (on the page's subject) and `hide`/`unhide`
+ * The intents every content page shares: `comment`, `comment-edit` and `comment-delete` (on the
+ * page's subject, the last two by the comment's author) and `hide`/`unhide`
  * (moderators). Returns null for any other intent, which the route handles itself.
  */
 export async function handleSharedIntent(user: SessionUser, formData: FormData, subject: { type: CommentSubject; id: string } | null) {
@@ -19,6 +20,18 @@ export async function handleSharedIntent(user: SessionUser, formData: FormData, 
       if (!parsed.ok) return invalid(parsed.errors);
       await addComment(user, subject, parsed.value.comment);
       return data({ ok: true as const, message: "Comment added." });
+    }
+    if (intent === "comment-edit" && subject) {
+      const parsed = parseForm(formData, CommentEditSchema);
+      if (!parsed.ok) return invalid(parsed.errors);
+      await editComment(user, subject, parsed.value.commentId, parsed.value.comment);
+      return data({ ok: true as const, message: "Comment saved." });
+    }
+    if (intent === "comment-delete" && subject) {
+      const parsed = parseForm(formData, CommentDeleteSchema);
+      if (!parsed.ok) return invalid(parsed.errors);
+      await deleteComment(user, subject, parsed.value.commentId);
+      return data({ ok: true as const, message: "Comment deleted." });
     }
     if (intent === "hide") {
       const parsed = parseForm(formData, HideSchema);

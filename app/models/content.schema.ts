@@ -63,6 +63,8 @@ export const ThreadSaveSchema = ThreadSchema.omit({ categoryId: true }).extend({
 /** Replies and comments are plain text (they work without JavaScript); @name mentions a colleague. */
 export const ReplySchema = z.object({ text: plainText("reply", 20_000) });
 export const CommentSchema = z.object({ comment: plainText("comment", 5000) });
+export const CommentEditSchema = z.object({ commentId: z.uuid("Unknown comment"), comment: plainText("comment", 5000) });
+export const CommentDeleteSchema = z.object({ commentId: z.uuid("Unknown comment") });
 
 export const HideSchema = z.object({
   kind: z.enum(["wiki", "blog", "thread", "reply", "comment"]),

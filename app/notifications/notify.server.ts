@@ -1,4 +1,5 @@
 import type { DbOrTx } from "../../db/client.server";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { notifications } from "../../db/schema";
 
 /** What a person is told: an inbox item (and, where they want it, a message by another channel). */
@@ -22,4 +23,28 @@ export async function notify(db: DbOrTx, userIds: readonly string[], n: Notifica
   await db
     .insert(notifications)
     .values(unique.map((userId) => ({ userId, kind: n.kind, title: n.title, link: n.link, createdAt, data: n.data ?? {} })));
+}
+
+/**
+ * Inbox items whose reason is gone (the review was decided, the answer certified, the due date
+ * met) are marked read and resolved, so the inbox keeps only what still asks for something.
+ */
+export async function resolveNotifications(
+  db: DbOrTx,
+  where: { kinds: readonly string[]; link: string; userIds?: readonly string[] },
+  resolution: string,
+  at = new Date(),
+): Promise<void> {
+  if (where.userIds && where.userIds.length === 0) return;
+  await db
+    .update(notifications)
+    .set({ readAt: at, data: sql`${notifications.data} || ${JSON.stringify({ resolved: resolution })}::jsonb` })
+    .where(
+      and(
+        inArray(notifications.kind, [...where.kinds]),
+        eq(notifications.link, where.link),
+        isNull(notifications.readAt),
+        where.userIds ? inArray(notifications.userId, [...where.userIds]) : undefined,
+      ),
+    );
 }

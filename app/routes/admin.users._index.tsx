@@ -101,7 +101,8 @@ export default function AdminUsers() {
             <legend>Roles</legend>
             {ROLES.map((r) => (
               <label key={r} className="check">
-                <input type="checkbox" name="roles" value={r} defaultChecked={r === "employee"} /> {ROLE_LABELS[r]}
+                {/* Nothing ticked by default: an agent created with Employee pre-ticked could write answers. */}
+                <input type="checkbox" name="roles" value={r} /> {ROLE_LABELS[r]}
               </label>
             ))}
           </fieldset>

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
 import { handleAnswerAction } from "../models/answer-actions.server";
-import { getAnswerPage } from "../models/answer.server";
+import { decidersFor, getAnswerPage } from "../models/answer.server";
 import { STATE_LABELS } from "../models/answer-labels";
 import { certifyOptions } from "../models/certify.server";
 import { listComments } from "../models/comments.server";
@@ -15,9 +15,11 @@ import { faqPathOf, feedbackSummary, maySeeFeedbackComments } from "../models/fa
 import { CsrfInput } from "../ui/csrf-input";
 import { FieldError } from "../ui/field-error";
 import { History } from "../ui/answer-history";
-import { WorkflowActions } from "../ui/workflow-actions";
+import { refusalShownBeside, WorkflowActions } from "../ui/workflow-actions";
+import { WhoDecides } from "../ui/who-decides";
 import type { FieldErrors } from "../utils/forms.server";
 import { formatDate } from "../ui/format";
+import { useCleanIndexUrl } from "../ui/clean-index-url";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.page.shown.question ?? "Answer"} · Vetted` }];
 
@@ -27,12 +29,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const n = version && /^\d{1,6}$/.test(version) ? Number(version) : undefined;
   const page = await getAnswerPage(user, params.answerId ?? "", n);
   if (!page) throw new Response("No answer you may read has this address.", { status: 404 });
-  const [certify, comments, origin, feedback, faqPath] = await Promise.all([
+  const decides = ["APPROVE", "REQUEST_CHANGES", "REJECT", "CERTIFY"].some((e) => page.allowed.includes(e));
+  const [certify, comments, origin, feedback, faqPath, deciders] = await Promise.all([
     page.allowed.includes("CERTIFY") ? certifyOptions(page) : null,
     listComments(user, "answer", page.answerId),
     originLink(page.origin),
     page.live ? feedbackSummary(page.answerId, { withComments: maySeeFeedbackComments(user, page.live.ownerId) }) : null,
     faqPathOf(page.answerId),
+    decides ? null : decidersFor(page.shown),
   ]);
   return {
     page,
@@ -40,6 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     feedback,
     faqPath,
     userId: user.id,
+    deciders,
     comments,
     origin: origin ? { link: origin, label: (page.origin as { label?: string }).label ?? "where it came from" } : null,
     canComment: can(user.roles, "content.write"),
@@ -50,7 +55,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   // Comments (and their moderation) share one implementation with the wiki and the blog.
   const intent = (await readFormData(request.clone())).get("intent");
-  if (intent === "comment" || intent === "hide") {
+  if (intent === "comment" || intent === "comment-edit" || intent === "comment-delete" || intent === "hide") {
     const user = await requirePermission(request, "answer.read");
     const handled = await handleSharedIntent(user, await readForm(request), { type: "answer", id: params.answerId ?? "" });
     if (handled) return handled;
@@ -59,9 +64,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function AnswerPage() {
-  const { page, certify, comments, origin, canComment, canModerate, feedback, faqPath } = useLoaderData<typeof loader>();
+  useCleanIndexUrl();
+  const { page, certify, comments, origin, canComment, canModerate, feedback, faqPath, deciders, userId } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: FieldErrors = result && !result.ok ? result.errors : {};
+  const refusedIntent = result && !result.ok && "intent" in result && typeof result.intent === "string" ? result.intent : undefined;
   const v = page.shown;
   const isLive = page.live?.id === v.id;
   return (
@@ -77,7 +84,7 @@ export default function AnswerPage() {
           {result.message}
         </p>
       ) : null}
-      <FieldError id="form-error" errors={errors.form} role="alert" />
+      {refusalShownBeside(page, refusedIntent) ? null : <FieldError id="form-error" errors={errors.form} role="alert" />}
       {v.state === "reverification_due" ? (
         <p className="notice warn" role="note">
           Re-verification is due since {formatDate(v.reverifyAt)}: this answer may be out of date. An expert should re-verify it.
@@ -163,7 +170,8 @@ export default function AnswerPage() {
         </section>
       ) : null}
 
-      <WorkflowActions page={page} certify={certify} errors={errors} />
+      {deciders ? <WhoDecides deciders={deciders} isAuthor={v.authorId === userId} /> : null}
+      <WorkflowActions page={page} certify={certify} errors={errors} refusedIntent={refusedIntent} />
       {page.canEdit ? (
         <p>
           <Link className="button primary" to={`/answers/${page.answerId}/edit`}>
@@ -192,7 +200,7 @@ export default function AnswerPage() {
         </ol>
       </section>
       <History events={page.history} />
-      <Comments comments={comments} canComment={canComment} canModerate={canModerate} errors={errors} />
+      <Comments comments={comments} canComment={canComment} canModerate={canModerate} errors={refusedIntent ? {} : errors} />
     </article>
   );
 }

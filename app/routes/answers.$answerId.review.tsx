@@ -1,14 +1,20 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { can } from "../auth/policy";
 import { requireUser } from "../auth/session.server";
 import { handleAnswerAction } from "../models/answer-actions.server";
-import { getAnswerPage } from "../models/answer.server";
+import { decidersFor, getAnswerPage } from "../models/answer.server";
 import { STATE_LABELS } from "../models/answer-labels";
 import { certifyOptions } from "../models/certify.server";
+import { listComments } from "../models/comments.server";
+import { handleSharedIntent } from "../models/content-actions.server";
 import { sideBySide, type DiffSide } from "../models/diff.server";
+import { Comments } from "../ui/content";
 import { FieldError } from "../ui/field-error";
-import { WorkflowActions } from "../ui/workflow-actions";
-import type { FieldErrors } from "../utils/forms.server";
+import { formatDateTime } from "../ui/format";
+import { refusalShownBeside, WorkflowActions } from "../ui/workflow-actions";
+import { WhoDecides } from "../ui/who-decides";
+import { readForm, type FieldErrors } from "../utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Review · Vetted" }];
 
@@ -32,12 +38,84 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       }
     : null;
   const certify = reviewPage.allowed.includes("CERTIFY") ? await certifyOptions(reviewPage) : null;
-  return { page: reviewPage, diff, certify };
+  // The decisions taken on this version so far, oldest first, with what each reviewer said.
+  const decisions = reviewPage.history
+    .filter((h) => h.versionNumber === v.number && ["APPROVE", "REQUEST_CHANGES", "REJECT", "RESUBMIT", "SUBMIT", "CERTIFY"].includes(h.event))
+    .reverse()
+    .map((h) => ({ id: h.id, at: h.at, actorName: h.actorName, event: h.event, comment: h.comment }));
+  // "Changes since your last review": the text this reviewer last decided on, against today's.
+  const mine = reviewPage.history.find(
+    (h) => h.actorId === user.id && !!(h.data as { seen?: unknown }).seen,
+  );
+  const seen = (mine?.data as { seen?: { question: string; alternatives: string[]; shortAnswer: string; bodyText: string } } | undefined)?.seen;
+  const sinceMine =
+    mine && seen
+      ? {
+          at: mine.at,
+          versionNumber: mine.versionNumber,
+          question: sideBySide(seen.question, v.question),
+          shortAnswer: sideBySide(seen.shortAnswer, v.shortAnswer),
+          body: sideBySide(seen.bodyText, v.bodyText),
+          alternatives: sideBySide(seen.alternatives.join("\n"), v.alternatives.join("\n")),
+        }
+      : null;
+  const comments = await listComments(user, "answer", page.answerId);
+  const decides = ["APPROVE", "REQUEST_CHANGES", "REJECT", "CERTIFY"].some((e) => reviewPage.allowed.includes(e));
+  const deciders = decides ? null : await decidersFor(v);
+  return {
+    page: reviewPage,
+    diff,
+    sinceMine: sinceMine && [sinceMine.question, sinceMine.shortAnswer, sinceMine.body, sinceMine.alternatives].some((d) => d.changed) ? sinceMine : null,
+    reviewedBefore: !!sinceMine,
+    certify,
+    deciders,
+    decisions,
+    comments,
+    canComment: can(user.roles, "content.write"),
+    canModerate: can(user.roles, "content.moderate"),
+    isAuthor: v.authorId === user.id,
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
+  const intent = (await request.clone().formData()).get("intent");
+  if (intent === "comment" || intent === "comment-edit" || intent === "comment-delete" || intent === "hide") {
+    const user = await requireUser(request);
+    const handled = await handleSharedIntent(user, await readForm(request), { type: "answer", id: params.answerId ?? "" });
+    if (handled) return handled;
+  }
   return handleAnswerAction(request, params.answerId ?? "");
 }
+
+type DiffBlock = { changed: boolean; before: DiffSide; after: DiffSide };
+
+function DiffSection({ id, title, blocks, beforeLabel }: { id: string; title: string; blocks: [string, DiffBlock][]; beforeLabel: string }) {
+  return (
+    <section aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {blocks.map(([label, d]) => (
+        <div key={label} className="diff-block">
+          <h3>
+            {label} {d.changed ? null : <span className="muted">(unchanged)</span>}
+          </h3>
+          <div className="diff">
+            <Side side={d.before} label={`${label}, ${beforeLabel}`} />
+            <Side side={d.after} label={`${label}, this version`} />
+          </div>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+const DECISION_LABELS: Record<string, string> = {
+  SUBMIT: "submitted it",
+  RESUBMIT: "resubmitted it",
+  APPROVE: "approved",
+  REQUEST_CHANGES: "asked for changes",
+  REJECT: "rejected it",
+  CERTIFY: "certified it",
+};
 
 function Side({ side, label }: { side: DiffSide; label: string }) {
   return (
@@ -50,9 +128,10 @@ function Side({ side, label }: { side: DiffSide; label: string }) {
 }
 
 export default function ReviewAnswer() {
-  const { page, diff, certify } = useLoaderData<typeof loader>();
+  const { page, diff, sinceMine, reviewedBefore, certify, deciders, decisions, comments, canComment, canModerate, isAuthor } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: FieldErrors = result && !result.ok ? result.errors : {};
+  const refusedIntent = result && !result.ok && "intent" in result && typeof result.intent === "string" ? result.intent : undefined;
   const v = page.shown;
   return (
     <article>
@@ -66,29 +145,50 @@ export default function ReviewAnswer() {
           {result.message}
         </p>
       ) : null}
-      <FieldError id="form-error" errors={errors.form} role="alert" />
+      {refusalShownBeside(page, refusedIntent) ? null : <FieldError id="form-error" errors={errors.form} role="alert" />}
+      <dl className="facts review-facts">
+        <dt>Audience</dt>
+        <dd>
+          {v.audience === "public" ? (
+            <>
+              <strong>Public</strong>: once certified it is published on the public FAQ website
+            </>
+          ) : (
+            "Internal: agents and colleagues only"
+          )}
+        </dd>
+        <dt>Topics</dt>
+        <dd>{page.topics.map((t) => t.name).join(", ") || "—"}</dd>
+        <dt>Product tags</dt>
+        <dd>{v.tags.join(", ") || "—"}</dd>
+      </dl>
+      {sinceMine ? (
+        <DiffSection
+          id="since-mine-heading"
+          title={`Changes since your last review (${formatDateTime(sinceMine.at)})`}
+          beforeLabel="when you last reviewed it"
+          blocks={[
+            ["Question", sinceMine.question],
+            ["Other phrasings", sinceMine.alternatives],
+            ["Short answer", sinceMine.shortAnswer],
+            ["Full answer", sinceMine.body],
+          ]}
+        />
+      ) : reviewedBefore ? (
+        <p className="notice">Nothing changed since your last review.</p>
+      ) : null}
       {diff ? (
-        <section aria-labelledby="diff-heading">
-          <h2 id="diff-heading">Changes against the certified version {diff.baseNumber}</h2>
-          {(
-            [
-              ["Question", diff.question],
-              ["Other phrasings", diff.alternatives],
-              ["Short answer", diff.shortAnswer],
-              ["Full answer", diff.body],
-            ] as const
-          ).map(([label, d]) => (
-            <div key={label} className="diff-block">
-              <h3>
-                {label} {d.changed ? null : <span className="muted">(unchanged)</span>}
-              </h3>
-              <div className="diff">
-                <Side side={d.before} label={`${label}, certified version`} />
-                <Side side={d.after} label={`${label}, this version`} />
-              </div>
-            </div>
-          ))}
-        </section>
+        <DiffSection
+          id="diff-heading"
+          title={`Changes against the certified version ${diff.baseNumber}`}
+          beforeLabel="certified version"
+          blocks={[
+            ["Question", diff.question],
+            ["Other phrasings", diff.alternatives],
+            ["Short answer", diff.shortAnswer],
+            ["Full answer", diff.body],
+          ]}
+        />
       ) : (
         <section className="card">
           <h2>Short answer</h2>
@@ -107,8 +207,22 @@ export default function ReviewAnswer() {
           ) : null}
         </section>
       )}
-      <WorkflowActions page={page} certify={certify} errors={errors} reviewPage />
-      {page.allowed.length === 0 ? <p className="muted">There is nothing for you to decide on this version now.</p> : null}
+      <section aria-labelledby="decisions-heading" className="card">
+        <h2 id="decisions-heading">Decisions so far</h2>
+        {decisions.some((d) => d.event === "APPROVE") ? null : <p className="muted">No approvals yet.</p>}
+        <ol className="decision-list">
+          {decisions.map((d) => (
+            <li key={d.id}>
+              <span className="muted">{formatDateTime(d.at)}</span> <strong>{d.actorName ?? "Vetted"}</strong> {DECISION_LABELS[d.event] ?? d.event}
+              {d.comment ? <blockquote>{d.comment}</blockquote> : null}
+            </li>
+          ))}
+        </ol>
+      </section>
+      <WorkflowActions page={page} certify={certify} errors={errors} refusedIntent={refusedIntent} reviewPage />
+      {deciders ? <WhoDecides deciders={deciders} isAuthor={isAuthor} /> : null}
+      {page.allowed.length === 0 && !deciders ? <p className="muted">There is nothing for you to decide on this version now.</p> : null}
+      <Comments comments={comments} canComment={canComment} canModerate={canModerate} errors={refusedIntent ? {} : errors} />
     </article>
   );
 }

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Link, useActionData, useFetcher, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useFetcher, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { requirePermission } from "../auth/session.server";
 import { linkRequestToAnswer } from "../models/agent.server";
@@ -14,6 +14,10 @@ import { DomainError } from "../utils/errors";
 import { parseForm, readForm, type FieldErrors } from "../utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "New answer · Vetted" }];
+
+/** The first autosave creates the draft; the page stays as it is under the author's fingers. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
+  formData?.get("intent") === "autosave" ? false : defaultShouldRevalidate;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "answer.draft");
@@ -49,6 +53,9 @@ export async function action({ request }: ActionFunctionArgs) {
     const requestId = formData.get("request");
     const { answerId } = await createDraft({ actor: user, draft: parsed.value, ...(source ? { origin: source.origin } : {}) });
     if (typeof requestId === "string" && /^[0-9a-f-]{36}$/i.test(requestId)) await linkRequestToAnswer(requestId, answerId);
+    if (formData.get("intent") === "autosave") {
+      return data({ ok: true as const, answerId, lockVersion: 1, savedAt: new Date().toISOString() }, { status: 201 });
+    }
     return redirect(`/answers/${answerId}/edit?created=1`);
   } catch (error) {
     if (error instanceof DomainError) return refuse({ [error.details.field ?? "form"]: [error.message] }, error.status);
@@ -92,6 +99,7 @@ export default function NewAnswer() {
         topics={topics}
         errors={errors}
         submitLabel="Save draft"
+        autosaveAction="/answers/new"
         onChangeQuestion={hint.onChangeQuestion}
         hidden={hidden}
       />

@@ -8,6 +8,7 @@ import { handleSharedIntent } from "../models/content-actions.server";
 import { ActionMessage, Comments, Facts, HiddenNotice, HideForm, PromoteLink, Promotions } from "../ui/content";
 import { formatDate } from "../ui/format";
 import { readForm, type FieldErrors } from "../utils/forms.server";
+import { useCleanIndexUrl } from "../ui/clean-index-url";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.view.post.title ?? "Blog"} · Vetted` }];
 
@@ -27,6 +28,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function BlogPostView() {
+  useCleanIndexUrl();
   const { view, comments, canWrite, canPromote, canModerate } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();

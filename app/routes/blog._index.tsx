@@ -22,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function BlogIndex() {
-  const { pageSize, rows, total, page, drafts, author, canWrite } = useLoaderData<typeof loader>();
+  const { rows, total, page, drafts, author, canWrite, pageSize } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>{author ? `Posts by ${author.name}` : "Blog"}</h1>

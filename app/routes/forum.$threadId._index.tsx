@@ -10,8 +10,9 @@ import { acceptReply, addReply, editReply, getThread } from "../models/forum.ser
 import { ActionMessage, HiddenNotice, HideForm, PromoteLink, Promotions } from "../ui/content";
 import { CsrfInput } from "../ui/csrf-input";
 import { FieldError } from "../ui/field-error";
-import { formatDateTime } from "../ui/format";
+import { formatDateTime, plural } from "../ui/format";
 import { domainErrorResponse, invalid, parseForm, readForm, type FieldErrors } from "../utils/forms.server";
+import { useCleanIndexUrl } from "../ui/clean-index-url";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.view.thread.title ?? "Forum"} · Vetted` }];
 
@@ -64,6 +65,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ThreadPage() {
+  useCleanIndexUrl();
   const { view, userId, canWrite, canPromote, canModerate } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
@@ -101,7 +103,7 @@ export default function ThreadPage() {
       {canModerate ? <HideForm kind="thread" id={thread.id} hidden={Boolean(thread.hiddenAt)} label="thread" /> : null}
 
       <section aria-labelledby="replies-heading">
-        <h2 id="replies-heading">{view.replies.length} replies</h2>
+        <h2 id="replies-heading">{plural(view.replies.length, "reply", "replies")}</h2>
         <ol className="replies">
           {view.replies.map((r) => {
             const isAccepted = r.id === thread.acceptedReplyId;

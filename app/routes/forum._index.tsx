@@ -22,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function ForumIndex() {
-  const { pageSize, categories, category, unanswered, rows, total, page, canWrite } = useLoaderData<typeof loader>();
+  const { categories, category, unanswered, rows, total, page, canWrite, pageSize } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Forum</h1>

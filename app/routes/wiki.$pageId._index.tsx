@@ -8,6 +8,7 @@ import { getWikiPage } from "../models/wiki.server";
 import { ActionMessage, Comments, Facts, HiddenNotice, HideForm, PromoteLink, Promotions } from "../ui/content";
 import { formatDateTime } from "../ui/format";
 import { readForm, type FieldErrors } from "../utils/forms.server";
+import { useCleanIndexUrl } from "../ui/clean-index-url";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.view.shown.title ?? "Wiki"} · Vetted` }];
 
@@ -38,6 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function WikiPageView() {
+  useCleanIndexUrl();
   const { view, comments, canWrite, canPromote, canModerate } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();

@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function WikiIndex() {
-  const { pageSize, rows, total, page, q, canWrite } = useLoaderData<typeof loader>();
+  const { rows, total, page, q, canWrite, pageSize } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Wiki</h1>

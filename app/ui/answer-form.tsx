@@ -4,6 +4,8 @@ import type { JSONContent } from "@tiptap/core";
 import { RichTextEditor } from "../editor/rich-text-editor";
 import { CsrfInput } from "./csrf-input";
 import { FieldError } from "./field-error";
+import { formatTime } from "./format";
+import { useLeaveGuard } from "./leave-guard";
 
 export const SHORT_MAX = 280;
 
@@ -17,7 +19,7 @@ export interface AnswerFormValues {
   audience: "internal" | "public";
 }
 
-type SaveResult = { ok: true; lockVersion: number; savedAt: string } | { ok: false; errors: Record<string, string[]> };
+type SaveResult = { ok: true; lockVersion: number; savedAt: string; answerId?: string } | { ok: false; errors: Record<string, string[]> };
 
 /**
  * The answer editor: question, phrasings, the short (social) answer with a live counter, the
@@ -37,8 +39,9 @@ export function AnswerForm({
   values: AnswerFormValues;
   topics: { id: string; name: string }[];
   errors?: Record<string, string[]>;
-  /** Present when editing an existing draft: enables autosave. */
+  /** Present when editing an existing draft. */
   lockVersion?: number;
+  /** Where autosave posts: the draft's edit action, or /answers/new, whose first autosave creates the draft. */
   autosaveAction?: string;
   submitLabel: string;
   onChangeQuestion?: (question: string) => void;
@@ -47,24 +50,41 @@ export function AnswerForm({
 }) {
   const [shortAnswer, setShortAnswer] = useState(values.shortAnswer);
   const [lock, setLock] = useState(lockVersion);
+  const [saveTo, setSaveTo] = useState(autosaveAction);
+  // Changes not on the server yet: typed since the last autosave, or being saved now.
+  const [unsaved, setUnsaved] = useState(false);
   const [dirty, setDirty] = useState(false);
   const [savedAt, setSavedAt] = useState<string | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const autosave = useFetcher<SaveResult>();
 
-  const markDirty = useCallback(() => setDirty(true), []);
+  // Counts changes, so a save put off (no question yet) is tried again after the next one.
+  const [changes, setChanges] = useState(0);
+  const markDirty = useCallback(() => {
+    setDirty(true);
+    setUnsaved(true);
+    setChanges((n) => n + 1);
+  }, []);
+  const guard = useLeaveGuard(unsaved);
+  const [needsQuestion, setNeedsQuestion] = useState(false);
 
   useEffect(() => {
-    if (!dirty || !autosaveAction || lock === undefined || autosave.state !== "idle") return;
+    if (!dirty || !saveTo || autosave.state !== "idle") return;
     const timer = setTimeout(() => {
       if (!formRef.current) return;
       const data = new FormData(formRef.current);
+      // A new draft needs its question first; until then the leave guard keeps the text safe.
+      if (String(data.get("question") ?? "").trim().length < 3) {
+        setNeedsQuestion(true);
+        return;
+      }
+      setNeedsQuestion(false);
       data.set("intent", "autosave");
       setDirty(false);
-      autosave.submit(data, { method: "post", action: autosaveAction });
-    }, 3000);
+      autosave.submit(data, { method: "post", action: saveTo });
+    }, lock === undefined ? 1000 : 3000);
     return () => clearTimeout(timer);
-  }, [dirty, autosaveAction, lock, autosave]);
+  }, [dirty, saveTo, lock, autosave, needsQuestion ? changes : 0]);
 
   useEffect(() => {
     const result = autosave.data;
@@ -72,14 +92,41 @@ export function AnswerForm({
     if (result.ok) {
       setLock(result.lockVersion);
       setSavedAt(result.savedAt);
+      if (result.answerId) {
+        // The first autosave created the draft: from now on this page edits it, and its address says so.
+        const editPath = `/answers/${result.answerId}/edit`;
+        setSaveTo(editPath);
+        window.history.replaceState(window.history.state, "", editPath);
+      }
     }
   }, [autosave.data]);
+
+  // Save draft pressed while the first autosave is creating the draft: a second create would make
+  // a duplicate, so the save waits for the draft and then posts to its edit action.
+  const pendingSubmit = useRef(false);
+  const onSubmit = (event: React.FormEvent<HTMLFormElement>) => {
+    if (lock === undefined && autosave.state !== "idle") {
+      event.preventDefault();
+      pendingSubmit.current = true;
+      return;
+    }
+    guard.onSubmit();
+  };
+  useEffect(() => {
+    if (!pendingSubmit.current || saveTo === autosaveAction) return;
+    pendingSubmit.current = false;
+    formRef.current?.requestSubmit();
+  }, [saveTo, autosaveAction]);
+
+  useEffect(() => {
+    if (autosave.state === "idle" && !dirty && autosave.data?.ok) setUnsaved(false);
+  }, [autosave.state, autosave.data, dirty]);
 
   const saveError = autosave.data && !autosave.data.ok ? Object.values(autosave.data.errors).flat().join(" ") : null;
   const over = shortAnswer.length > SHORT_MAX;
 
   return (
-    <form method="post" ref={formRef} onChange={markDirty} className="answer-form" noValidate>
+    <form method="post" ref={formRef} onChange={markDirty} onSubmit={onSubmit} action={saveTo !== autosaveAction ? saveTo : undefined} className="answer-form" noValidate>
       <CsrfInput />
       {lock !== undefined ? <input type="hidden" name="lockVersion" value={lock} /> : null}
       {Object.entries(hidden ?? {}).map(([name, value]) => (
@@ -142,17 +189,21 @@ export function AnswerForm({
         <button type="submit" name="intent" value="save" className="primary">
           {submitLabel}
         </button>
-        {autosaveAction ? (
+        {saveTo ? (
           <span className="save-state" role="status" aria-live="polite">
             {autosave.state !== "idle"
               ? "Saving…"
               : saveError
                 ? `Not saved: ${saveError}`
-                : dirty
-                  ? "Unsaved changes"
-                  : savedAt
-                    ? `Saved at ${new Date(savedAt).toLocaleTimeString()}`
-                    : "All changes saved"}
+                : needsQuestion && lock === undefined
+                  ? "Not saved yet: write the customer question first"
+                  : dirty
+                    ? "Unsaved changes"
+                    : savedAt
+                      ? `Saved at ${formatTime(savedAt)}`
+                      : lock === undefined
+                        ? "Saves itself once you start writing"
+                        : "All changes saved"}
           </span>
         ) : null}
       </div>

@@ -1,8 +1,9 @@
 import type { JSONContent } from "@tiptap/core";
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { RichTextEditor } from "../editor/rich-text-editor";
 import { CsrfInput } from "./csrf-input";
 import { FieldError } from "./field-error";
+import { useLeaveGuard } from "./leave-guard";
 
 export interface ContentFormValues {
   title: string;
@@ -35,15 +36,18 @@ export function ContentForm({
   children?: ReactNode;
   actions?: ReactNode;
 }) {
+  const [dirty, setDirty] = useState(false);
+  const guard = useLeaveGuard(dirty);
+  const markDirty = () => setDirty(true);
   return (
-    <form method="post" className="content-form" noValidate>
+    <form method="post" className="content-form" noValidate onChange={markDirty} onSubmit={guard.onSubmit}>
       <CsrfInput />
       <FieldError id="form-error" errors={errors.form} role="alert" />
       <label htmlFor="title">{titleLabel}</label>
       <input id="title" name="title" defaultValue={values.title} required maxLength={200} aria-describedby="title-error" autoComplete="off" />
       <FieldError id="title-error" errors={errors.title} />
       {children}
-      <RichTextEditor name="body" label={bodyLabel} initialContent={values.body ?? undefined} describedBy="body-error" />
+      <RichTextEditor name="body" label={bodyLabel} initialContent={values.body ?? undefined} describedBy="body-error" onChange={markDirty} />
       <FieldError id="body-error" errors={errors.body} />
       {topics ? (
         <>

@@ -1,4 +1,5 @@
-import { Form, Link } from "@remix-run/react";
+import { Form, Link, useActionData } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { CsrfInput } from "./csrf-input";
 import { FieldError } from "./field-error";
 import { formatDateTime } from "./format";
@@ -80,8 +81,44 @@ export interface CommentItem {
   body: string;
   authorName: string;
   createdAt: Date | string;
+  editedAt?: Date | string | null;
+  /** Written by the viewer, who may edit or delete it. */
+  mine?: boolean;
   hidden: boolean;
   hiddenReason: string | null;
+}
+
+/** Edit (in a disclosure, so it works without JavaScript) and Delete, for the comment's author. */
+function OwnCommentActions({ c }: { c: CommentItem }) {
+  return (
+    <div className="comment-own-actions">
+      {/* Keyed by the text: after a save the disclosure starts closed again. */}
+      <details key={`${c.body}|${String(c.editedAt ?? "")}`}>
+        <summary>Edit</summary>
+        <Form method="post" className="comment-edit-form">
+          <CsrfInput />
+          <input type="hidden" name="commentId" value={c.id} />
+          <label htmlFor={`edit-${c.id}`}>Your comment</label>
+          <textarea id={`edit-${c.id}`} name="comment" rows={3} maxLength={5000} defaultValue={c.body} required />
+          <button type="submit" name="intent" value="comment-edit">
+            Save comment
+          </button>
+        </Form>
+      </details>
+      <Form
+        method="post"
+        onSubmit={(e) => {
+          if (!window.confirm("Delete your comment? This cannot be undone.")) e.preventDefault();
+        }}
+      >
+        <CsrfInput />
+        <input type="hidden" name="commentId" value={c.id} />
+        <button type="submit" name="intent" value="comment-delete" className="link-button">
+          Delete
+        </button>
+      </Form>
+    </div>
+  );
 }
 
 /** The one comments section: wiki pages, blog posts and answers. Plain text, @name mentions. */
@@ -96,6 +133,12 @@ export function Comments({
   canModerate: boolean;
   errors?: Record<string, string[]>;
 }) {
+  // With JavaScript the page stays put after posting: empty the box so a second click posts nothing.
+  const result = useActionData() as { ok?: boolean } | undefined;
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (result?.ok) formRef.current?.reset();
+  }, [result]);
   return (
     <section aria-labelledby="comments-heading" className="comments">
       <h2 id="comments-heading">Comments ({comments.filter((c) => !c.hidden).length})</h2>
@@ -105,6 +148,7 @@ export function Comments({
           <li key={c.id} id={`comment-${c.id}`}>
             <p className="muted">
               <strong>{c.authorName}</strong> · {formatDateTime(c.createdAt)}
+              {c.editedAt ? <span title={`Edited ${formatDateTime(c.editedAt)}`}> · edited</span> : null}
             </p>
             {c.hidden && !c.body ? (
               <p className="muted">
@@ -116,12 +160,13 @@ export function Comments({
                 <p className="comment-body">{c.body}</p>
               </>
             )}
+            {c.mine && !c.hidden && canComment ? <OwnCommentActions c={c} /> : null}
             {canModerate ? <HideForm kind="comment" id={c.id} hidden={c.hidden} label="comment" /> : null}
           </li>
         ))}
       </ol>
       {canComment ? (
-        <Form method="post" className="comment-form">
+        <Form method="post" className="comment-form" ref={formRef}>
           <CsrfInput />
           <label htmlFor="comment">Add a comment</label>
           <textarea id="comment" name="comment" rows={3} maxLength={5000} aria-describedby="comment-help comment-error" required />

@@ -7,6 +7,8 @@ export interface NavItem {
   anyOf: Action[];
   /** A whole document of its own (the public FAQ is a resource route): no client-side navigation. */
   document?: boolean;
+  /** …unless any of these is allowed (they reach the page another way). */
+  unlessAnyOf?: Action[];
 }
 
 export const NAVIGATION: NavItem[] = [
@@ -19,8 +21,10 @@ export const NAVIGATION: NavItem[] = [
   { to: "/requests", label: "Requests", anyOf: ["answer.request"] },
   { to: "/faq", label: "FAQ", anyOf: ["answer.read"], document: true },
   { to: "/admin", label: "Admin", anyOf: ["admin.users", "admin.topics", "admin.settings"] },
+  // Knowledge managers tune synonyms but see no other admin page: link it directly.
+  { to: "/admin/synonyms", label: "Synonyms", anyOf: ["admin.synonyms"], unlessAnyOf: ["admin.users", "admin.topics", "admin.settings"] },
 ];
 
 export function navigationFor(roles: readonly Role[]): NavItem[] {
-  return NAVIGATION.filter((item) => item.anyOf.some((a) => can(roles, a)));
+  return NAVIGATION.filter((item) => item.anyOf.some((a) => can(roles, a)) && !(item.unlessAnyOf ?? []).some((a) => can(roles, a)));
 }

@@ -177,6 +177,8 @@ export const comments = pgTable(
     body: text("body").notNull(),
     ...moderation(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Set when the author changed the text, so readers see "edited". */
+    editedAt: timestamp("edited_at", { withTimezone: true }),
   },
   (t) => [index("comments_subject_idx").on(t.subjectType, t.subjectId, t.createdAt)],
 );
