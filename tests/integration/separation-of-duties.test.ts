@@ -52,9 +52,10 @@ describe("a knowledge manager's own version with one knowledge manager", () => {
   });
 
   it("lets an admin grant a second certifier, who then sees it in their queue and certifies it", async () => {
-    const second = cast.experts[1]!;
-    await setUserRoles({ userId: second.id, roles: ["expert", "knowledge_manager"], actorId: admin.id }, db());
-    const secondSession = { ...session(second), roles: ["expert", "knowledge_manager"] } as SessionUser;
+    // Not one of the approvers: an approver may not also certify (separation of duties, issue 10).
+    const second = await createUser(db(), { roles: ["employee"], displayName: "Sam Second" });
+    await setUserRoles({ userId: second.id, roles: ["employee", "knowledge_manager"], actorId: admin.id }, db());
+    const secondSession = { ...session(second), roles: ["employee", "knowledge_manager"] } as SessionUser;
     expect((await certificationQueue(secondSession, db())).map((i) => i.versionId)).toContain(versionId);
 
     const km = new TestClient();
@@ -63,7 +64,7 @@ describe("a knowledge manager's own version with one knowledge manager", () => {
     expect(html).toContain(`Can certify it: ${second.displayName}.`);
 
     await sendEvent(db(), {
-      actor: { id: second.id, roles: ["expert", "knowledge_manager"] },
+      actor: { id: second.id, roles: ["employee", "knowledge_manager"] },
       versionId,
       revision: 1,
       event: { type: "CERTIFY", ownerId: cast.km.id, reverifyIntervalDays: 30 },
