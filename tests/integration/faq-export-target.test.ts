@@ -82,7 +82,10 @@ describe("export:faq --out replaces only an earlier export", () => {
     await expect(exportFaq(database.current.db, { outDir: unrelated, baseUrl })).rejects.toThrow(ExportTargetError);
     expect(readdirSync(unrelated).sort()).toEqual(["photos", "thesis.docx"]);
 
-    const data = mkdtempSync(path.join(tmpdir(), "vetted-export-data-"));
+    // Nested, so its parent is not the temp folder itself (which may hold the checkout, as a fresh
+    // clone in /tmp does, and would be refused as that first).
+    const data = path.join(mkdtempSync(path.join(tmpdir(), "vetted-export-data-")), "data");
+    mkdirSync(data);
     await expect(exportFaq(database.current.db, { outDir: data, baseUrl, protectedDirs: [data] })).rejects.toThrow(/data folder/);
     // Nor a folder that contains the data folder.
     expect(() => checkExportTarget(path.dirname(data), [data])).toThrow(/data folder/);
