@@ -109,98 +109,105 @@ export default function AnswerPage() {
         </p>
       ) : null}
 
-      <section aria-labelledby="short-heading" className="card">
-        <h2 id="short-heading">Short answer</h2>
-        <p className="short-answer">{v.shortAnswer || <em className="muted">not written yet</em>}</p>
-      </section>
-      <section aria-labelledby="full-heading" className="card">
-        <h2 id="full-heading">Full answer</h2>
-        {/* Rendered on the server from validated Tiptap JSON with the shared schema: safe HTML. */}
-        <div className="rich-text" dangerouslySetInnerHTML={{ __html: v.bodyHtml }} />
-      </section>
-      <dl className="facts">
-        {v.alternatives.length > 0 ? (
-          <>
-            <dt>Also asked as</dt>
-            <dd>
-              <ul>
-                {v.alternatives.map((a) => (
-                  <li key={a}>{a}</li>
-                ))}
-              </ul>
-            </dd>
-          </>
-        ) : null}
-        <dt>Topics</dt>
-        <dd>{page.topics.map((t) => t.name).join(", ") || "—"}</dd>
-        <dt>Product tags</dt>
-        <dd>{v.tags.join(", ") || "—"}</dd>
-        <dt>Written by</dt>
-        <dd>{v.authorName}</dd>
-        {origin ? (
-          <>
-            <dt>Came from</dt>
-            <dd>
-              <Link to={origin.link}>{origin.label}</Link>
-            </dd>
-          </>
-        ) : null}
-      </dl>
+      <div className="answer-layout">
+        <div className="answer-main">
+          <section aria-labelledby="short-heading" className="card">
+            <h2 id="short-heading">Short answer</h2>
+            <p className="short-answer">{v.shortAnswer || <em className="muted">not written yet</em>}</p>
+          </section>
+          <section aria-labelledby="full-heading" className="card">
+            <h2 id="full-heading">Full answer</h2>
+            {/* Rendered on the server from validated Tiptap JSON with the shared schema: safe HTML. */}
+            <div className="rich-text" dangerouslySetInnerHTML={{ __html: v.bodyHtml }} />
+          </section>
 
-      {feedback ? (
-        <section aria-labelledby="ratings-heading" className="card">
-          <h2 id="ratings-heading">Readers&apos; ratings</h2>
-          <p>
-            {faqPath ? (
+          {feedback ? (
+            <section aria-labelledby="ratings-heading" className="card">
+              <h2 id="ratings-heading">Readers&apos; ratings</h2>
+              <p>
+                {faqPath ? (
+                  <>
+                    On the <a href={faqPath}>public FAQ</a>:{" "}
+                  </>
+                ) : null}
+                <strong>{feedback.helpful}</strong> found it helpful, <strong>{feedback.notHelpful}</strong> did not.
+              </p>
+              {feedback.recentComments.length > 0 ? (
+                <ul className="feedback-comments">
+                  {feedback.recentComments.map((c, i) => (
+                    <li key={i}>
+                      {c.helpful ? "Helpful" : "Not helpful"} · {formatDate(c.at)}: {c.comment}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </section>
+          ) : null}
+
+          <History events={page.history} />
+          <Comments comments={comments} canComment={canComment} canModerate={canModerate} errors={refusedIntent ? {} : errors} />
+        </div>
+        {/* The side column: what the answer is, who decides next, and the actions on it. */}
+        <aside className="answer-side" aria-label="About this answer">
+          <dl className="facts">
+            {v.alternatives.length > 0 ? (
               <>
-                On the <a href={faqPath}>public FAQ</a>:{" "}
+                <dt>Also asked as</dt>
+                <dd>
+                  <ul>
+                    {v.alternatives.map((a) => (
+                      <li key={a}>{a}</li>
+                    ))}
+                  </ul>
+                </dd>
               </>
             ) : null}
-            <strong>{feedback.helpful}</strong> found it helpful, <strong>{feedback.notHelpful}</strong> did not.
-          </p>
-          {feedback.recentComments.length > 0 ? (
-            <ul className="feedback-comments">
-              {feedback.recentComments.map((c, i) => (
-                <li key={i}>
-                  {c.helpful ? "Helpful" : "Not helpful"} · {formatDate(c.at)}: {c.comment}
+            <dt>Topics</dt>
+            <dd>{page.topics.map((t) => t.name).join(", ") || "—"}</dd>
+            <dt>Product tags</dt>
+            <dd>{v.tags.join(", ") || "—"}</dd>
+            <dt>Written by</dt>
+            <dd>{v.authorName}</dd>
+            {origin ? (
+              <>
+                <dt>Came from</dt>
+                <dd>
+                  <Link to={origin.link}>{origin.label}</Link>
+                </dd>
+              </>
+            ) : null}
+          </dl>
+          {deciders ? <WhoDecides deciders={deciders} isAuthor={v.authorId === userId} /> : null}
+          <WorkflowActions page={page} certify={certify} errors={errors} refusedIntent={refusedIntent} />
+          {page.canEdit ? (
+            <p>
+              <Link className="button primary" to={`/answers/${page.answerId}/edit`}>
+                Edit draft
+              </Link>
+            </p>
+          ) : null}
+          {page.canRevise && isLive ? (
+            <Form method="post">
+              <CsrfInput />
+              <button type="submit" name="intent" value="REVISE">
+                {page.open ? "Continue your revision" : "Revise this answer"}
+              </button>
+            </Form>
+          ) : null}
+
+          <section aria-labelledby="versions-heading">
+            <h2 id="versions-heading">Versions</h2>
+            <ol className="versions" reversed>
+              {page.versions.map((x) => (
+                <li key={x.number}>
+                  {x.visible ? <Link to={`/answers/${page.answerId}?version=${x.number}`}>Version {x.number}</Link> : <span>Version {x.number}</span>} —{" "}
+                  {STATE_LABELS[x.state] ?? x.state}, by {x.authorName}
                 </li>
               ))}
-            </ul>
-          ) : null}
-        </section>
-      ) : null}
-
-      {deciders ? <WhoDecides deciders={deciders} isAuthor={v.authorId === userId} /> : null}
-      <WorkflowActions page={page} certify={certify} errors={errors} refusedIntent={refusedIntent} />
-      {page.canEdit ? (
-        <p>
-          <Link className="button primary" to={`/answers/${page.answerId}/edit`}>
-            Edit draft
-          </Link>
-        </p>
-      ) : null}
-      {page.canRevise && isLive ? (
-        <Form method="post">
-          <CsrfInput />
-          <button type="submit" name="intent" value="REVISE">
-            {page.open ? "Continue your revision" : "Revise this answer"}
-          </button>
-        </Form>
-      ) : null}
-
-      <section aria-labelledby="versions-heading">
-        <h2 id="versions-heading">Versions</h2>
-        <ol className="versions" reversed>
-          {page.versions.map((x) => (
-            <li key={x.number}>
-              {x.visible ? <Link to={`/answers/${page.answerId}?version=${x.number}`}>Version {x.number}</Link> : <span>Version {x.number}</span>} —{" "}
-              {STATE_LABELS[x.state] ?? x.state}, by {x.authorName}
-            </li>
-          ))}
-        </ol>
-      </section>
-      <History events={page.history} />
-      <Comments comments={comments} canComment={canComment} canModerate={canModerate} errors={refusedIntent ? {} : errors} />
+            </ol>
+          </section>
+        </aside>
+      </div>
     </article>
   );
 }
