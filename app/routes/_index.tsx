@@ -5,6 +5,7 @@ import { can } from "../auth/policy";
 import { requireUser } from "../auth/session.server";
 import { STATE_LABELS } from "../models/answer-labels";
 import { homeFor } from "../models/home.server";
+import { TopicChips } from "../ui/chips";
 import { age, formatDate } from "../ui/format";
 
 export const meta: MetaFunction = () => [{ title: "Home · Vetted" }];
@@ -72,11 +73,7 @@ export default function Home() {
               <li key={i.versionId}>
                 <Link to={`/answers/${i.answerId}/review`}>{i.question}</Link>
                 <span className="row-meta">
-                  {i.topicNames.map((t) => (
-                    <span key={t} className="chip">
-                      {t}
-                    </span>
-                  ))}
+                  <TopicChips names={i.topicNames} />
                   <span className="age">waiting {age(i.since, now)}</span>
                 </span>
               </li>
@@ -95,11 +92,7 @@ export default function Home() {
               <li key={i.versionId}>
                 <Link to={`/answers/${i.answerId}/review`}>{i.question}</Link>
                 <span className="row-meta">
-                  {i.topicNames.map((t) => (
-                    <span key={t} className="chip">
-                      {t}
-                    </span>
-                  ))}
+                  <TopicChips names={i.topicNames} />
                   <span className="age">approved {age(i.since, now)} ago</span>
                 </span>
               </li>

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { can } from "../auth/policy";
 import { forbidden, requireUser } from "../auth/session.server";
 import { certificationQueue, reverificationDue, reviewQueue, type QueueItem } from "../models/answer.server";
+import { TopicChips } from "../ui/chips";
 import { age, formatDate } from "../ui/format";
 
 export const meta: MetaFunction = () => [{ title: "Review · Vetted" }];
@@ -30,11 +31,7 @@ function Queue({ items, now, to, empty }: { items: (QueueItem & { reverifyAt?: D
         <li key={i.versionId}>
           <Link to={to(i)}>{i.question}</Link>
           <span className="row-meta">
-            {i.topicNames.map((t) => (
-              <span key={t} className="chip">
-                {t}
-              </span>
-            ))}
+            <TopicChips names={i.topicNames} />
             <span>by {i.authorName}</span>
             {i.number > 1 ? <span className="chip">revision · v{i.number}</span> : null}
             {i.reverifyAt ? (
