@@ -32,6 +32,17 @@ export async function commentSubject(
 
 const DUPLICATE_WINDOW_MS = 60_000;
 
+/** What posting and editing a comment both check: the role, the text, and that the subject is visible. */
+async function checkComment(actor: SessionUser, subject: { type: CommentSubject; id: string }, body: string, db: DbOrTx) {
+  requireAction(actor, "content.write", "Your role cannot comment.");
+  const text = body.trim();
+  if (!text) throw new DomainError("bad_request", "Write the comment", { field: "comment" });
+  if (text.length > 5000) throw new DomainError("bad_request", "Keep the comment under 5000 characters", { field: "comment" });
+  const about = await commentSubject(actor, subject.type, subject.id, db);
+  if (!about) throw new DomainError("not_found", "There is nothing to comment on at this address.");
+  return { text, about };
+}
+
 /** One comment implementation for wiki pages, blog posts and answers; @mentions notify once. */
 export async function addComment(
   actor: SessionUser,
@@ -40,12 +51,7 @@ export async function addComment(
   now = new Date(),
   db: DbOrTx = getDb(),
 ): Promise<{ id: string }> {
-  requireAction(actor, "content.write", "Your role cannot comment.");
-  const text = body.trim();
-  if (!text) throw new DomainError("bad_request", "Write the comment", { field: "comment" });
-  if (text.length > 5000) throw new DomainError("bad_request", "Keep the comment under 5000 characters", { field: "comment" });
-  const about = await commentSubject(actor, subject.type, subject.id, db);
-  if (!about) throw new DomainError("not_found", "There is nothing to comment on at this address.");
+  const { text, about } = await checkComment(actor, subject, body, db);
   return db.transaction(async (tx) => {
     // A second click, a resent form or a double submit must not post the same words twice.
     const [same] = await tx
@@ -119,12 +125,7 @@ export async function editComment(
   now = new Date(),
   db: DbOrTx = getDb(),
 ): Promise<void> {
-  requireAction(actor, "content.write", "Your role cannot comment.");
-  const text = body.trim();
-  if (!text) throw new DomainError("bad_request", "Write the comment", { field: "comment" });
-  if (text.length > 5000) throw new DomainError("bad_request", "Keep the comment under 5000 characters", { field: "comment" });
-  const about = await commentSubject(actor, subject.type, subject.id, db);
-  if (!about) throw new DomainError("not_found", "There is nothing to comment on at this address.");
+  const { text, about } = await checkComment(actor, subject, body, db);
   await db.transaction(async (tx) => {
     await ownComment(actor, subject, commentId, tx);
     await tx.update(comments).set({ body: text, editedAt: now }).where(eq(comments.id, commentId));
