@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { DEFAULT_TEST_DATABASE_URL, withDatabase } from "../setup/global-database";
+import { csrfTokenIn, keepCookies } from "../support/app";
 import { startApp, type RunningApp } from "../support/server";
 
 /**
@@ -75,21 +76,14 @@ export class HttpClient {
       body: body as BodyInit | undefined,
       redirect: "manual",
     });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const eq = pair!.indexOf("=");
-      const value = pair!.slice(eq + 1);
-      if (value === "" || /max-age=0|expires=thu, 01 jan 1970/i.test(line)) this.cookies.delete(pair!.slice(0, eq));
-      else this.cookies.set(pair!.slice(0, eq), value);
-    }
+    keepCookies(this.cookies, response);
     return response;
   }
 
   async page(pathname: string): Promise<{ response: Response; html: string }> {
     const response = await this.request(pathname);
     const html = await response.text();
-    const match = /name="csrf" value="([^"]*)"/.exec(html);
-    if (match?.[1]) this.csrfToken = match[1];
+    this.csrfToken = csrfTokenIn(html) ?? this.csrfToken;
     return { response, html };
   }
 

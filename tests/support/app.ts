@@ -15,6 +15,23 @@ async function appHandler() {
   return handler;
 }
 
+/** A cookie jar's update from a response: set cookies kept, cleared ones dropped. */
+export function keepCookies(jar: Map<string, string>, response: Response): void {
+  for (const line of response.headers.getSetCookie()) {
+    const [pair] = line.split(";");
+    const eq = pair!.indexOf("=");
+    const name = pair!.slice(0, eq);
+    const value = pair!.slice(eq + 1);
+    if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value === "") jar.delete(name);
+    else jar.set(name, value);
+  }
+}
+
+/** The CSRF token a page's forms carry, if any. */
+export function csrfTokenIn(html: string): string | undefined {
+  return /name="csrf" value="([^"]*)"/.exec(html)?.[1] || undefined;
+}
+
 export type FormFields = Record<string, string | string[]>;
 
 /**
@@ -47,14 +64,7 @@ export class TestClient {
     const response = await (await appHandler())(
       new Request(new URL(pathname, "http://localhost"), { method: init.method ?? (body ? "POST" : "GET"), headers, body }),
     );
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const eq = pair!.indexOf("=");
-      const name = pair!.slice(0, eq);
-      const value = pair!.slice(eq + 1);
-      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value === "") this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
+    keepCookies(this.cookies, response);
     return response;
   }
 
@@ -62,8 +72,7 @@ export class TestClient {
   async page(pathname: string): Promise<{ response: Response; html: string }> {
     const response = await this.request(pathname);
     const html = await response.text();
-    const match = /name="csrf" value="([^"]*)"/.exec(html);
-    if (match?.[1]) this.csrfToken = match[1];
+    this.csrfToken = csrfTokenIn(html) ?? this.csrfToken;
     return { response, html };
   }
 
