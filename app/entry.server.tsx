@@ -5,15 +5,18 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { getLogger } from "../server/logger";
+import { redirectAfterIndexPost } from "./utils/flash.server";
 
 const ABORT_DELAY = 5_000;
 
-export default function handleRequest(
+export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
 ) {
+  const prg = await redirectAfterIndexPost(request, responseStatusCode, remixContext.staticHandlerContext.actionData, responseHeaders);
+  if (prg) return prg;
   // Bots get the whole document at once; browsers get it streamed as soon as the shell is ready.
   const waitForAll = isbot(request.headers.get("user-agent") ?? "");
   return new Promise<Response>((resolve, reject) => {

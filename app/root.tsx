@@ -18,6 +18,7 @@ import { ROLE_LABELS } from "./auth/policy";
 import { getSessionUser } from "./auth/session.server";
 import { unreadCount } from "./models/answer.server";
 import { navigationFor } from "./ui/navigation";
+import { readFlash } from "./utils/flash.server";
 import { CsrfInput } from "./ui/csrf-input";
 import { useEffect, useRef } from "react";
 import stylesUrl from "./styles.css";
@@ -30,12 +31,12 @@ export const links: LinksFunction = () => [
 export const meta: MetaFunction = () => [{ title: "Vetted" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const [user, csrf] = await Promise.all([getSessionUser(request), csrfTokenFor(request)]);
+  const [user, csrf, flash] = await Promise.all([getSessionUser(request), csrfTokenFor(request), readFlash(request)]);
   const unread = user ? await unreadCount(user.id) : 0;
-  return data(
-    { user, csrf: csrf.token, unread },
-    csrf.setCookie ? { headers: { "Set-Cookie": csrf.setCookie } } : undefined,
-  );
+  const headers = new Headers();
+  if (csrf.setCookie) headers.append("Set-Cookie", csrf.setCookie);
+  if (flash.clear) headers.append("Set-Cookie", flash.clear);
+  return data({ user, csrf: csrf.token, unread, flash: flash.message }, { headers });
 }
 
 export type RootData = Awaited<ReturnType<typeof loader>>["data"];
@@ -101,6 +102,16 @@ function Header() {
   );
 }
 
+/** The message of a form posted without JavaScript, shown once on the page it redirected to. */
+function Flash() {
+  const message = useRootData()?.flash;
+  return message ? (
+    <p className="notice success" role="status">
+      {message}
+    </p>
+  ) : null;
+}
+
 export function Layout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en">
@@ -115,7 +126,10 @@ export function Layout({ children }: { children: React.ReactNode }) {
           Skip to content
         </a>
         <Header />
-        <main id="main">{children}</main>
+        <main id="main">
+          <Flash />
+          {children}
+        </main>
         <ScrollRestoration />
         <Scripts />
       </body>

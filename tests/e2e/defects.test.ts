@@ -96,6 +96,28 @@ describe("issue 11 defects in Chromium", () => {
     await page.context().close();
   });
 
+  it("without JavaScript, a post redirects back to the page (no ?index, no re-post on reload) and says what happened once", async () => {
+    const page = await signInAs(browser, app.url, "emma@example.com", { javaScriptEnabled: false });
+    await page.goto(`${app.url}/wiki`);
+    await page.locator("main a[href^='/wiki/']:not([href='/wiki/new'])").first().click();
+    await page.getByLabel("Add a comment").waitFor();
+    const address = new URL(page.url()).pathname;
+    const text = `No-JS comment ${Date.now()}`;
+    await page.getByLabel("Add a comment").fill(text);
+    const posted = page.waitForResponse((r) => r.request().method() === "POST");
+    await page.getByRole("button", { name: "Comment", exact: true }).click();
+    expect((await posted).status()).toBe(303);
+    await page.locator(".comment-body", { hasText: text }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(address);
+    expect(page.url()).not.toContain("index");
+    await page.getByRole("status").filter({ hasText: "Comment added." }).waitFor();
+    // A reload is a GET: the comment is not posted twice and the message is gone.
+    await page.reload();
+    expect(await page.locator(".comment-body", { hasText: text }).count()).toBe(1);
+    expect(await page.getByText("Comment added.").count()).toBe(0);
+    await page.context().close();
+  });
+
   // Defect 3: a new answer was lost on leaving before the first manual save.
   it("autosaves a new answer from the first change, and warns before leaving unsaved editors", async () => {
     const page = await signInAs(browser, app.url, "emma@example.com");
