@@ -64,8 +64,12 @@ function Header() {
       </a>
       {user ? (
         <>
-          <NavLink to="/inbox" className="inbox-link" aria-label={`Inbox, ${root?.unread ?? 0} unread`}>
-            Inbox{root?.unread ? <span className="count">{root.unread}</span> : null}
+          {/* The visible text starts the accessible name ("Inbox, 3 unread"), as speech users say it. */}
+          <NavLink to="/inbox" className="inbox-link">
+            Inbox
+            <span className="visually-hidden">, </span>
+            {root?.unread ? <span className="count">{root.unread}</span> : <span className="visually-hidden">0</span>}
+            <span className="visually-hidden"> unread</span>
           </NavLink>
           <input type="checkbox" id="menu-toggle" className="menu-toggle" ref={menu} aria-controls="header-panel" />
           <label htmlFor="menu-toggle" className="menu-button">
