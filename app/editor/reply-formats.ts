@@ -538,7 +538,24 @@ interface MdContext {
 }
 
 /** Characters that are markup anywhere in a line; `&` only where it would start an entity. */
-const mdEscape = (text: string) => text.replace(/[\\`*_[\]<|~]/g, "\\$&").replace(/&(?=#?[a-z0-9]+;)/gi, "\\&");
+const mdEscapeProse = (text: string) => text.replace(/[\\`*_[\]<|~]/g, "\\$&").replace(/&(?=#?[a-z0-9]+;)/gi, "\\&");
+
+const URL_IN_TEXT = /\b(?:https?:\/\/|www\.)[^\s<>"'`]+/gi;
+
+/**
+ * Text escaped for Markdown, except web addresses typed as text: GFM makes those links, and
+ * renderers such as marked keep a backslash inside them (`my\_page` → a broken address). Only
+ * brackets (which could end a link's text) and, in a table, `|` are escaped in them.
+ */
+function mdEscape(text: string, inTable: boolean): string {
+  let out = "";
+  let last = 0;
+  for (const match of text.matchAll(URL_IN_TEXT)) {
+    out += mdEscapeProse(text.slice(last, match.index)) + match[0].replace(inTable ? /[[\]|]/g : /[[\]]/g, "\\$&");
+    last = match.index + match[0].length;
+  }
+  return out + mdEscapeProse(text.slice(last));
+}
 
 /** What is markup only at the start of a line: headings, quotes, list markers, setext underlines. */
 function mdLineStart(line: string): string {
@@ -568,7 +585,7 @@ function mdWriter(inTable: boolean): MarkupWriter {
     // Markdown has no underline; the words stay, unmarked.
     open: (mark) => (mark.kind === "link" ? "[" : delimiters[mark.kind as keyof typeof delimiters]),
     close: (mark) => (mark.kind === "link" ? `](${mdDestination(mark.href ?? "", inTable)})` : delimiters[mark.kind as keyof typeof delimiters]),
-    text: (text, code) => (code ? mdCode(text, inTable) : mdEscape(text)),
+    text: (text, code) => (code ? mdCode(text, inTable) : mdEscape(text, inTable)),
     lineBreak: inTable ? " " : "\\\n",
     markdown: true,
   };

@@ -566,6 +566,14 @@ describe("escaping", () => {
     expect(rendered.querySelectorAll("p:last-child br")).toHaveLength(2);
   });
 
+  it("Markdown: addresses typed as text are left unescaped, so GFM makes working links of them", () => {
+    const answer = doc(p(text("See https://example.com/my_page_2 or www.example.com/a_b, not my_page.")));
+    const markdown = toMarkdown(answer);
+    expect(markdown).toBe("See https://example.com/my_page_2 or www.example.com/a_b, not my\\_page.");
+    const links = Array.from(parseHtml(renderMarkdown(markdown)).querySelectorAll("a")).map((a) => a.getAttribute("href"));
+    expect(links).toEqual(["https://example.com/my_page_2", "http://www.example.com/a_b"]);
+  });
+
   it("Markdown: formatting around spaces and backticks in code", () => {
     const answer = doc(p(text("a"), text(" bold ", [BOLD]), text("b "), text("`x`", [CODE]), text(" "), text("", [CODE])));
     const markdown = toMarkdown(answer);
