@@ -1,8 +1,8 @@
 // A certified answer (Tiptap JSON) turned into what an agent pastes into a reply: plain text,
-// Markdown, paste-safe HTML and one message per channel. Pure string work on the JSON, no schema,
-// no DOM and no server module, so the search page can build the reply in the browser and a
-// server job can build the same reply. `body_text` (the search index's flattening) loses what a
-// customer needs most: link addresses, list numbers, table columns.
+// Markdown, paste-safe HTML and one message per channel. Pure string work on the JSON (no
+// ProseMirror schema, no DOM, no server module), so the browser and the server build the same
+// reply. `body_text`, renderDocument's flattening for search, loses what a customer needs most:
+// link addresses, list numbers, table columns.
 import type { JSONContent } from "@tiptap/core";
 import { isSafeHref, TABLE_LIMITS } from "./extensions";
 
