@@ -31,27 +31,35 @@ describe("a reviewer reads a revision as a rendered diff", () => {
     await emma.waitForURL(/\/edit$/);
     await emma.waitForLoadState("networkidle");
     const editor = emma.getByTestId("body-editor");
+    // Selections are made as a reader makes them with the mouse (the editor follows the page's
+    // selection): key presses like Control+End raced the editor taking focus.
+    const select = (text: string, caretAfter: boolean) =>
+      editor.evaluate(
+        (root, [wanted, collapse]) => {
+          (root.querySelector("[contenteditable]") as HTMLElement | null)?.focus();
+          const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+          for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            const at = n.textContent!.indexOf(wanted as string);
+            if (at < 0) continue;
+            const range = document.createRange();
+            range.setStart(n, collapse ? at + (wanted as string).length : at);
+            range.setEnd(n, at + (wanted as string).length);
+            getSelection()!.removeAllRanges();
+            getSelection()!.addRange(range);
+            return;
+          }
+          throw new Error(`no “${String(wanted)}” in the editor`);
+        },
+        [text, caretAfter] as const,
+      );
     // A new last paragraph.
-    await editor.locator("p").last().click();
-    await emma.keyboard.press("Control+End");
+    await select("we will trace the payment.", true);
+    await emma.waitForFunction(() => getSelection()?.isCollapsed === true && getSelection()?.anchorNode?.textContent?.endsWith("the payment.") === true);
     await emma.keyboard.press("Enter");
     await emma.keyboard.type("Refunds to gift cards are instant.");
-    // "warehouse" in the first paragraph becomes bold: selected as a reader would with the mouse
-    // (the editor follows the page's selection), then the toolbar's Bold.
-    await editor.evaluate((root) => {
-      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-        const at = n.textContent!.indexOf("warehouse");
-        if (at < 0) continue;
-        const range = document.createRange();
-        range.setStart(n, at);
-        range.setEnd(n, at + "warehouse".length);
-        getSelection()!.removeAllRanges();
-        getSelection()!.addRange(range);
-        return;
-      }
-      throw new Error("no “warehouse” in the editor");
-    });
+    await editor.locator("p", { hasText: /^Refunds to gift cards are instant\.$/ }).waitFor();
+    // "warehouse" in the first paragraph becomes bold.
+    await select("warehouse", false);
     await emma.waitForFunction(() => getSelection()?.toString() === "warehouse");
     await emma.getByRole("button", { name: "Bold" }).click();
     await editor.locator("strong", { hasText: "warehouse" }).waitFor();
