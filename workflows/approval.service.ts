@@ -355,7 +355,7 @@ async function applyEvent(tx: Tx, v: AnswerVersion, event: ApprovalEvent, now: D
       ...(event.type === "APPROVE" ? { approvals: ctx.approvals.length, required: ctx.requiredApprovals } : {}),
       // What the reviewer decided on, so their next visit can show what changed since.
       ...(DECISIONS.has(event.type)
-        ? { seen: { question: v.question, alternatives: v.alternatives, shortAnswer: v.shortAnswer, bodyText: v.bodyText } }
+        ? { seen: { question: v.question, alternatives: v.alternatives, shortAnswer: v.shortAnswer, bodyText: v.bodyText, body: v.body } }
         : {}),
     },
   });

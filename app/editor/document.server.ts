@@ -10,6 +10,8 @@ const MAX_DEPTH = 50;
 
 // Built once: generateHTML would rebuild the schema (about 9 ms) on every call.
 const schema: Schema = getSchema(extensions);
+/** The editor's schema, for modules that build documents of their own (the review diff). */
+export const editorSchema = schema;
 // Also here, not only at validation: documents stored before that rule still render links safely.
 const toHtml = htmlSerializer(schema, { link: { set: { rel: LINK_REL }, remove: ["target"] } });
 
@@ -134,7 +136,7 @@ export function validateDocument(json: unknown): Validation {
  * and 100+ ms per render). Rendering clamps its spans to the limit; a document within the limits
  * is returned as it is, not copied.
  */
-function clampSpans(node: JSONContent): JSONContent {
+export function clampSpans(node: JSONContent): JSONContent {
   let content = node.content;
   if (content) {
     let copied = false;

@@ -1,6 +1,7 @@
 import { isUuid } from "../utils/http.server";
 import { and, arrayOverlaps, asc, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
+import { z } from "zod";
 import { getDb, type DbOrTx } from "../../db/client.server";
 import { answerEvents, answers, answerVersions, expertise, notifications, topics, users, type AnswerVersion } from "../../db/schema";
 import * as service from "../../workflows/approval.service";
@@ -119,6 +120,38 @@ export interface AnswerPage {
   missingForReview: string[];
 }
 
+/**
+ * A decision's `seen` (the whole text the reviewer decided on, document included) is for
+ * lastReviewSeen, not for the pages: it would travel to the browser with every history entry.
+ */
+function withoutSeen(data: Record<string, unknown>): Record<string, unknown> {
+  if (!("seen" in data)) return data;
+  const { seen: _seen, ...rest } = data;
+  return rest;
+}
+
+const SeenSchema = z.object({
+  question: z.string(),
+  alternatives: z.array(z.string()),
+  shortAnswer: z.string(),
+  bodyText: z.string(),
+  // Kept since 2026-12-03; older decisions have only the text.
+  body: z.unknown().optional(),
+});
+
+/** What this user last decided on for this answer (any version), for "changes since your last review". */
+export async function lastReviewSeen(userId: string, answerId: string, db: DbOrTx = getDb()): Promise<{ at: Date; seen: z.infer<typeof SeenSchema> } | null> {
+  if (!isUuid(answerId)) return null;
+  const [row] = await db
+    .select({ at: answerEvents.at, data: answerEvents.data })
+    .from(answerEvents)
+    .where(and(eq(answerEvents.answerId, answerId), eq(answerEvents.actorId, userId), sql`${answerEvents.data} -> 'seen' is not null`))
+    .orderBy(desc(answerEvents.at), desc(answerEvents.id))
+    .limit(1);
+  const seen = SeenSchema.safeParse(row?.data.seen);
+  return row && seen.success ? { at: row.at, seen: seen.data } : null;
+}
+
 /** Everything the answer page shows, or null when the user may not see any of it. */
 export async function getAnswerPage(user: SessionUser, answerId: string, versionNumber?: number, db: DbOrTx = getDb()): Promise<AnswerPage | null> {
   if (!isUuid(answerId)) return null;
@@ -165,7 +198,7 @@ export async function getAnswerPage(user: SessionUser, answerId: string, version
     versions: versions.map((v) => ({ number: v.number, state: v.state, authorName: v.authorName, updatedAt: v.updatedAt, visible: visibleIds.has(v.id) })),
     history: events
       .filter((e) => visibleIds.has(e.versionId))
-      .map(({ versionId, ...e }) => ({ ...e, versionNumber: versions.find((v) => v.id === versionId)?.number ?? 0 })),
+      .map(({ versionId, data, ...e }) => ({ ...e, data: withoutSeen(data), versionNumber: versions.find((v) => v.id === versionId)?.number ?? 0 })),
     topics: topicRows,
     allowed,
     canRevise: can(user.roles, "answer.draft") && !!live && LIVE.includes(live.state) && (!open || open.authorId === user.id),

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { mkdir, readdir, rename, rm } from "node:fs/promises";
@@ -10,16 +9,19 @@ import type { ReactElement } from "react";
 import type { Db } from "../../db/client.server";
 import { FaqDocument } from "../ui/faq/document";
 import { FaqAnswerPage, FaqHomePage, FaqNotFoundPage, FaqSearchPage, FaqTopicPage } from "../ui/faq/pages";
-import { SEARCH_SCRIPT } from "../ui/faq/search-script";
+import { SEARCH_INDEX_GLOBAL, SEARCH_SCRIPT } from "../ui/faq/search-script";
 import { answerHead, homeHead, searchHead, topicHead, type FaqHead } from "../ui/faq/seo";
-import { exportFaqUrls } from "../ui/faq/urls";
+import { exportFaqRootedUrls, exportFaqUrls, exportFolders, type FaqUrls } from "../ui/faq/urls";
 import { getBranding, getFaqTopic, listFaqTopics, popularFaqAnswers, publicAnswerBatch } from "./faq.server";
 import { syncFaqSlugs } from "./faq-slugs.server";
 
 export interface ExportOptions {
   /** The folder the site ends up in (replaced whole, atomically). */
   outDir: string;
-  /** Where it will be served: absolute addresses (canonical, sitemap) and the base path of links. */
+  /**
+   * Where it will be served: absolute addresses (canonical, Open Graph, sitemap). Links between
+   * pages are relative to each page, so the folder also works from another path or from disk.
+   */
   baseUrl: string;
   batchSize?: number;
   onProgress?: (event: { pages: number; phase: string }) => void;
@@ -46,8 +48,26 @@ export interface ExportSummary {
 }
 
 const FAVICON = readFileSync(new URL("../../public/favicon.svg", import.meta.url));
+const PUBLIC_DIR = fileURLToPath(new URL("../../public/", import.meta.url));
 
-/** A search-index entry: question, other phrasings, short answer, topic, address. */
+/**
+ * The file a branding address names when it is one the app serves from public/ (a logo set as
+ * `/logo.svg`): the export copies it in, since a site path means nothing on disk. Null otherwise.
+ */
+function publicFile(url: string): string | null {
+  if (!/^\/(?!\/)/.test(url)) return null;
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(url, "http://x").pathname);
+  } catch {
+    return null;
+  }
+  const file = path.join(PUBLIC_DIR, pathname);
+  if (file === PUBLIC_DIR || !containsOrIs(PUBLIC_DIR, file)) return null;
+  return existsSync(file) && statSync(file).isFile() ? file : null;
+}
+
+/** A search-index entry: question, other phrasings, short answer, topic, address (relative to the export's root). */
 interface IndexEntry {
   q: string;
   k: string;
@@ -142,7 +162,6 @@ async function removeStaleTemps(outDir: string): Promise<void> {
 export async function exportFaq(db: Db, options: ExportOptions): Promise<ExportSummary> {
   const started = performance.now();
   const outDir = path.resolve(options.outDir);
-  const urls = exportFaqUrls(options.baseUrl);
   const batchSize = options.batchSize ?? 500;
   checkExportTarget(outDir, options.protectedDirs);
   await removeStaleTemps(outDir);
@@ -195,21 +214,36 @@ export async function exportFaq(db: Db, options: ExportOptions): Promise<ExportS
   };
   const sitemap = stream("sitemap.xml");
   await sitemap.write(`<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n`);
+  // The index twice, the same entries: search-index.json for any tool that reads it, and
+  // search-index.js for the search page, which a page opened from disk may load (not fetch).
   const searchIndex = stream("search-index.json");
+  const searchIndexScript = stream("search-index.js");
+  await searchIndexScript.write(`window.${SEARCH_INDEX_GLOBAL}=`);
   let indexed = 0;
-  const addToIndex = (entry: IndexEntry) => searchIndex.write(`${indexed++ === 0 ? "[" : ","}${JSON.stringify(entry)}`);
-  const relOf = (href: string) => href.slice(urls.home.length);
+  const addToIndex = async (entry: IndexEntry) => {
+    const chunk = `${indexed++ === 0 ? "[" : ","}${JSON.stringify(entry)}`;
+    await searchIndex.write(chunk);
+    await searchIndexScript.write(chunk);
+  };
   const branding = await getBranding(db);
-  const faviconUrl = `${urls.home}favicon.svg`;
-  /** `leaf`: the page's folder holds nothing else (an answer), so it is made without a check. */
-  const page = async (href: string, head: FaqHead, body: ReactElement, { script, leaf = false }: { script?: { src: string; integrity: string }; leaf?: boolean } = {}) => {
+  // A logo the app serves from public/ is copied in; its page-relative link comes from `urls`.
+  const copied = new Map<string, string>();
+  const logoFile = branding.logoUrl ? publicFile(branding.logoUrl) : null;
+  if (logoFile) copied.set(branding.logoUrl, `assets/branding/${path.basename(logoFile)}`);
+  /**
+   * One page, written in `folder` (one of `exportFolders`) with links relative to it.
+   * `leaf`: the page's folder holds nothing else (an answer), so it is made without a check.
+   */
+  const page = async (folder: string, head: (urls: FaqUrls) => FaqHead, body: (urls: FaqUrls) => ReactElement, { scripts = [], leaf = false }: { scripts?: string[]; leaf?: boolean } = {}) => {
+    const urls = exportFaqUrls(options.baseUrl, folder, copied);
+    const pageHead = head(urls);
     const html = `<!DOCTYPE html>${renderToStaticMarkup(
-      <FaqDocument head={head} siteName={branding.companyName} faviconUrl={faviconUrl} {...(script ? { script } : {})}>
-        {body}
+      <FaqDocument head={pageHead} siteName={branding.companyName} faviconUrl={urls.asset("favicon.svg")} scripts={scripts.map((s) => urls.asset(s))}>
+        {body(urls)}
       </FaqDocument>,
     )}`;
-    write(path.join(relOf(href), "index.html"), html, leaf);
-    if (!head.noindex) await sitemap.write(`  <url><loc>${xmlEscape(head.canonical)}</loc></url>\n`);
+    write(path.join(folder, "index.html"), html, leaf);
+    if (!pageHead.noindex) await sitemap.write(`  <url><loc>${xmlEscape(pageHead.canonical)}</loc></url>\n`);
     pages++;
     if (pages % 1000 === 0) options.onProgress?.({ pages, phase: "answers" });
     if (options.pauseAfterPages !== undefined && pages >= options.pauseAfterPages) {
@@ -219,15 +253,26 @@ export async function exportFaq(db: Db, options: ExportOptions): Promise<ExportS
   };
 
   const [topics, popular] = await Promise.all([listFaqTopics(db), popularFaqAnswers(10, db)]);
-  await page(urls.home, homeHead(branding, urls), <FaqHomePage branding={branding} urls={urls} topics={topics} popular={popular} />);
-  const indexUrl = `${urls.home}search-index.json`;
-  await page(urls.search, searchHead(branding, urls), <FaqSearchPage branding={branding} urls={urls} query="" results={null} indexUrl={indexUrl} />, {
-    script: { src: `${urls.home}assets/search.js`, integrity: `sha384-${createHash("sha384").update(SEARCH_SCRIPT).digest("base64")}` },
-  });
+  await page(
+    exportFolders.home,
+    (urls) => homeHead(branding, urls),
+    (urls) => <FaqHomePage branding={branding} urls={urls} topics={topics} popular={popular} />,
+  );
+  await page(
+    exportFolders.search,
+    (urls) => searchHead(branding, urls),
+    (urls) => <FaqSearchPage branding={branding} urls={urls} query="" results={null} siteRoot={urls.asset("")} />,
+    // In this order: `defer` scripts run in document order, the index first.
+    { scripts: ["search-index.js", "assets/search.js"] },
+  );
   for (const t of topics) {
     const found = await getFaqTopic(t.slug, db);
     if (!found) continue;
-    await page(urls.topic(t.slug), topicHead(branding, urls, found.topic, found.answers), <FaqTopicPage branding={branding} urls={urls} topic={found.topic} answers={found.answers} />);
+    await page(
+      exportFolders.topic(t.slug),
+      (urls) => topicHead(branding, urls, found.topic, found.answers),
+      (urls) => <FaqTopicPage branding={branding} urls={urls} topic={found.topic} answers={found.answers} />,
+    );
   }
   options.onProgress?.({ pages, phase: "topics" });
 
@@ -242,25 +287,29 @@ export async function exportFaq(db: Db, options: ExportOptions): Promise<ExportS
     const last = batch[batch.length - 1]!;
     next = batch.length < batchSize ? Promise.resolve([]) : publicAnswerBatch({ topicSlug: last.topicSlug, slug: last.slug }, batchSize, db);
     for (const answer of batch) {
-      const href = urls.answer(answer.topicSlug, answer.slug);
-      await page(href, answerHead(branding, urls, answer), <FaqAnswerPage branding={branding} urls={urls} answer={answer} />, { leaf: true });
-      await addToIndex({ q: answer.question, k: answer.alternatives.join(" "), a: answer.shortAnswer, t: answer.topicName, u: href });
+      const folder = exportFolders.answer(answer.topicSlug, answer.slug);
+      await page(folder, (urls) => answerHead(branding, urls, answer), (urls) => <FaqAnswerPage branding={branding} urls={urls} answer={answer} />, { leaf: true });
+      await addToIndex({ q: answer.question, k: answer.alternatives.join(" "), a: answer.shortAnswer, t: answer.topicName, u: `${folder}index.html` });
     }
   }
   await searchIndex.write(indexed === 0 ? "[]" : "]");
   await searchIndex.end();
+  await searchIndexScript.write(indexed === 0 ? "[];\n" : "];\n");
+  await searchIndexScript.end();
   await sitemap.write("</urlset>\n");
   await sitemap.end();
 
   write("assets/search.js", SEARCH_SCRIPT);
   write("favicon.svg", FAVICON);
+  for (const [url, file] of copied) write(file, readFileSync(publicFile(url)!));
   write(EXPORT_MARKER, MARKER_CONTENT);
-  write("robots.txt", `User-agent: *\nAllow: /\nSitemap: ${urls.absolute(`${urls.home}sitemap.xml`)}\n`);
+  const rooted = exportFaqRootedUrls(options.baseUrl, copied);
+  write("robots.txt", `User-agent: *\nAllow: /\nSitemap: ${rooted.canonical.home}sitemap.xml\n`);
   write(
     "404.html",
     `<!DOCTYPE html>${renderToStaticMarkup(
-      <FaqDocument head={{ ...homeHead(branding, urls), title: `Page not found · ${branding.companyName} Help`, noindex: true }} siteName={branding.companyName} faviconUrl={faviconUrl}>
-        <FaqNotFoundPage branding={branding} urls={urls} />
+      <FaqDocument head={{ ...homeHead(branding, rooted), title: `Page not found · ${branding.companyName} Help`, noindex: true }} siteName={branding.companyName} faviconUrl={rooted.asset("favicon.svg")}>
+        <FaqNotFoundPage branding={branding} urls={rooted} />
       </FaqDocument>,
     )}`,
   );

@@ -3,12 +3,12 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { can } from "../auth/policy";
 import { requireUser } from "../auth/session.server";
 import { handleAnswerAction } from "../models/answer-actions.server";
-import { decidersFor, getAnswerPage } from "../models/answer.server";
+import { decidersFor, getAnswerPage, lastReviewSeen } from "../models/answer.server";
 import { STATE_LABELS } from "../models/answer-labels";
 import { certifyOptions } from "../models/certify.server";
 import { listComments } from "../models/comments.server";
 import { handleSharedIntent } from "../models/content-actions.server";
-import { sideBySide, type DiffSide } from "../models/diff.server";
+import { reviewDiff, type RenderedDiff } from "../models/diff.server";
 import { Comments } from "../ui/content";
 import { FieldError } from "../ui/field-error";
 import { formatDateTime } from "../ui/format";
@@ -28,44 +28,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!reviewPage) throw new Response("No answer you may review has this address.", { status: 404 });
   const v = reviewPage.shown;
   const base = page.live && page.live.id !== v.id ? page.live : null;
-  const diff = base
-    ? {
-        baseNumber: base.number,
-        question: sideBySide(base.question, v.question),
-        shortAnswer: sideBySide(base.shortAnswer, v.shortAnswer),
-        body: sideBySide(base.bodyText, v.bodyText),
-        alternatives: sideBySide(base.alternatives.join("\n"), v.alternatives.join("\n")),
-      }
-    : null;
+  const diff = base ? { baseNumber: base.number, ...reviewDiff(base, v) } : null;
   const certify = reviewPage.allowed.includes("CERTIFY") ? await certifyOptions(reviewPage) : null;
   // The decisions taken on this version so far, oldest first, with what each reviewer said.
   const decisions = reviewPage.history
     .filter((h) => h.versionNumber === v.number && ["APPROVE", "REQUEST_CHANGES", "REJECT", "RESUBMIT", "SUBMIT", "CERTIFY"].includes(h.event))
     .reverse()
     .map((h) => ({ id: h.id, at: h.at, actorName: h.actorName, event: h.event, comment: h.comment }));
-  // "Changes since your last review": the text this reviewer last decided on, against today's.
-  const mine = reviewPage.history.find(
-    (h) => h.actorId === user.id && !!(h.data as { seen?: unknown }).seen,
-  );
-  const seen = (mine?.data as { seen?: { question: string; alternatives: string[]; shortAnswer: string; bodyText: string } } | undefined)?.seen;
-  const sinceMine =
-    mine && seen
-      ? {
-          at: mine.at,
-          versionNumber: mine.versionNumber,
-          question: sideBySide(seen.question, v.question),
-          shortAnswer: sideBySide(seen.shortAnswer, v.shortAnswer),
-          body: sideBySide(seen.bodyText, v.bodyText),
-          alternatives: sideBySide(seen.alternatives.join("\n"), v.alternatives.join("\n")),
-        }
-      : null;
+  // "Changes since your last review": what this reviewer last decided on, against today's.
+  const mine = await lastReviewSeen(user.id, page.answerId);
+  const sinceMine = mine ? { at: mine.at, ...reviewDiff(mine.seen, v) } : null;
+  // They last decided on the certified version itself (they certified it): one diff says it all.
+  const lastSawCertified = !!diff && !!sinceMine && (["question", "alternatives", "shortAnswer", "body"] as const).every((k) => diff[k].html === sinceMine[k].html);
   const comments = await listComments(user, "answer", page.answerId);
   const decides = ["APPROVE", "REQUEST_CHANGES", "REJECT", "CERTIFY"].some((e) => reviewPage.allowed.includes(e));
   const deciders = decides ? null : await decidersFor(v);
   return {
     page: reviewPage,
     diff,
-    sinceMine: sinceMine && [sinceMine.question, sinceMine.shortAnswer, sinceMine.body, sinceMine.alternatives].some((d) => d.changed) ? sinceMine : null,
+    sinceMine: sinceMine?.changed && !lastSawCertified ? sinceMine : null,
+    lastSawCertified,
     reviewedBefore: !!sinceMine,
     certify,
     deciders,
@@ -87,21 +69,24 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return handleAnswerAction(request, params.answerId ?? "");
 }
 
-type DiffBlock = { changed: boolean; before: DiffSide; after: DiffSide };
-
-function DiffSection({ id, title, blocks, beforeLabel }: { id: string; title: string; blocks: [string, DiffBlock][]; beforeLabel: string }) {
+/**
+ * Each part as this version reads, with what changed marked in place: added text underlined on
+ * green (<ins>), removed text struck through on red (<del>). The HTML is the editor's own
+ * renderer's (app/models/diff.server.ts): escaped text, the schema's tags only.
+ */
+function DiffSection({ id, title, blocks, beforeLabel }: { id: string; title: string; blocks: [string, RenderedDiff][]; beforeLabel: string }) {
   return (
-    <section aria-labelledby={id}>
+    <section aria-labelledby={id} className="diff-section">
       <h2 id={id}>{title}</h2>
+      <p className="muted diff-legend">
+        Against the {beforeLabel}: <ins>added text</ins> is underlined, <del>removed text</del> is struck through; a change of formatting only (bold, a link&rsquo;s address) shows the old and the new, <ins className="diff-format">marked with a dotted line</ins>.
+      </p>
       {blocks.map(([label, d]) => (
         <div key={label} className="diff-block">
           <h3>
             {label} {d.changed ? null : <span className="muted">(unchanged)</span>}
           </h3>
-          <div className="diff">
-            <Side side={d.before} label={`${label}, ${beforeLabel}`} />
-            <Side side={d.after} label={`${label}, this version`} />
-          </div>
+          <div className="rich-text diff-rendered" dangerouslySetInnerHTML={{ __html: d.html }} />
         </div>
       ))}
     </section>
@@ -117,18 +102,8 @@ const DECISION_LABELS: Record<string, string> = {
   CERTIFY: "certified it",
 };
 
-function Side({ side, label }: { side: DiffSide; label: string }) {
-  return (
-    <div className="diff-side" aria-label={label}>
-      {side.parts.map((p, i) =>
-        p.kind === "removed" ? <del key={i}>{p.text}</del> : p.kind === "added" ? <ins key={i}>{p.text}</ins> : <span key={i}>{p.text}</span>,
-      )}
-    </div>
-  );
-}
-
 export default function ReviewAnswer() {
-  const { page, diff, sinceMine, reviewedBefore, certify, deciders, decisions, comments, canComment, canModerate, isAuthor } = useLoaderData<typeof loader>();
+  const { page, diff, sinceMine, lastSawCertified, reviewedBefore, certify, deciders, decisions, comments, canComment, canModerate, isAuthor } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: FieldErrors = result && !result.ok ? result.errors : {};
   const refusedIntent = result && !result.ok && "intent" in result && typeof result.intent === "string" ? result.intent : undefined;
@@ -166,7 +141,7 @@ export default function ReviewAnswer() {
         <DiffSection
           id="since-mine-heading"
           title={`Changes since your last review (${formatDateTime(sinceMine.at)})`}
-          beforeLabel="when you last reviewed it"
+          beforeLabel="text you last reviewed"
           blocks={[
             ["Question", sinceMine.question],
             ["Other phrasings", sinceMine.alternatives],
@@ -174,6 +149,8 @@ export default function ReviewAnswer() {
             ["Full answer", sinceMine.body],
           ]}
         />
+      ) : lastSawCertified ? (
+        <p className="notice">You last reviewed the certified version: the changes since are below.</p>
       ) : reviewedBefore ? (
         <p className="notice">Nothing changed since your last review.</p>
       ) : null}

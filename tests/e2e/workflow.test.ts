@@ -131,7 +131,7 @@ describe("an answer goes from draft to certified, then a revision goes through r
     const xavier = await as("xavier@example.com");
     await open(xavier, `${answerUrl}/review`);
     await xavier.getByRole("heading", { name: /Changes against the certified version 1/ }).waitFor();
-    expect(await xavier.locator(".diff ins").count()).toBeGreaterThan(0);
+    expect(await xavier.locator(".diff-rendered ins").count()).toBeGreaterThan(0);
     await xavier.screenshot({ path: artifactPath("e2e", "review-diff.png"), fullPage: true });
     await xavier.getByRole("button", { name: "Approve" }).click();
     await xavier.getByText("Approved.").waitFor();

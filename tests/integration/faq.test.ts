@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportFaq } from "../../app/models/faq-export.server";
 import { faqPageCache } from "../../app/models/faq-cache.server";
 import { recordUse } from "../../app/models/agent.server";
-import { feedbackSummary, findFaqAnswer, popularFaqAnswers, recordFaqFeedback } from "../../app/models/faq.server";
+import { feedbackSummary, findFaqAnswer, popularFaqAnswers, recordFaqFeedback, saveBranding } from "../../app/models/faq.server";
+import { DEFAULT_BRANDING } from "../../app/models/faq.schema";
 import { drainSearchOutbox } from "../../app/models/search.server";
 import { refreshFaqSlug, slugify, syncFaqSlugs } from "../../app/models/faq-slugs.server";
 import { faqSlugs } from "../../db/schema";
@@ -416,6 +417,12 @@ describe("the static export", () => {
   });
 
   it("writes only public certified answers, with sitemap, robots, canonical links and FAQPage JSON-LD", async () => {
+    // Site paths in the branding: the logo is a file the app serves, a footer link a page of the site.
+    await saveBranding(
+      { ...DEFAULT_BRANDING, companyName: "Acme", logoUrl: "/favicon.svg", footerLinks: [{ label: "Contact", url: "/contact" }, { label: "Privacy", url: "https://acme.example/privacy" }] },
+      cast.km.id,
+      db(),
+    );
     const summary = await exportFaq(db(), { outDir, baseUrl: "https://help.example.com" });
     expect(summary.pages).toBeGreaterThan(3);
     const tree = readTree(outDir);
@@ -434,6 +441,33 @@ describe("the static export", () => {
     expect(tree.get("robots.txt")!.toString()).toContain("Sitemap: https://help.example.com/sitemap.xml");
     const index = JSON.parse(tree.get("search-index.json")!.toString()) as { q: string; u: string }[];
     expect(index.map((e) => e.q)).toContain("How do I get a refund?");
+    expect(index.find((e) => e.q === "How do I get a refund?")!.u).toBe(`${topicSlug}/how-do-i-get-a-refund/index.html`);
+    // The same index as a script, for the search page opened from disk (no fetch() of file://).
+    const script = tree.get("search-index.js")!.toString();
+    expect(script.startsWith("window.__FAQ_INDEX__=[")).toBe(true);
+    expect(JSON.parse(script.slice("window.__FAQ_INDEX__=".length).replace(/;\n$/, ""))).toEqual(index);
+
+    // Links between pages are relative to each page and name its index.html, so the folder
+    // works from disk and under any base path; only canonical addresses are absolute.
+    const rootRelative = (html: string) => [...html.matchAll(/\s(?:href|src|action)="(\/[^"]*)"/g)].map((m) => m[1]);
+    for (const file of ["index.html", `${topicSlug}/index.html`, `${topicSlug}/how-do-i-get-a-refund/index.html`, "search/index.html"]) {
+      expect(rootRelative(tree.get(file)!.toString()), file).toEqual([]);
+    }
+    expect(answer).toContain('href="../../index.html"');
+    expect(answer).toContain(`href="../../${topicSlug}/index.html"`);
+    expect(answer).toContain('action="../../search/index.html"');
+    expect(answer).toContain('href="../../favicon.svg"');
+    const search = tree.get("search/index.html")!.toString();
+    expect(search).toContain('<script src="../search-index.js" defer=""></script><script src="../assets/search.js" defer=""></script>');
+    expect(search).toContain('data-root="../"');
+    expect(tree.get("index.html")!.toString()).toContain(`href="${topicSlug}/index.html"`);
+    // The logo is copied in; a footer link to a page of the site leads there, also from disk.
+    expect(tree.get("assets/branding/favicon.svg")).toEqual(readFileSync(path.join(root, "public/favicon.svg")));
+    expect(answer).toContain('<img src="../../assets/branding/favicon.svg"');
+    expect(answer).toContain('href="https://help.example.com/contact"');
+    expect(answer).toContain('href="https://acme.example/privacy"');
+    // 404.html is served at whatever address was missing: its links start from the base path.
+    expect(tree.get("404.html")!.toString()).toContain('href="/index.html"');
 
     // JSON-LD: FAQPage with a Question (name) and an acceptedAnswer (text) per entry.
     for (const file of [`${topicSlug}/index.html`, `${topicSlug}/how-do-i-get-a-refund/index.html`]) {
@@ -455,6 +489,9 @@ describe("the static export", () => {
     const validator = new HtmlValidate({
       // "standard" leaves out the purely stylistic rules (React writes <meta/> and charSet).
       extends: ["html-validate:standard", "html-validate:document", "html-validate:a11y"],
+      // The export's scripts are its own files, linked relatively: Chromium refuses an
+      // `integrity` check on a script read from disk (file://), so only other sites' need one.
+      rules: { "require-sri": ["error", { target: "crossorigin" }] },
     });
     const tree = readTree(outDir);
     const pages = [...tree.keys()].filter((f) => f.endsWith(".html"));

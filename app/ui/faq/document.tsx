@@ -2,8 +2,12 @@ import type { ReactNode } from "react";
 import { jsonLdText, type FaqHead } from "./seo";
 import { FAQ_CSS } from "./styles";
 
-/** A whole exported page: the same head the live routes give Remix's <Meta/>, the same inline CSS. */
-export function FaqDocument({ head, siteName, faviconUrl, script, children }: { head: FaqHead; siteName: string; faviconUrl: string; script?: { src: string; integrity: string }; children: ReactNode }) {
+/**
+ * A whole FAQ page (live and exported), its CSS inline. `scripts` (export search only) run in
+ * order after parsing. They carry no `integrity`: Chromium refuses a checked script read from
+ * disk (file:// is not CORS-enabled), and they come from the same folder as the page anyway.
+ */
+export function FaqDocument({ head, siteName, faviconUrl, scripts = [], children }: { head: FaqHead; siteName: string; faviconUrl: string; scripts?: string[]; children: ReactNode }) {
   return (
     <html lang="en">
       <head>
@@ -21,7 +25,9 @@ export function FaqDocument({ head, siteName, faviconUrl, script, children }: { 
         <link rel="icon" href={faviconUrl} type="image/svg+xml" />
         <style dangerouslySetInnerHTML={{ __html: FAQ_CSS }} />
         {head.jsonLd ? <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLdText(head.jsonLd) }} /> : null}
-        {script ? <script src={script.src} integrity={script.integrity} defer /> : null}
+        {scripts.map((src) => (
+          <script key={src} src={src} defer />
+        ))}
       </head>
       <body>{children}</body>
     </html>

@@ -16,7 +16,7 @@ export function FaqShell({ branding, urls, query, children }: { branding: Brandi
       <header className="bar">
         <div className="in">
           <a className="home" href={urls.home}>
-            {branding.logoUrl ? <img src={branding.logoUrl} alt="" width="32" height="32" /> : null}
+            {branding.logoUrl ? <img src={urls.branded(branding.logoUrl)} alt="" width="32" height="32" /> : null}
             <span>{branding.companyName} Help</span>
           </a>
           <form className="sf" role="search" action={urls.search} method="get">
@@ -38,7 +38,7 @@ export function FaqShell({ branding, urls, query, children }: { branding: Brandi
               <ul>
                 {branding.footerLinks.map((l) => (
                   <li key={`${l.label}|${l.url}`}>
-                    <a href={l.url}>{l.label}</a>
+                    <a href={urls.branded(l.url)}>{l.label}</a>
                   </li>
                 ))}
               </ul>
@@ -146,14 +146,14 @@ export function FaqSearchPage({
   urls,
   query,
   results,
-  indexUrl,
+  siteRoot,
 }: {
   branding: Branding;
   urls: FaqUrls;
   query: string;
   results: FaqAnswerSummary[] | null;
-  /** Export only: where the prebuilt search index is. */
-  indexUrl?: string;
+  /** Export only: the export's root as a link from this page (the index's addresses are relative to it). */
+  siteRoot?: string;
 }) {
   return (
     <FaqShell branding={branding} urls={urls} query={query}>
@@ -163,7 +163,7 @@ export function FaqSearchPage({
           <p id="search-status" role="status">
             Type a question in the search box above.
           </p>
-          <ul className="qs" id="search-results" data-index={indexUrl} />
+          <ul className="qs" id="search-results" data-root={siteRoot} />
           <noscript>
             <p>Search needs JavaScript in this copy of the FAQ. Browse the topics from the home page instead.</p>
           </noscript>

@@ -27,7 +27,7 @@ export function homeHead(branding: Branding, urls: FaqUrls): FaqHead {
   return {
     title: `${branding.companyName} Help`,
     description: `Answers to common questions about ${branding.companyName}, checked by our experts.`,
-    canonical: urls.absolute(urls.home),
+    canonical: urls.canonical.home,
     ogType: "website",
   };
 }
@@ -36,7 +36,7 @@ export function topicHead(branding: Branding, urls: FaqUrls, topic: FaqTopic, an
   return {
     title: `${topic.name} · ${branding.companyName} Help`,
     description: clip(topic.description || `Answers about ${topic.name.toLowerCase()} from ${branding.companyName}.`),
-    canonical: urls.absolute(urls.topic(topic.slug)),
+    canonical: urls.canonical.topic(topic.slug),
     ogType: "website",
     jsonLd: faqPage(answers.map((a) => ({ question: a.question, answer: a.shortAnswer }))),
   };
@@ -51,7 +51,7 @@ export function answerHead(branding: Branding, urls: FaqUrls, answer: FaqAnswer)
   return {
     title: `${answer.question} · ${branding.companyName} Help`,
     description: clip(answer.shortAnswer),
-    canonical: urls.absolute(urls.answer(answer.topicSlug, answer.slug)),
+    canonical: urls.canonical.answer(answer.topicSlug, answer.slug),
     ogType: "article",
     jsonLd: faqPage([{ question: answer.question, answer: full }]),
   };
@@ -61,7 +61,7 @@ export function searchHead(branding: Branding, urls: FaqUrls): FaqHead {
   return {
     title: `Search · ${branding.companyName} Help`,
     description: `Search the ${branding.companyName} FAQ.`,
-    canonical: urls.absolute(urls.search),
+    canonical: urls.canonical.search,
     ogType: "website",
     noindex: true,
   };
