@@ -1,5 +1,5 @@
 import { eq, inArray } from "drizzle-orm";
-import { documentFromPlainText } from "../../app/editor/document.server";
+import { documentFromHtml, documentFromPlainText } from "../../app/editor/document.server";
 import type { Role } from "../../app/auth/policy";
 import { createDraft, sendEvent } from "../../workflows/approval.service";
 import type { Db } from "../client.server";
@@ -11,7 +11,9 @@ interface DemoAnswer {
   question: string;
   alternatives: string[];
   shortAnswer: string;
+  /** Plain paragraphs, or (bodyHtml) rich text with links, lists and tables as authors write them. */
   body: string;
+  bodyHtml?: string;
   tags: string[];
   audience: "public" | "internal";
   /** How far through the workflow the demo takes it. */
@@ -140,7 +142,48 @@ export const DEMO_ANSWERS: DemoAnswer[] = [
     audience: "public",
     stage: "draft",
   },
+  {
+    key: "return-item",
+    topic: "shipping",
+    question: "How do I return an item?",
+    alternatives: ["send something back", "return label", "returns portal"],
+    shortAnswer: "Start the return in the returns portal within 30 days of delivery; print the free label and drop the parcel at any carrier point.",
+    body: "",
+    bodyHtml:
+      '<p>Start the return in the <a href="https://returns.example.com/start">returns portal</a> within 30 days of delivery.</p>' +
+      "<ol><li>Enter your order number and email address.</li><li>Choose the items and tell us why you return them.</li><li>Print the free label, or show the QR code at the drop-off point.</li></ol>" +
+      "<p>Pack the item with:</p><ul><li>all accessories and manuals,</li><li>the original box if you still have it.</li></ul>" +
+      '<p>The refund starts when the parcel reaches our warehouse; see <a href="https://help.example.com/refunds">how long a refund takes</a>. Questions? Write to <a href="mailto:returns@example.com">returns@example.com</a>.</p>',
+    tags: ["returns", "refunds"],
+    audience: "public",
+    stage: "certified",
+  },
+  {
+    key: "carrier-times",
+    topic: "shipping",
+    question: "Which carrier delivers where, and how long does it take?",
+    alternatives: ["delivery times by country", "which courier", "shipping time"],
+    shortAnswer: "DHL delivers in Germany in 1–2 working days, DPD in Austria and the Benelux in 2–3, UPS to the UK and Switzerland in 3–5.",
+    body: "",
+    bodyHtml:
+      "<p>Orders placed before 14:00 leave the warehouse the same working day. Delivery times from dispatch:</p>" +
+      "<table><tbody><tr><th>Country</th><th>Carrier</th><th>Working days</th></tr>" +
+      "<tr><td>Germany</td><td>DHL</td><td>1–2</td></tr>" +
+      "<tr><td>Austria, Belgium, Netherlands, Luxembourg</td><td>DPD</td><td>2–3</td></tr>" +
+      "<tr><td>United Kingdom, Switzerland</td><td>UPS</td><td>3–5 (customs)</td></tr></tbody></table>" +
+      '<p>Track every parcel from <a href="https://shop.example.com/orders">Orders</a> in the customer\'s account.</p>',
+    tags: ["delivery", "carriers"],
+    audience: "internal",
+    stage: "certified",
+  },
 ];
+
+function demoBody(a: DemoAnswer) {
+  if (!a.bodyHtml) return documentFromPlainText(a.body);
+  const parsed = documentFromHtml(a.bodyHtml);
+  if (!parsed.ok) throw new Error(`demo answer ${a.key}: ${parsed.message}`);
+  return parsed.doc;
+}
 
 /** The demo's answers, driven through the real workflow; skipped when already there. */
 export async function seedDemoAnswers(db: Db, now = new Date()): Promise<void> {
@@ -166,7 +209,7 @@ export async function seedDemoAnswers(db: Db, now = new Date()): Promise<void> {
     const at = (step: number) => new Date(now.getTime() - (DEMO_ANSWERS.length - i) * 3 * 86_400_000 + step * 3_600_000);
     const { versionId } = await createDraft(db, {
       actor: emma,
-      draft: { ...a, body: documentFromPlainText(a.body), topicIds: [topic.id] },
+      draft: { ...a, body: demoBody(a), topicIds: [topic.id] },
       externalId: `demo:${a.key}`,
       now: at(0),
     });

@@ -704,8 +704,13 @@ describe("channel replies", () => {
 });
 
 describe("the demo answers", () => {
-  // The seed stores each demo body with documentFromPlainText; the same here, without a database.
-  const demo = DEMO_ANSWERS.map((a) => ({ ...a, doc: documentFromPlainText(a.body) }));
+  // The seed stores each demo body from its HTML or its plain paragraphs; the same here, without a database.
+  const demo = DEMO_ANSWERS.map((a) => {
+    if (!a.bodyHtml) return { ...a, doc: documentFromPlainText(a.body) };
+    const parsed = documentFromHtml(a.bodyHtml);
+    if (!parsed.ok) throw new Error(parsed.message);
+    return { ...a, doc: parsed.doc };
+  });
 
   it.each(demo.map((a) => [a.key, a] as const))("%s: links, list items and paragraphs survive every format", (_key, answer) => {
     expect(validateDocument(answer.doc).ok).toBe(true);
@@ -728,8 +733,29 @@ describe("the demo answers", () => {
     expect(reply("phone").text).not.toMatch(/https?:|www\./);
   });
 
+  it("the returns answer keeps its portal address, its numbered steps and its bullets", () => {
+    const returns = demo.find((a) => a.key === "return-item")!;
+    expect(expectFaithful(returns.doc)).toMatchObject({ links: 3, items: 5 });
+    const text = toPlainText(returns.doc);
+    expect(text).toContain("returns portal (https://returns.example.com/start)");
+    expect(text).toContain("1. Enter your order number and email address.\n2. Choose the items");
+    expect(text).toContain("- all accessories and manuals,");
+    expect(toReplyHtml(returns.doc)).toContain('<a href="https://returns.example.com/start" rel="noopener noreferrer">returns portal</a>');
+    expect(toMarkdown(returns.doc)).toContain("[returns portal](https://returns.example.com/start)");
+  });
+
+  it("the carriers answer keeps its table as aligned columns, a pipe table and an HTML table", () => {
+    const carriers = demo.find((a) => a.key === "carrier-times")!;
+    const lines = toPlainText(carriers.doc).split("\n");
+    const header = lines.find((l) => l.startsWith("Country"))!;
+    const row = lines.find((l) => l.startsWith("Germany"))!;
+    expect(header.indexOf("Carrier")).toBe(row.indexOf("DHL"));
+    expect(toMarkdown(carriers.doc)).toMatch(/\| Country +\| Carrier +\| Working days +\|/);
+    expect(toReplyHtml(carriers.doc)).toContain("<td>United Kingdom, Switzerland</td><td>UPS</td>");
+  });
+
   it("the checker itself finds links and list items where there are some", () => {
-    // Today's demo bodies are plain paragraphs; this keeps the check above from passing vacuously.
+    // Most demo bodies are plain paragraphs; this keeps the check above from passing vacuously.
     expect(expectFaithful(KITCHEN_SINK)).toEqual({ links: 1, items: 5, paragraphs: 0 });
     expect(
       expectFaithful(
