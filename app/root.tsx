@@ -106,6 +106,8 @@ function Header() {
   );
 }
 
+const SESSION_STORAGE_FALLBACK = `try{window.sessionStorage.getItem("x")}catch(e){var m=new Map();Object.defineProperty(window,"sessionStorage",{configurable:true,value:{getItem:function(k){return m.has(k)?m.get(k):null},setItem:function(k,v){m.set(k,String(v))},removeItem:function(k){m.delete(k)},clear:function(){m.clear()},key:function(i){return Array.from(m.keys())[i]||null},get length(){return m.size}}})}`;
+
 /** The message of a form posted without JavaScript, shown once on the page it redirected to. */
 function Flash() {
   const message = useRootData()?.flash;
@@ -117,6 +119,9 @@ function Flash() {
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
+  // The help-desk panel is framed in another tool's sidebar: no app header there.
+  const path = useLocation().pathname;
+  const panel = path === "/panel" || path.startsWith("/panel/");
   return (
     <html lang="en">
       <head>
@@ -124,17 +129,20 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
         <Links />
+        {/* A cross-site frame may be denied sessionStorage, which Remix's router touches: a page error
+            in the help-desk panel. There, a throwaway in-memory stand-in takes its place. */}
+        {panel ? <script dangerouslySetInnerHTML={{ __html: SESSION_STORAGE_FALLBACK }} /> : null}
       </head>
-      <body>
+      <body className={panel ? "panel-body" : undefined}>
         <a className="skip-link" href="#main">
           Skip to content
         </a>
-        <Header />
+        {panel ? null : <Header />}
         <main id="main">
           <Flash />
           {children}
         </main>
-        <ScrollRestoration />
+        {panel ? null : <ScrollRestoration />}
         <Scripts />
       </body>
     </html>

@@ -431,8 +431,11 @@ export class ResidentIndex {
       })
       .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
     const floor = (all[0]?.score ?? 0) * 0.15;
-    const page = all.filter((r) => r.score >= floor).slice(offset, offset + limit);
-    return { ids: page.map((r) => r.id), scores: page.map((r) => r.score), total: nTouched };
+    const reachable = all.filter((r) => r.score >= floor);
+    const page = reachable.slice(offset, offset + limit);
+    // The count a person sees is the count they can page to: the answers above the noise floor,
+    // not every answer that shares a word with the query.
+    return { ids: page.map((r) => r.id), scores: page.map((r) => r.score), total: reachable.length };
   }
 }
 

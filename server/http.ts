@@ -6,6 +6,7 @@ import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import type { Logger } from "pino";
 import { cachedPageReply, faqCacheKey, faqPageCache } from "../app/models/faq-cache.server";
+import { panelFrameAncestors } from "../app/models/agent-desk.server";
 import { apiError, handleApi, type ApiResponse } from "./api";
 import { getConfig } from "./config";
 import { limitBodySize, rejectUnreadableUrl } from "./request-guards";
@@ -66,6 +67,8 @@ const faqFastPath: express.RequestHandler = (req, res, next) => {
   });
 };
 
+const isPanelPath = (path: string) => path === "/panel" || path.startsWith("/panel/");
+
 /** The Express app: request ids, access logs, static assets, then Remix. */
 export function createHttpApp(build: ServerBuild, log: Logger): express.Express {
   const app = express();
@@ -81,7 +84,8 @@ export function createHttpApp(build: ServerBuild, log: Logger): express.Express 
     res.setHeader("X-Request-Id", requestId);
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "same-origin");
-    res.setHeader("X-Frame-Options", "DENY");
+    // Nothing may frame the app (clickjacking), except the help-desk panel, below.
+    if (!isPanelPath(req.path)) res.setHeader("X-Frame-Options", "DENY");
     const started = process.hrtime.bigint();
     res.on("finish", () => {
       // A write that went through this process (certify, archive, a topic or branding edit…) has
@@ -95,6 +99,14 @@ export function createHttpApp(build: ServerBuild, log: Logger): express.Express 
     withRequestLogger(log.child({ requestId }), next);
   });
   app.use(rejectUnreadableUrl, limitBodySize);
+  // The panel may be framed by the origins an admin lists (Admin → Settings), and by nothing else.
+  app.use((req, res, next) => {
+    if (!isPanelPath(req.path)) return next();
+    panelFrameAncestors().then((ancestors) => {
+      res.setHeader("Content-Security-Policy", `frame-ancestors ${ancestors}`);
+      next();
+    }, next);
+  });
   app.use(faqFastPath);
   // The JSON API bypasses Remix (see server/api.ts); its errors are JSON too.
   const send = (res: express.Response, r: ApiResponse) => res.status(r.status).set(r.headers ?? {}).type("application/json").send(JSON.stringify(r.body));

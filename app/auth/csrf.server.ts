@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createCookie } from "@remix-run/node";
 import { getConfig } from "../../server/config";
+import { isPanelRequest } from "./session.server";
 
 /** The form field every mutating form carries (see app/ui/csrf-input.tsx). */
 export const CSRF_FIELD = "csrf";
@@ -16,15 +17,33 @@ function csrfCookie() {
   return cookie;
 }
 
+// The framed panel's own token cookie: SameSite=None so a framed page can post, Path=/panel (see session.server.ts).
+let panelCookie: ReturnType<typeof createCookie> | undefined;
+function panelCsrfCookie() {
+  panelCookie ??= createCookie("vetted_panel_csrf", {
+    httpOnly: true,
+    sameSite: "none",
+    secure: true,
+    // CHIPS: kept per embedding site, so it still works where third-party cookies are blocked.
+    partitioned: true,
+    path: "/panel",
+    secrets: [getConfig().sessionSecret],
+  });
+  return panelCookie;
+}
+
+const cookieFor = (request: Request) => (isPanelRequest(request) ? panelCsrfCookie() : csrfCookie());
+
 /**
  * Double-submit token: a random value in a signed, HTTP-only cookie, echoed by every form.
  * A forged cross-site post cannot read the cookie and so cannot echo it. Returns the token for
  * the page and, when the browser has none yet, the Set-Cookie header to send with it.
  */
 export async function csrfTokenFor(request: Request): Promise<{ token: string; setCookie: string | null }> {
-  const existing: unknown = await csrfCookie().parse(request.headers.get("Cookie"));
+  const existing: unknown = await cookieFor(request).parse(request.headers.get("Cookie"));
   if (typeof existing === "string" && existing.length >= 32) return { token: existing, setCookie: null };
   const token = randomBytes(32).toString("base64url");
+  if (isPanelRequest(request)) return { token, setCookie: await panelCsrfCookie().serialize(token) };
   const secure = new URL(request.url).protocol === "https:";
   return { token, setCookie: await csrfCookie().serialize(token, { secure }) };
 }
@@ -35,7 +54,7 @@ export class CsrfError extends Error {
 
 /** Throws a 403 Response unless the form's token matches the cookie's. Call before any write. */
 export async function requireCsrf(request: Request, formData: FormData): Promise<void> {
-  const expected: unknown = await csrfCookie().parse(request.headers.get("Cookie"));
+  const expected: unknown = await cookieFor(request).parse(request.headers.get("Cookie"));
   const sent = formData.get(CSRF_FIELD);
   const ok =
     typeof expected === "string" &&

@@ -31,12 +31,40 @@ function sessionCookie() {
   return cookie;
 }
 
+/**
+ * The help-desk panel (/panel) runs framed inside another site's page (Zendesk, Freshdesk, a
+ * CRM). There the browser sends only SameSite=None cookies, so the panel has its own session
+ * cookie: SameSite=None (which requires Secure; browsers accept Secure cookies from
+ * http://localhost too), and Path=/panel so it is never sent to the rest of the app, which stays
+ * Lax and unframeable. CSRF stays enforced under /panel with a cookie of its own (csrf.server.ts).
+ */
+export function isPanelRequest(request: Request): boolean {
+  const path = new URL(request.url).pathname;
+  return path === "/panel" || path === "/panel.data" || path.startsWith("/panel/");
+}
+
+let panelCookie: ReturnType<typeof createCookie> | undefined;
+function panelSessionCookie() {
+  panelCookie ??= createCookie("vetted_panel_session", {
+    httpOnly: true,
+    sameSite: "none",
+    secure: true,
+    // CHIPS: kept per embedding site, so it still works where third-party cookies are blocked.
+    partitioned: true,
+    path: "/panel",
+    secrets: [getConfig().sessionSecret],
+  });
+  return panelCookie;
+}
+
 export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
 async function readSessionId(request: Request): Promise<string | null> {
-  const value: unknown = await sessionCookie().parse(request.headers.get("Cookie"));
+  const header = request.headers.get("Cookie");
+  // In the panel, its own session first; the app's (sent when the frame is on the same site) else.
+  const value: unknown = (isPanelRequest(request) ? await panelSessionCookie().parse(header) : null) ?? (await sessionCookie().parse(header));
   return typeof value === "string" && value.length > 0 ? value : null;
 }
 
@@ -55,7 +83,9 @@ export async function createUserSession(
   const id = randomBytes(32).toString("base64url");
   const expiresAt = new Date(now.getTime() + SESSION_DAYS * 86_400_000);
   await db.insert(sessions).values({ idHash: hashToken(id), userId, createdAt: now, expiresAt });
-  return sessionCookie().serialize(id, { secure: isSecure(request), expires: expiresAt });
+  return isPanelRequest(request)
+    ? panelSessionCookie().serialize(id, { expires: expiresAt })
+    : sessionCookie().serialize(id, { secure: isSecure(request), expires: expiresAt });
 }
 
 /**
@@ -80,7 +110,7 @@ export async function requireUser(request: Request): Promise<SessionUser> {
   if (!user) {
     const url = new URL(request.url);
     const back = url.pathname + url.search;
-    throw redirect(`/login?redirectTo=${encodeURIComponent(back)}`);
+    throw redirect(`${isPanelRequest(request) ? "/panel/login" : "/login"}?redirectTo=${encodeURIComponent(back)}`);
   }
   return user;
 }
@@ -101,7 +131,7 @@ export async function requirePermission(request: Request, action: Action): Promi
 export async function destroyUserSession(request: Request): Promise<string> {
   const id = await readSessionId(request);
   if (id) await getDb().delete(sessions).where(eq(sessions.idHash, hashToken(id)));
-  return sessionCookie().serialize("", { secure: isSecure(request), maxAge: 0 });
+  return isPanelRequest(request) ? panelSessionCookie().serialize("", { maxAge: 0 }) : sessionCookie().serialize("", { secure: isSecure(request), maxAge: 0 });
 }
 
 /** Ends every session of a user (deactivation, password change). */

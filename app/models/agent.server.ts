@@ -22,27 +22,82 @@ import { RateLimiter } from "./rate-limit.server";
 
 // ---- uses ----------------------------------------------------------------------------------
 
-/** Records a copy or a "used in reply" of an answer that agents can find (certified or due). */
-export async function recordUse(
-  input: { answerId: string; kind: UseKind; channel?: Channel | null; userId?: string | null; apiTokenId?: string | null; at?: Date },
-  db: DbOrTx = getDb(),
-): Promise<{ versionId: string }> {
-  const [live] = await db
-    .select({ versionId: answerVersions.id })
-    .from(answers)
-    .innerJoin(answerVersions, eq(answerVersions.id, answers.liveVersionId))
-    .where(and(eq(answers.id, input.answerId), inArray(answerVersions.state, ["certified", "reverification_due"])));
-  if (!live) throw new DomainError("not_found", "No certified answer has this id.");
-  await db.insert(answerUses).values({
-    answerId: input.answerId,
-    versionId: live.versionId,
-    kind: input.kind,
-    channel: input.channel ?? null,
-    userId: input.userId ?? null,
-    apiTokenId: input.apiTokenId ?? null,
-    at: input.at ?? new Date(),
+/** Within this window, a second "used in reply" of the same answer by the same agent is the same reply. */
+export const USE_WINDOW_MS = 10 * 60_000;
+
+export interface UseInput {
+  answerId: string;
+  kind: UseKind;
+  channel?: Channel | null;
+  userId?: string | null;
+  apiTokenId?: string | null;
+  /** The help-desk conversation (ticket) the reply went to, when the tool knows it. */
+  conversation?: string | null;
+  searchSession?: string | null;
+  searchQuery?: string | null;
+  at?: Date;
+}
+
+/**
+ * Records a copy or a "used in reply" of an answer that agents can find (certified or due).
+ * Copies are recorded each time (they say what agents reach for). A use is one per agent (or
+ * API token), answer and conversation, or, without a conversation, per 10 minutes: clicking
+ * "Used in reply" twice for one reply does not make it twice as useful. Returns the use's id
+ * (the existing one when the click repeats a use) for "Undo".
+ */
+export async function recordUse(input: UseInput, db: Db = getDb()): Promise<{ versionId: string; useId: string; repeated: boolean }> {
+  const at = input.at ?? new Date();
+  return db.transaction(async (tx) => {
+    const [live] = await tx
+      .select({ versionId: answerVersions.id })
+      .from(answers)
+      .innerJoin(answerVersions, eq(answerVersions.id, answers.liveVersionId))
+      .where(and(eq(answers.id, input.answerId), inArray(answerVersions.state, ["certified", "reverification_due"])));
+    if (!live) throw new DomainError("not_found", "No certified answer has this id.");
+    const who = input.userId ? eq(answerUses.userId, input.userId) : input.apiTokenId ? eq(answerUses.apiTokenId, input.apiTokenId) : null;
+    if (input.kind === "used" && who) {
+      // Two quick clicks arrive together: serialise this person's uses of this answer.
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`use:${input.answerId}:${input.userId ?? input.apiTokenId}`}))`);
+      const same = input.conversation
+        ? eq(answerUses.conversation, input.conversation)
+        : sql`${answerUses.at} > ${new Date(at.getTime() - USE_WINDOW_MS)} and ${answerUses.conversation} is null`;
+      const [earlier] = await tx
+        .select({ id: answerUses.id })
+        .from(answerUses)
+        .where(and(eq(answerUses.answerId, input.answerId), eq(answerUses.kind, "used"), who, isNull(answerUses.undoneAt), same))
+        .limit(1);
+      if (earlier) return { versionId: live.versionId, useId: earlier.id, repeated: true };
+    }
+    const [row] = await tx
+      .insert(answerUses)
+      .values({
+        answerId: input.answerId,
+        versionId: live.versionId,
+        kind: input.kind,
+        channel: input.channel ?? null,
+        userId: input.userId ?? null,
+        apiTokenId: input.apiTokenId ?? null,
+        conversation: input.conversation?.slice(0, 200) ?? null,
+        searchSession: input.searchSession ?? null,
+        searchQuery: input.searchQuery?.trim().slice(0, 500) || null,
+        at,
+      })
+      .returning({ id: answerUses.id });
+    return { versionId: live.versionId, useId: row!.id, repeated: false };
   });
-  return live;
+}
+
+/** "Undo" of a use: only the person (or token) who recorded it, within a day. */
+export async function undoUse(input: { useId: string; userId?: string | null; apiTokenId?: string | null; now?: Date }, db: DbOrTx = getDb()): Promise<void> {
+  const now = input.now ?? new Date();
+  const who = input.userId ? eq(answerUses.userId, input.userId) : input.apiTokenId ? eq(answerUses.apiTokenId, input.apiTokenId) : null;
+  if (!who) throw new DomainError("forbidden", "Only who recorded a use can undo it.");
+  const done = await db
+    .update(answerUses)
+    .set({ undoneAt: now })
+    .where(and(eq(answerUses.id, input.useId), who, isNull(answerUses.undoneAt), sql`${answerUses.at} > ${new Date(now.getTime() - 86_400_000)}`))
+    .returning({ id: answerUses.id });
+  if (done.length === 0) throw new DomainError("not_found", "There is no use of yours to undo here (it may be undone already, or older than a day).");
 }
 
 /** Uses one person may record per minute (USE_RATE_PER_MINUTE): plenty for replying, not for rigging. */
@@ -62,22 +117,44 @@ export function takeUseAllowance(userId: string, now = Date.now()): { ok: true }
 }
 
 export async function useCounts(answerId: string, db: DbOrTx = getDb()) {
-  return db.select({ kind: answerUses.kind, n: count() }).from(answerUses).where(eq(answerUses.answerId, answerId)).groupBy(answerUses.kind);
+  return db
+    .select({ kind: answerUses.kind, n: count() })
+    .from(answerUses)
+    .where(and(eq(answerUses.answerId, answerId), isNull(answerUses.undoneAt)))
+    .groupBy(answerUses.kind);
 }
 
 // ---- content gaps and answer requests -------------------------------------------------------
 
 export async function logFailedSearch(
-  input: { query: string; filters?: Record<string, unknown>; results: number; reason: "no_results" | "none_helped"; userId?: string | null; apiTokenId?: string | null },
+  input: {
+    query: string;
+    filters?: Record<string, unknown>;
+    results: number;
+    reason: "no_results" | "none_helped";
+    userId?: string | null;
+    apiTokenId?: string | null;
+    /** The search session: its one row is updated to the latest query instead of adding one per keystroke. */
+    sessionId?: string | null;
+  },
   db: DbOrTx = getDb(),
 ): Promise<string | null> {
   const query = input.query.trim().slice(0, 500);
   if (query.length < 2) return null;
-  const [row] = await db
-    .insert(failedSearches)
-    .values({ query, filters: input.filters ?? {}, results: input.results, reason: input.reason, userId: input.userId ?? null, apiTokenId: input.apiTokenId ?? null })
-    .returning({ id: failedSearches.id });
+  const values = { query, filters: input.filters ?? {}, results: input.results, reason: input.reason, userId: input.userId ?? null, apiTokenId: input.apiTokenId ?? null, sessionId: input.sessionId ?? null, at: new Date() };
+  const insert = db.insert(failedSearches).values(values);
+  const [row] = input.sessionId
+    ? await insert
+        // Only the session's own person may move its row (a guessed session id changes nothing).
+        .onConflictDoUpdate({ target: failedSearches.sessionId, set: { query, filters: values.filters, results: values.results, reason: values.reason, at: values.at }, setWhere: input.userId ? eq(failedSearches.userId, input.userId) : sql`false` })
+        .returning({ id: failedSearches.id })
+    : await insert.returning({ id: failedSearches.id });
   return row?.id ?? null;
+}
+
+/** The session's search found something after all (the agent kept typing): it was not a gap. */
+export async function clearFailedSearchSession(sessionId: string, userId: string, db: DbOrTx = getDb()): Promise<void> {
+  await db.delete(failedSearches).where(and(eq(failedSearches.sessionId, sessionId), eq(failedSearches.userId, userId), eq(failedSearches.reason, "no_results")));
 }
 
 export async function recentFailedSearches(limit = 50, db: DbOrTx = getDb()) {

@@ -54,7 +54,7 @@ export async function popularFaqAnswers(limit = 10, db: DbOrTx = getDb()): Promi
     sql`left join (
           select answer_id,
             count(distinct coalesce(user_id::text, 'token:' || api_token_id::text, 'use:' || id::text) || '/' || ((at at time zone 'UTC')::date)::text) as n
-          from answer_uses group by answer_id) u on u.answer_id = a.id
+          from answer_uses where undone_at is null group by answer_id) u on u.answer_id = a.id
         left join (select answer_id, count(*) filter (where helpful) as yes from faq_feedback group by answer_id) f on f.answer_id = a.id
         order by coalesce(u.n, 0) desc, coalesce(f.yes, 0) desc, v.certified_at desc, t.slug, s.slug limit ${limit}`,
   );

@@ -1,4 +1,7 @@
-import { getDb } from "../../db/client.server";
+import { sql, type SQL } from "drizzle-orm";
+import { getDb, rowsOf, type DbOrTx } from "../../db/client.server";
+import { loadDocuments } from "../../search/documents";
+import type { Audience } from "./audience";
 import type { SearchIndex, SearchQuery, SearchResult } from "../../search/index";
 import { createMeilisearchIndex } from "../../search/meilisearch";
 import { drainOutbox, outboxLag } from "../../search/outbox";
@@ -41,4 +44,44 @@ export function drainSearchOutbox() {
 
 export function searchLag() {
   return outboxLag(getDb());
+}
+
+/**
+ * Browsing without words: the certified answers of a topic or tag, most used first (uses that
+ * were not undone), then newest. Read from the database, whichever engine searches, so the
+ * count is exact and every counted answer can be paged to.
+ */
+export async function browseCertified(
+  filter: { topicId?: string | undefined; tag?: string | undefined; audience?: Audience | undefined },
+  page: { limit: number; offset: number },
+  db: DbOrTx = getDb(),
+): Promise<SearchResult> {
+  const where = sql.join(
+    [
+      sql`v.state in ('certified', 'reverification_due')`,
+      filter.topicId ? sql`${filter.topicId}::uuid = any(v.topic_ids)` : sql`true`,
+      filter.tag ? sql`${filter.tag} = any(v.tags)` : sql`true`,
+      filter.audience ? sql`v.audience = ${filter.audience}` : sql`true`,
+    ],
+    sql` and `,
+  );
+  const rows = rowsOf<{ id: string; total: number }>(
+    await db.execute(sql`
+      select a.id, count(*) over () as total
+      from answers a
+      join answer_versions v on v.id = a.live_version_id
+      left join (select answer_id, count(*) as n from answer_uses where kind = 'used' and undone_at is null group by answer_id) u on u.answer_id = a.id
+      where ${where}
+      order by coalesce(u.n, 0) desc, v.certified_at desc nulls last, a.id
+      limit ${page.limit} offset ${page.offset}`),
+  );
+  const total = rows.length > 0 ? Number(rows[0]!.total) : page.offset > 0 ? await countCertified(where, db) : 0;
+  const documents = await loadDocuments(db, rows.map((r) => r.id));
+  const byId = new Map(documents.map((d) => [d.id, d]));
+  return { hits: rows.flatMap((r) => (byId.has(r.id) ? [{ document: byId.get(r.id)!, score: 0, highlights: {} }] : [])), total };
+}
+
+async function countCertified(where: SQL, db: DbOrTx): Promise<number> {
+  const [row] = rowsOf<{ n: number }>(await db.execute(sql`select count(*) as n from answers a join answer_versions v on v.id = a.live_version_id where ${where}`));
+  return Number(row?.n ?? 0);
 }

@@ -4,6 +4,8 @@ import { requirePermission } from "../auth/session.server";
 import { BrandingFormSchema } from "../models/faq.schema";
 import { getBranding, saveBranding } from "../models/faq.server";
 import { brandingFromForm } from "../models/faq-settings.server";
+import { DeskSettingsFormSchema } from "../models/agent.schema";
+import { deskSettingsFromForm, getDeskSettings, saveDeskSettings } from "../models/agent-desk.server";
 import { CsrfInput } from "../ui/csrf-input";
 import { FieldError } from "../ui/field-error";
 import { invalid, parseForm, readForm } from "../utils/forms.server";
@@ -12,12 +14,22 @@ export const meta: MetaFunction = () => [{ title: "Public FAQ settings · Admin 
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "admin.settings");
-  return { branding: await getBranding() };
+  const [branding, desk] = await Promise.all([getBranding(), getDeskSettings()]);
+  return { branding, desk };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requirePermission(request, "admin.settings");
-  const parsed = parseForm(await readForm(request), BrandingFormSchema);
+  const form = await readForm(request);
+  if (form.get("intent") === "desk") {
+    const parsedDesk = parseForm(form, DeskSettingsFormSchema);
+    if (!parsedDesk.ok) return invalid(parsedDesk.errors);
+    const desk = deskSettingsFromForm(parsedDesk.value);
+    if (!desk.ok) return invalid(desk.errors);
+    await saveDeskSettings(desk.value, admin.id);
+    return { ok: true as const, message: "Saved. Email replies end with the sign-off; the panel may be framed by these origins now." };
+  }
+  const parsed = parseForm(form, BrandingFormSchema);
   if (!parsed.ok) return invalid(parsed.errors);
   const result = brandingFromForm(parsed.value);
   if (!result.ok) return invalid(result.errors);
@@ -26,7 +38,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function AdminSettings() {
-  const { branding } = useLoaderData<typeof loader>();
+  const { branding, desk } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors = result && !result.ok ? result.errors : {};
   return (
@@ -65,6 +77,32 @@ export default function AdminSettings() {
           <FieldError id="footerLinks-error" errors={errors.footerLinks} />
           <button type="submit" className="primary">
             Save
+          </button>
+        </Form>
+      </section>
+      <h2 id="desk-heading">Agent desk</h2>
+      <section className="card" aria-labelledby="desk-heading">
+        <Form method="post" noValidate>
+          <CsrfInput />
+          <input type="hidden" name="intent" value="desk" />
+          <label htmlFor="signOff">Sign-off line of email replies (optional)</label>
+          <textarea id="signOff" name="signOff" rows={2} defaultValue={desk.signOff} aria-describedby="signOff-error" />
+          <FieldError id="signOff-error" errors={errors.signOff} />
+          <label htmlFor="panelOrigins">Help-desk origins that may show the agent panel (/panel), one per line</label>
+          <textarea
+            id="panelOrigins"
+            name="panelOrigins"
+            rows={3}
+            placeholder="https://yourcompany.zendesk.com"
+            defaultValue={desk.panelOrigins.join("\n")}
+            aria-describedby="panelOrigins-help panelOrigins-error"
+          />
+          <p id="panelOrigins-help" className="muted">
+            Only these sites may frame the panel; every other page of Vetted refuses to be framed. See the README for the Zendesk app.
+          </p>
+          <FieldError id="panelOrigins-error" errors={errors.panelOrigins} />
+          <button type="submit" className="primary">
+            Save agent desk
           </button>
         </Form>
       </section>

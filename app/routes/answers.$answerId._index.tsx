@@ -20,6 +20,7 @@ import { WhoDecides } from "../ui/who-decides";
 import type { FieldErrors } from "../utils/forms.server";
 import { formatDate } from "../ui/format";
 import { useCleanIndexUrl } from "../ui/clean-index-url";
+import { ReplyActions } from "../ui/reply-actions";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.page.shown.question ?? "Answer"} · Vetted` }];
 
@@ -47,6 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     deciders,
     comments,
     origin: origin ? { link: origin, label: (page.origin as { label?: string }).label ?? "where it came from" } : null,
+    desk: { canCopy: can(user.roles, "search.use"), canUse: can(user.roles, "answer.use") },
     canComment: can(user.roles, "content.write"),
     canModerate: can(user.roles, "content.moderate"),
   };
@@ -65,7 +67,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function AnswerPage() {
   useCleanIndexUrl();
-  const { page, certify, comments, origin, canComment, canModerate, feedback, faqPath, deciders, userId } = useLoaderData<typeof loader>();
+  const { page, certify, comments, origin, canComment, canModerate, feedback, faqPath, deciders, userId, desk } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: FieldErrors = result && !result.ok ? result.errors : {};
   const refusedIntent = result && !result.ok && "intent" in result && typeof result.intent === "string" ? result.intent : undefined;
@@ -149,6 +151,14 @@ export default function AnswerPage() {
         </div>
         {/* The side column: what the answer is, who decides next, and the actions on it. */}
         <aside className="answer-side" aria-label="About this answer">
+          {isLive && desk.canCopy && (v.state === "certified" || v.state === "reverification_due") ? (
+            <section aria-labelledby="reply-heading" className="side-reply">
+              <h2 id="reply-heading">
+                Use in a reply
+              </h2>
+              <ReplyActions answerId={page.answerId} canUse={desk.canUse} />
+            </section>
+          ) : null}
           <dl className="facts">
             {v.alternatives.length > 0 ? (
               <>

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { createUserSession, getSessionUser } from "../auth/session.server";
+import { createUserSession, getSessionUser, isPanelRequest } from "../auth/session.server";
 import { demoAccounts } from "../models/demo.server";
 import { signIn } from "../models/user.server";
 import { CsrfInput } from "../ui/csrf-input";
@@ -27,8 +27,10 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  if (await getSessionUser(request)) throw redirect("/");
-  return { demo: await demoAccounts() };
+  // The help-desk panel signs in here too (panel.login.tsx), into its own session cookie.
+  const home = isPanelRequest(request) ? "/panel/search" : "/";
+  if (await getSessionUser(request)) throw redirect(home);
+  return { demo: await demoAccounts(), home };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -55,7 +57,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Login() {
-  const { demo } = useLoaderData<typeof loader>();
+  const { demo, home } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
@@ -66,10 +68,10 @@ export default function Login() {
         <h1>Sign in to Vetted</h1>
         <Form method="post" noValidate>
           <CsrfInput />
-          <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
+          <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? home} />
           <FieldError id="form-error" errors={errors.form} role="alert" />
           <label htmlFor="email">Email</label>
-          <input id="email" name="email" type="email" autoComplete="username" required autoFocus aria-describedby="email-error" />
+          <input id="email" name="email" type="email" autoComplete="username" required autoFocus={home === "/"} aria-describedby="email-error" />
           <FieldError id="email-error" errors={errors.email} />
           <label htmlFor="password">Password</label>
           <input id="password" name="password" type="password" autoComplete="current-password" required aria-describedby="password-error" />

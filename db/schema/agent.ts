@@ -35,9 +35,16 @@ export const answerUses = pgTable(
     apiTokenId: uuid("api_token_id").references(() => apiTokens.id, { onDelete: "set null" }),
     kind: text("kind", { enum: USE_KINDS }).notNull(),
     channel: text("channel", { enum: CHANNELS }),
+    /** The help-desk conversation (ticket id) the reply went to: one use per agent, answer and conversation. */
+    conversation: text("conversation"),
+    /** The search that led to it (the agent's final query and its session), for learning which answers fit which words. */
+    searchSession: uuid("search_session"),
+    searchQuery: text("search_query"),
+    /** Set by "Undo": the row stays for the audit trail but counts nowhere. */
+    undoneAt: timestamp("undone_at", { withTimezone: true }),
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("answer_uses_answer_idx").on(t.answerId, t.at)],
+  (t) => [index("answer_uses_answer_idx").on(t.answerId, t.at), index("answer_uses_user_idx").on(t.userId, t.answerId, t.at)],
 );
 
 /** Searches that found nothing useful: the content gaps. */
@@ -50,6 +57,8 @@ export const failedSearches = pgTable(
     results: integer("results").notNull(),
     /** "no_results", or "none_helped" when the agent said so. */
     reason: text("reason").notNull(),
+    /** One row per search session (the agent typing one search), holding its final query. */
+    sessionId: uuid("session_id").unique(),
     userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
     apiTokenId: uuid("api_token_id").references(() => apiTokens.id, { onDelete: "set null" }),
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),

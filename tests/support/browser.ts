@@ -66,6 +66,13 @@ export function expectStatus(page: Page, ...statuses: number[]): void {
   expectedStatuses.set(page, set);
 }
 
+// Per context: the screenshot sweep revisits the page in a new tab of the same context.
+const expectedConsole = new WeakMap<BrowserContext, RegExp[]>();
+/** Tells the guard that `page` (and its context) will log console errors matching `pattern` on purpose (a refused frame, say). */
+export function expectConsoleError(page: Page, pattern: RegExp): void {
+  expectedConsole.set(page.context(), [...(expectedConsole.get(page.context()) ?? []), pattern]);
+}
+
 function guardPage(page: Page, visited: Map<string, string>): void {
   page.on("pageerror", (error) => browserProblems.push(`page error on ${page.url()}: ${error.message}`));
   page.on("console", (message) => {
@@ -73,6 +80,7 @@ function guardPage(page: Page, visited: Map<string, string>): void {
     if (message.type() === "error") {
       const status = /status of (\d{3})/.exec(text);
       if (status && expectedStatuses.get(page)?.has(Number(status[1]))) return;
+      if (expectedConsole.get(page.context())?.some((p) => p.test(text))) return;
       browserProblems.push(`console error on ${page.url()}: ${text}`);
     } else if (/hydrat/i.test(text)) {
       browserProblems.push(`hydration warning on ${page.url()}: ${text}`);

@@ -1,0 +1,151 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { JSONContent } from "@tiptap/core";
+import { getDb, type DbOrTx } from "../../db/client.server";
+import { answers, answerVersions, appSettings, faqSlugs, topics, users } from "../../db/schema";
+import { channelReply, escapeHtml, toMarkdown, toPlainText, toReplyHtml } from "../editor/reply-formats";
+import { DeskSettingsSchema, type DeskSettings, type ReplyFormat } from "./agent.schema";
+import { recordAudit } from "./audit.server";
+import type { FieldErrors } from "../utils/forms.server";
+import { getConfig } from "../../server/config";
+
+/** Where links in a reply point: the configured public address, else the one this request came to. */
+export function replyBaseUrl(request: Request): string {
+  return getConfig().publicUrl ?? new URL(request.url).origin;
+}
+
+// The agent's desk: what an agent pastes into a reply, built from the certified document itself
+// (never from the flattened search text), and the settings an admin gives the desk.
+
+const SETTINGS_KEY = "agent-desk";
+
+let cached: { at: number; value: DeskSettings } | undefined;
+const SETTINGS_TTL_MS = 5_000;
+
+export async function getDeskSettings(db: DbOrTx = getDb()): Promise<DeskSettings> {
+  if (cached && Date.now() - cached.at < SETTINGS_TTL_MS) return cached.value;
+  const [row] = await db.select().from(appSettings).where(eq(appSettings.key, SETTINGS_KEY));
+  const parsed = DeskSettingsSchema.safeParse(row?.value ?? {});
+  const value = parsed.success ? parsed.data : DeskSettingsSchema.parse({});
+  cached = { at: Date.now(), value };
+  return value;
+}
+
+/** From the admin form (origins one per line) to settings, or field errors naming the bad line. */
+export function deskSettingsFromForm(form: { signOff: string; panelOrigins: string }): { ok: true; value: DeskSettings } | { ok: false; errors: FieldErrors } {
+  const origins = form.panelOrigins
+    .split(/[\r\n,]+/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const parsed = DeskSettingsSchema.safeParse({ signOff: form.signOff, panelOrigins: origins });
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const errors: FieldErrors = {};
+  for (const issue of parsed.error.issues) {
+    const key = String(issue.path[0] ?? "form");
+    (errors[key] ??= []).push(key === "panelOrigins" && issue.path.length > 1 ? `Line ${Number(issue.path[1]) + 1}: ${issue.message}` : issue.message);
+  }
+  return { ok: false, errors };
+}
+
+export async function saveDeskSettings(value: DeskSettings, actorId: string, db: DbOrTx = getDb()): Promise<void> {
+  const clean = DeskSettingsSchema.parse(value);
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(appSettings)
+      .values({ key: SETTINGS_KEY, value: clean, updatedAt: new Date() })
+      .onConflictDoUpdate({ target: appSettings.key, set: { value: clean, updatedAt: new Date() } });
+    await recordAudit(tx, { actorId, action: "settings.agent-desk", subjectType: "settings", subjectId: SETTINGS_KEY, data: { ...clean } });
+  });
+  cached = undefined;
+}
+
+/** A certified answer in every form an agent or a help-desk tool pastes it. */
+export interface AnswerFormats {
+  answerId: string;
+  versionId: string;
+  versionNumber: number;
+  question: string;
+  shortAnswer: string;
+  audience: "internal" | "public";
+  answerText: string;
+  answerMarkdown: string;
+  answerHtml: string;
+  /** The public FAQ page, for public answers. */
+  faqUrl: string | null;
+  /** The certified document itself, for the channel replies; never sent as is. */
+  body: JSONContent;
+  certificate: { certifiedBy: string | null; certifiedAt: Date | null; version: number; reverifyAt: Date | null; reverificationDue: boolean };
+}
+
+/** Live, agent-findable versions of these answers in every format; missing ids are left out. */
+export async function answerFormats(answerIds: string[], baseUrl: string, db: DbOrTx = getDb()): Promise<Map<string, AnswerFormats>> {
+  const out = new Map<string, AnswerFormats>();
+  if (answerIds.length === 0) return out;
+  const rows = await db
+    .select({
+      answerId: answers.id,
+      versionId: answerVersions.id,
+      number: answerVersions.number,
+      question: answerVersions.question,
+      shortAnswer: answerVersions.shortAnswer,
+      body: answerVersions.body,
+      audience: answerVersions.audience,
+      state: answerVersions.state,
+      certifiedAt: answerVersions.certifiedAt,
+      reverifyAt: answerVersions.reverifyAt,
+      certifiedBy: users.displayName,
+      faqTopic: topics.slug,
+      faqSlug: faqSlugs.slug,
+    })
+    .from(answers)
+    .innerJoin(answerVersions, eq(answerVersions.id, answers.liveVersionId))
+    .leftJoin(users, eq(users.id, answerVersions.certifiedBy))
+    .leftJoin(faqSlugs, and(eq(faqSlugs.answerId, answers.id), eq(faqSlugs.current, true), sql`${answerVersions.audience} = 'public' and ${answerVersions.state} = 'certified'`))
+    .leftJoin(topics, eq(topics.id, faqSlugs.topicId))
+    .where(and(inArray(answers.id, answerIds), inArray(answerVersions.state, ["certified", "reverification_due"])));
+  for (const r of rows) {
+    const body = r.body as JSONContent;
+    const options = { baseUrl };
+    out.set(r.answerId, {
+      answerId: r.answerId,
+      versionId: r.versionId,
+      versionNumber: r.number,
+      question: r.question,
+      shortAnswer: r.shortAnswer,
+      audience: r.audience,
+      answerText: toPlainText(body, options),
+      answerMarkdown: toMarkdown(body, options),
+      answerHtml: toReplyHtml(body, options),
+      faqUrl: r.faqTopic && r.faqSlug ? `${baseUrl}/faq/${r.faqTopic}/${r.faqSlug}` : null,
+      body,
+      certificate: {
+        certifiedBy: r.certifiedBy,
+        certifiedAt: r.certifiedAt,
+        version: r.number,
+        reverifyAt: r.reverifyAt,
+        reverificationDue: r.state === "reverification_due",
+      },
+    });
+  }
+  return out;
+}
+
+/** One reply in one format, both flavours (plain text and sanitised HTML). */
+export async function replyIn(format: ReplyFormat, answerId: string, baseUrl: string, db: DbOrTx = getDb()): Promise<({ text: string; html: string } & { versionId: string; versionNumber: number }) | null> {
+  const [formats, settings] = await Promise.all([answerFormats([answerId], baseUrl, db), getDeskSettings(db)]);
+  const f = formats.get(answerId);
+  if (!f) return null;
+  return { ...replyFromFormats(format, f, settings, baseUrl), versionId: f.versionId, versionNumber: f.versionNumber };
+}
+
+/** The reply in a format from already loaded formats (the API does this for each hit). */
+export function replyFromFormats(format: ReplyFormat, f: AnswerFormats, settings: DeskSettings, baseUrl: string): { text: string; html: string } {
+  if (format === "short") return { text: f.shortAnswer, html: `<p>${escapeHtml(f.shortAnswer)}</p>` };
+  if (format === "full") return { text: f.answerText, html: f.answerHtml };
+  return channelReply(format, { question: f.question, shortAnswer: f.shortAnswer, body: f.body, faqUrl: f.faqUrl, signOff: settings.signOff || null, baseUrl });
+}
+
+/** The panel's CSP frame-ancestors: the app's own origin and the origins an admin allowed. */
+export async function panelFrameAncestors(db: DbOrTx = getDb()): Promise<string> {
+  const { panelOrigins } = await getDeskSettings(db);
+  return ["'self'", ...panelOrigins].join(" ");
+}

@@ -1,0 +1,62 @@
+import { randomUUID } from "node:crypto";
+import type { z } from "zod";
+import type { SessionUser } from "../auth/session.server";
+import { can } from "../auth/policy";
+import { SearchParamsSchema } from "./agent.schema";
+import { clearFailedSearchSession, logFailedSearch } from "./agent.server";
+import { browseCertified, searchAnswers } from "./search.server";
+import { listTopics } from "./topic.server";
+
+type Params = z.output<typeof SearchParamsSchema>;
+
+/**
+ * What the agent's search (the /search page and the help-desk panel) shows for one request:
+ * words → ranked certified answers; a topic or tag alone → that topic's certified answers, most
+ * used first; both paged, with a count that paging can reach.
+ *
+ * Failed searches are logged per search session (one id per search the agent types, made here
+ * when the page opens): every as-you-type request updates the session's one row to the latest
+ * query, so the row holds the final words after the agent paused or left; a later query of the
+ * same session that finds answers removes the row.
+ */
+export async function agentSearch(url: URL, user: SessionUser) {
+  const parsed = SearchParamsSchema.safeParse(Object.fromEntries(url.searchParams));
+  const params: Params = parsed.success ? parsed.data : { q: "", limit: 10, page: 1, tag: undefined, session: undefined };
+  const session = params.session ?? randomUUID();
+  const topics = (await listTopics()).map((t) => ({ id: t.id, name: t.name }));
+  const base = { params: { ...params, session }, topics, canUse: can(user.roles, "answer.use"), failedSearchId: null as string | null, error: parsed.success ? null : (parsed.error.issues[0]?.message ?? null) };
+  const offset = (params.page - 1) * params.limit;
+  const started = performance.now();
+  if (!params.q) {
+    if (!params.topic && !params.tag) return { ...base, result: null };
+    const result = await browseCertified({ topicId: params.topic, tag: params.tag, audience: params.audience }, { limit: params.limit, offset });
+    return { ...base, result: { ...result, tookMs: Math.round(performance.now() - started), mode: "browse" as const, offset } };
+  }
+  const result = await searchAnswers({
+    q: params.q,
+    limit: params.limit,
+    offset,
+    ...(params.topic ? { topicIds: [params.topic] } : {}),
+    ...(params.tag ? { tags: [params.tag] } : {}),
+    ...(params.audience ? { audience: params.audience } : {}),
+  });
+  const tookMs = Math.round(performance.now() - started);
+  // Without a session (a form posted by an old page, no JavaScript), only a submitted search is a gap.
+  const committed = url.searchParams.get("live") !== "1";
+  let failedSearchId: string | null = null;
+  if (result.hits.length === 0 && offset === 0 && (params.session || committed)) {
+    failedSearchId = await logFailedSearch({
+      query: params.q,
+      filters: { topic: params.topic, tag: params.tag, audience: params.audience },
+      results: 0,
+      reason: "no_results",
+      userId: user.id,
+      sessionId: params.session ?? null,
+    });
+  } else if (result.hits.length > 0 && params.session) {
+    await clearFailedSearchSession(params.session, user.id);
+  }
+  return { ...base, failedSearchId, result: { ...result, tookMs, mode: "search" as const, offset } };
+}
+
+export type AgentSearchData = Awaited<ReturnType<typeof agentSearch>>;

@@ -1,0 +1,69 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { requirePermission } from "../auth/session.server";
+import { RequestSchema } from "../models/agent.schema";
+import { agentSearch, type AgentSearchData } from "../models/agent-search.server";
+import { requestAnswer } from "../models/agent.server";
+import { AnswerSearch } from "../ui/answer-search";
+import { CsrfInput } from "../ui/csrf-input";
+import { domainErrorResponse, invalid, parseForm, readForm } from "../utils/forms.server";
+
+export const meta: MetaFunction = () => [{ title: "Vetted panel" }];
+
+const Conversation = z.string().trim().max(200).optional().catch(undefined);
+
+/**
+ * The help-desk panel: the agent's search, compact, for a 360 px sidebar inside Zendesk,
+ * Freshdesk, Intercom, Front or a CRM. `?q=` prefills the search (the ticket's subject);
+ * `?conversation=` names the ticket, so "Used in reply" counts once per ticket. Framing is allowed
+ * only to the origins an admin lists (server/http.ts sets frame-ancestors).
+ */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "search.use");
+  const url = new URL(request.url);
+  const search = await agentSearch(url, user);
+  return { ...search, conversation: Conversation.parse(url.searchParams.get("conversation") ?? undefined) || undefined, who: user.displayName };
+}
+
+/** "Request an answer" from inside the panel: the agent stays in the ticket. */
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "answer.request");
+  const parsed = parseForm(await readForm(request), RequestSchema);
+  if (!parsed.ok) return invalid(parsed.errors);
+  try {
+    const { joined } = await requestAnswer({ ...parsed.value, userId: user.id });
+    return redirect(`/panel/search?requested=${joined ? "joined" : "created"}`);
+  } catch (error) {
+    return domainErrorResponse(error);
+  }
+}
+
+export default function Panel() {
+  const data = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const requested = params.get("requested");
+  return (
+    <>
+      <div className="panel-header">
+        <a href="/" target="_blank" rel="noopener" className="brand-small">
+          ✓ Vetted
+        </a>
+        <span className="muted">{data.who}</span>
+        <Form method="post" action="/panel/logout">
+          <CsrfInput />
+          <button type="submit" className="link-button">
+            Sign out
+          </button>
+        </Form>
+      </div>
+      {requested ? (
+        <p className="notice success" role="status">
+          {requested === "joined" ? "Someone asked this already: you were added, and you will be told when it is certified." : "Requested: the topic's experts are told, and your Vetted inbox says when it is certified."}
+        </p>
+      ) : null}
+      <AnswerSearch initial={data as AgentSearchData} basePath="/panel/search" compact conversation={data.conversation} />
+    </>
+  );
+}
