@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { authenticateApiToken, logFailedSearch, recordUse, type TokenScope } from "../app/models/agent.server";
+import { answerFormats, getDeskSettings, replyFromFormats, type AnswerFormats } from "../app/models/agent-desk.server";
 import { openApiDocument } from "../app/models/openapi";
 import { RateLimiter } from "../app/models/rate-limit.server";
 import { searchAnswers } from "../app/models/search.server";
@@ -71,7 +72,49 @@ const SearchParams = z.object({
   tag: z.string().trim().max(40).optional(),
   audience: z.enum(["internal", "public"], { message: "audience is internal or public" }).optional(),
   limit: z.coerce.number({ message: "limit is a number" }).int("limit is a whole number").min(1, "limit is at least 1").max(50, "limit is at most 50").default(10),
+  format: z.enum(["text", "markdown", "html"], { message: "format is text, markdown or html" }).optional(),
+  channel: z.enum(["chat", "email", "social", "phone"], { message: "channel is chat, email, social or phone" }).optional(),
 });
+
+/** One certified answer in every format, with its certificate: what a help-desk macro cites. */
+function answerBody(f: AnswerFormats, base: string, extra: { reply?: { channel: string; text: string; html: string }; format?: "text" | "markdown" | "html" } = {}) {
+  const formats = { text: f.answerText, markdown: f.answerMarkdown, html: f.answerHtml };
+  return {
+    id: f.answerId,
+    question: f.question,
+    shortAnswer: f.shortAnswer,
+    // `answer` keeps its old meaning (the full answer as text) unless format= asks for another.
+    answer: formats[extra.format ?? "text"],
+    answer_text: f.answerText,
+    answer_markdown: f.answerMarkdown,
+    answer_html: f.answerHtml,
+    ...(extra.reply ? { reply: extra.reply } : {}),
+    url: `${base}/answers/${f.answerId}`,
+    faqUrl: f.faqUrl,
+    audience: f.audience,
+    certificate: {
+      version: f.certificate.version,
+      versionId: f.versionId,
+      certifiedBy: f.certificate.certifiedBy,
+      certifiedAt: f.certificate.certifiedAt?.toISOString() ?? null,
+      reverifyAt: f.certificate.reverifyAt?.toISOString() ?? null,
+      reverificationDue: f.certificate.reverificationDue,
+    },
+  };
+}
+
+/** GET /api/v1/answers/{id} — one certified answer, all formats, with its certificate. */
+async function getAnswer(request: ApiRequest, answerId: string): Promise<ApiResponse> {
+  await requireToken(request, "search:read");
+  const id = z.uuid().safeParse(answerId);
+  if (!id.success) return apiError(404, "not_found", "No certified answer has this id.");
+  const base = getConfig().publicUrl ?? request.origin;
+  const f = (await answerFormats([id.data], base)).get(id.data);
+  if (!f) return apiError(404, "not_found", "No certified answer has this id.");
+  const settings = await getDeskSettings();
+  const replies = Object.fromEntries((["chat", "email", "social", "phone"] as const).map((c) => [c, replyFromFormats(c, f, settings, base)]));
+  return { status: 200, headers: { "Cache-Control": "no-store" }, body: { ...answerBody(f, base), replies } };
+}
 
 /** GET /api/v1/search — certified answers only. */
 async function search(request: ApiRequest): Promise<ApiResponse> {
@@ -88,27 +131,31 @@ async function search(request: ApiRequest): Promise<ApiResponse> {
   });
   if (result.hits.length === 0) await logFailedSearch({ query: p.q, filters: { topic: p.topic, tag: p.tag, audience: p.audience }, results: 0, reason: "no_results", apiTokenId: token.id });
   const base = getConfig().publicUrl ?? request.origin;
+  const [formats, settings] = await Promise.all([answerFormats(result.hits.map((h) => h.document.id), base), p.channel ? getDeskSettings() : null]);
   return {
     status: 200,
     headers: { "Cache-Control": "no-store" },
     body: {
       query: p.q,
       total: result.total,
-      results: result.hits.map(({ document: d, score, highlights }) => ({
-        id: d.id,
-        question: d.question,
-        shortAnswer: d.shortAnswer,
-        answer: d.body,
-        url: `${base}/answers/${d.id}`,
-        topics: d.topicNames,
-        tags: d.tags,
-        audience: d.audience,
-        certifiedBy: d.certifiedByName,
-        certifiedAt: d.certifiedAt,
-        reverificationDue: d.state === "reverification_due",
-        score,
-        highlights,
-      })),
+      results: result.hits.flatMap(({ document: d, score, highlights }) => {
+        const f = formats.get(d.id);
+        if (!f) return []; // archived between the search and this read
+        const reply = p.channel && settings ? { channel: p.channel, ...replyFromFormats(p.channel, f, settings, base) } : undefined;
+        return [
+          {
+            ...answerBody(f, base, { ...(reply ? { reply } : {}), ...(p.format ? { format: p.format } : {}) }),
+            topics: d.topicNames,
+            tags: d.tags,
+            // Kept from v1's first shape, beside the certificate.
+            certifiedBy: d.certifiedByName,
+            certifiedAt: d.certifiedAt,
+            reverificationDue: d.state === "reverification_due",
+            score,
+            highlights,
+          },
+        ];
+      }),
     },
   };
 }
@@ -116,6 +163,9 @@ async function search(request: ApiRequest): Promise<ApiResponse> {
 const UseBody = z.object({
   channel: z.enum(["phone", "email", "chat", "social"], { message: "channel is phone, email, chat or social" }),
   kind: z.enum(["used", "copy_short", "copy_full"]).default("used"),
+  /** The ticket the reply went to: a use counts once per token, answer and conversation. */
+  conversation: z.string().trim().min(1).max(200, "conversation is at most 200 characters").optional(),
+  query: z.string().trim().max(1000, "query is at most 1000 characters").optional(),
 });
 
 /** POST /api/v1/answers/{id}/uses — a help-desk tool says an answer was used in a reply. */
@@ -132,8 +182,18 @@ async function recordAnswerUse(request: ApiRequest, answerId: string): Promise<A
   const id = z.uuid().safeParse(answerId);
   if (!id.success) return apiError(404, "not_found", "No certified answer has this id.");
   try {
-    const { versionId } = await recordUse({ answerId: id.data, kind: parsed.data.kind, channel: parsed.data.channel, apiTokenId: token.id });
-    return { status: 201, body: { recorded: true, answerId: id.data, versionId, channel: parsed.data.channel, kind: parsed.data.kind } };
+    const { versionId, useId, repeated } = await recordUse({
+      answerId: id.data,
+      kind: parsed.data.kind,
+      channel: parsed.data.channel,
+      apiTokenId: token.id,
+      conversation: parsed.data.conversation ?? null,
+      searchQuery: parsed.data.query ?? null,
+    });
+    return {
+      status: repeated ? 200 : 201,
+      body: { recorded: !repeated, repeated, useId, answerId: id.data, versionId, channel: parsed.data.channel, kind: parsed.data.kind },
+    };
   } catch (error) {
     if (error instanceof DomainError) return apiError(error.status, error.code, error.message);
     throw error;
@@ -147,6 +207,8 @@ export async function handleApi(request: ApiRequest): Promise<ApiResponse> {
   try {
     if (request.path === "/search") return request.method === "GET" ? await search(request) : methodNotAllowed("GET");
     const uses = /^\/answers\/([^/]+)\/uses$/.exec(request.path);
+    const one = /^\/answers\/([^/]+)$/.exec(request.path);
+    if (one) return request.method === "GET" ? await getAnswer(request, decodeURIComponent(one[1]!)) : methodNotAllowed("GET");
     if (uses) return request.method === "POST" ? await recordAnswerUse(request, decodeURIComponent(uses[1]!)) : methodNotAllowed("POST");
     if (request.path === "/openapi.json") return { status: 200, body: openApiDocument, headers: { "Cache-Control": "public, max-age=300" } };
     return apiError(404, "not_found", "There is no such API endpoint: see /api/v1/openapi.json.");

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, asc, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { getDb, type Db, type DbOrTx } from "../../db/client.server";
 import {
   answerRequestAskers,
@@ -60,7 +60,7 @@ export async function recordUse(input: UseInput, db: Db = getDb()): Promise<{ ve
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`use:${input.answerId}:${input.userId ?? input.apiTokenId}`}))`);
       const same = input.conversation
         ? eq(answerUses.conversation, input.conversation)
-        : sql`${answerUses.at} > ${new Date(at.getTime() - USE_WINDOW_MS)} and ${answerUses.conversation} is null`;
+        : and(gt(answerUses.at, new Date(at.getTime() - USE_WINDOW_MS)), isNull(answerUses.conversation));
       const [earlier] = await tx
         .select({ id: answerUses.id })
         .from(answerUses)
@@ -95,7 +95,7 @@ export async function undoUse(input: { useId: string; userId?: string | null; ap
   const done = await db
     .update(answerUses)
     .set({ undoneAt: now })
-    .where(and(eq(answerUses.id, input.useId), who, isNull(answerUses.undoneAt), sql`${answerUses.at} > ${new Date(now.getTime() - 86_400_000)}`))
+    .where(and(eq(answerUses.id, input.useId), who, isNull(answerUses.undoneAt), gt(answerUses.at, new Date(now.getTime() - 86_400_000))))
     .returning({ id: answerUses.id });
   if (done.length === 0) throw new DomainError("not_found", "There is no use of yours to undo here (it may be undone already, or older than a day).");
 }
