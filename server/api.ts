@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { authenticateApiToken, logFailedSearch, recordUse, type TokenScope } from "../app/models/agent.server";
-import { answerFormats, getDeskSettings, replyFromFormats, type AnswerFormats } from "../app/models/agent-desk.server";
+import { answerFormats, formatsForHits, getDeskSettings, replyFromFormats, type AnswerFormats } from "../app/models/agent-desk.server";
 import { openApiDocument } from "../app/models/openapi";
 import { RateLimiter } from "../app/models/rate-limit.server";
 import { searchAnswers } from "../app/models/search.server";
@@ -131,7 +131,7 @@ async function search(request: ApiRequest): Promise<ApiResponse> {
   });
   if (result.hits.length === 0) await logFailedSearch({ query: p.q, filters: { topic: p.topic, tag: p.tag, audience: p.audience }, results: 0, reason: "no_results", apiTokenId: token.id });
   const base = getConfig().publicUrl ?? request.origin;
-  const [formats, settings] = await Promise.all([answerFormats(result.hits.map((h) => h.document.id), base), p.channel ? getDeskSettings() : null]);
+  const [formats, settings] = await Promise.all([formatsForHits(result.hits.map((h) => h.document), base), p.channel ? getDeskSettings() : null]);
   return {
     status: 200,
     headers: { "Cache-Control": "no-store" },
@@ -139,8 +139,10 @@ async function search(request: ApiRequest): Promise<ApiResponse> {
       query: p.q,
       total: result.total,
       results: result.hits.flatMap(({ document: d, score, highlights }) => {
-        const f = formats.get(d.id);
-        if (!f) return []; // archived between the search and this read
+        const cachedFormats = formats.get(d.id);
+        if (!cachedFormats) return []; // archived between the search and this read
+        // The index knows the version's current state (re-verification due, its date).
+        const f = { ...cachedFormats, certificate: { ...cachedFormats.certificate, reverificationDue: d.state === "reverification_due", reverifyAt: d.reverifyAt ? new Date(d.reverifyAt) : null } };
         const reply = p.channel && settings ? { channel: p.channel, ...replyFromFormats(p.channel, f, settings, base) } : undefined;
         return [
           {

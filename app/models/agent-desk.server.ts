@@ -76,6 +76,38 @@ export interface AnswerFormats {
   certificate: { certifiedBy: string | null; certifiedAt: Date | null; version: number; reverifyAt: Date | null; reverificationDue: boolean };
 }
 
+// A certified version's text never changes, so its formats are kept a while per process: the
+// search API returns them for every hit, and reading and converting ten bodies per call halved
+// its throughput (bench:search). Entries live 30 s (the FAQ link can move) and the newest 2,000
+// are kept; callers pass the version they expect, so a newer version is never served stale.
+const FORMATS_TTL_MS = 30_000;
+const FORMATS_MAX = 2_000;
+const formatsCache = new Map<string, { at: number; formats: AnswerFormats }>();
+
+function cachedFormats(answerId: string, versionId: string, baseUrl: string, now: number): AnswerFormats | null {
+  const key = `${baseUrl}|${answerId}`;
+  const hit = formatsCache.get(key);
+  if (!hit || hit.formats.versionId !== versionId || now - hit.at > FORMATS_TTL_MS) return null;
+  return hit.formats;
+}
+
+/**
+ * Formats for search hits, whose versions the index names: from this process's cache when it
+ * holds that version, else read (one statement for all the misses).
+ */
+export async function formatsForHits(hits: { id: string; versionId: string }[], baseUrl: string, db: DbOrTx = getDb()): Promise<Map<string, AnswerFormats>> {
+  const now = Date.now();
+  const out = new Map<string, AnswerFormats>();
+  const misses: string[] = [];
+  for (const h of hits) {
+    const f = cachedFormats(h.id, h.versionId, baseUrl, now);
+    if (f) out.set(h.id, f);
+    else misses.push(h.id);
+  }
+  for (const [id, f] of await answerFormats(misses, baseUrl, db)) out.set(id, f);
+  return out;
+}
+
 /** Live, agent-findable versions of these answers in every format; missing ids are left out. */
 export async function answerFormats(answerIds: string[], baseUrl: string, db: DbOrTx = getDb()): Promise<Map<string, AnswerFormats>> {
   const out = new Map<string, AnswerFormats>();
@@ -102,10 +134,11 @@ export async function answerFormats(answerIds: string[], baseUrl: string, db: Db
     .leftJoin(faqSlugs, and(eq(faqSlugs.answerId, answers.id), eq(faqSlugs.current, true), sql`${answerVersions.audience} = 'public' and ${answerVersions.state} = 'certified'`))
     .leftJoin(topics, eq(topics.id, faqSlugs.topicId))
     .where(and(inArray(answers.id, answerIds), inArray(answerVersions.state, ["certified", "reverification_due"])));
+  const now = Date.now();
   for (const r of rows) {
     const body = r.body as JSONContent;
     const options = { baseUrl };
-    out.set(r.answerId, {
+    const formats: AnswerFormats = {
       answerId: r.answerId,
       versionId: r.versionId,
       versionNumber: r.number,
@@ -124,7 +157,15 @@ export async function answerFormats(answerIds: string[], baseUrl: string, db: Db
         reverifyAt: r.reverifyAt,
         reverificationDue: r.state === "reverification_due",
       },
-    });
+    };
+    out.set(r.answerId, formats);
+    formatsCache.delete(`${baseUrl}|${r.answerId}`);
+    formatsCache.set(`${baseUrl}|${r.answerId}`, { at: now, formats });
+  }
+  // Oldest first in a Map's order: trim from the front.
+  for (const key of formatsCache.keys()) {
+    if (formatsCache.size <= FORMATS_MAX) break;
+    formatsCache.delete(key);
   }
   return out;
 }

@@ -64,3 +64,6 @@ export const DeskSettingsFormSchema = z.object({
   signOff: z.string().default(""),
   panelOrigins: z.string().max(4000, "Too many origins").default(""),
 });
+
+/** The panel's `?conversation=` (the help desk's ticket); anything unusable is simply dropped. */
+export const ConversationParam = z.string().trim().max(200).optional().catch(undefined);

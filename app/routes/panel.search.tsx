@@ -1,18 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
 import { requirePermission } from "../auth/session.server";
-import { RequestSchema } from "../models/agent.schema";
 import { agentSearch, type AgentSearchData } from "../models/agent-search.server";
-import { requestAnswer } from "../models/agent.server";
+import { panelConversation, requestFromPanel } from "../models/panel.server";
 import { AnswerSearch } from "../ui/answer-search";
 import { CsrfInput } from "../ui/csrf-input";
-import { domainErrorResponse, invalid, parseForm, readForm } from "../utils/forms.server";
+import { readForm } from "../utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Vetted panel" }];
-
-const Conversation = z.string().trim().max(200).optional().catch(undefined);
 
 /**
  * The help-desk panel: the agent's search, compact, for a 360 px sidebar inside Zendesk,
@@ -24,20 +20,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "search.use");
   const url = new URL(request.url);
   const search = await agentSearch(url, user);
-  return { ...search, conversation: Conversation.parse(url.searchParams.get("conversation") ?? undefined) || undefined, who: user.displayName };
+  return { ...search, conversation: panelConversation(url), who: user.displayName };
 }
 
 /** "Request an answer" from inside the panel: the agent stays in the ticket. */
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "answer.request");
-  const parsed = parseForm(await readForm(request), RequestSchema);
-  if (!parsed.ok) return invalid(parsed.errors);
-  try {
-    const { joined } = await requestAnswer({ ...parsed.value, userId: user.id });
-    return redirect(`/panel/search?requested=${joined ? "joined" : "created"}`);
-  } catch (error) {
-    return domainErrorResponse(error);
-  }
+  const outcome = await requestFromPanel(user, await readForm(request));
+  if (outcome.refused) return outcome.refused;
+  return redirect(`/panel/search?requested=${outcome.joined ? "joined" : "created"}`);
 }
 
 export default function Panel() {
