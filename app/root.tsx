@@ -64,10 +64,9 @@ function Header() {
       </a>
       {user ? (
         <>
-          {/* The visible text starts the accessible name ("Inbox, 3 unread"), as speech users say it. */}
+          {/* The visible text starts the accessible name ("Inbox 3 unread"), as speech users say it. */}
           <NavLink to="/inbox" className="inbox-link">
-            Inbox
-            <span className="visually-hidden">, </span>
+            Inbox{" "}
             {root?.unread ? <span className="count">{root.unread}</span> : <span className="visually-hidden">0</span>}
             <span className="visually-hidden"> unread</span>
           </NavLink>

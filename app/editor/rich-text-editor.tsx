@@ -76,8 +76,11 @@ export function RichTextEditor({
   const [linkHref, setLinkHref] = useState<string | null>(null);
   const linkButton = useRef<HTMLButtonElement>(null);
   const openLink = (e: Editor) => setLinkHref((e.getAttributes("link").href as string | undefined) ?? "https://");
+  // The editor's focus command waits for the next frame; the dialog's input is about to go, so the
+  // text gets the focus at once: keys typed right away must not fall on the page.
   const closeLink = (e: Editor | null) => {
     setLinkHref(null);
+    e?.view.focus();
     e?.commands.focus();
   };
   const applyLink = (e: Editor) => {
@@ -85,6 +88,7 @@ export function RichTextEditor({
     if (href === "" || href === "https://") e.chain().focus().extendMarkRange("link").unsetLink().run();
     // The link stops at the selection's end, so the next typed character is not swallowed into it.
     else e.chain().focus().extendMarkRange("link").setLink({ href }).setTextSelection(e.state.selection.to).unsetMark("link").run();
+    e.view.focus();
     setLinkHref(null);
   };
   const active = useEditorState({
@@ -109,6 +113,11 @@ export function RichTextEditor({
               disabled={!editor}
               ref={b.label === "Link" ? linkButton : undefined}
               aria-expanded={b.label === "Link" ? linkHref !== null : undefined}
+              // A click keeps the focus (and the selection) in the text: otherwise the first keys typed
+              // right after it land on the button while the editor takes the focus back.
+              onMouseDown={(ev) => {
+                if (b.label !== "Link") ev.preventDefault();
+              }}
               onClick={() => editor && (b.label === "Link" ? openLink(editor) : b.run(editor))}
             >
               {b.text}
