@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createCookie } from "@remix-run/node";
 import { getConfig } from "../../server/config";
-import { isPanelRequest } from "./session.server";
+import { createPanelCookie, isPanelRequest } from "./session.server";
 
 /** The form field every mutating form carries (see app/ui/csrf-input.tsx). */
 export const CSRF_FIELD = "csrf";
@@ -19,18 +19,7 @@ function csrfCookie() {
 
 // The framed panel's own token cookie: SameSite=None so a framed page can post, Path=/panel (see session.server.ts).
 let panelCookie: ReturnType<typeof createCookie> | undefined;
-function panelCsrfCookie() {
-  panelCookie ??= createCookie("vetted_panel_csrf", {
-    httpOnly: true,
-    sameSite: "none",
-    secure: true,
-    // CHIPS: kept per embedding site, so it still works where third-party cookies are blocked.
-    partitioned: true,
-    path: "/panel",
-    secrets: [getConfig().sessionSecret],
-  });
-  return panelCookie;
-}
+const panelCsrfCookie = () => (panelCookie ??= createPanelCookie("vetted_panel_csrf"));
 
 const cookieFor = (request: Request) => (isPanelRequest(request) ? panelCsrfCookie() : csrfCookie());
 

@@ -43,9 +43,9 @@ export function isPanelRequest(request: Request): boolean {
   return path === "/panel" || path === "/panel.data" || path.startsWith("/panel/");
 }
 
-let panelCookie: ReturnType<typeof createCookie> | undefined;
-function panelSessionCookie() {
-  panelCookie ??= createCookie("vetted_panel_session", {
+/** A cookie of the framed panel (its session here, its CSRF token in csrf.server.ts). */
+export function createPanelCookie(name: string): ReturnType<typeof createCookie> {
+  return createCookie(name, {
     httpOnly: true,
     sameSite: "none",
     secure: true,
@@ -54,8 +54,10 @@ function panelSessionCookie() {
     path: "/panel",
     secrets: [getConfig().sessionSecret],
   });
-  return panelCookie;
 }
+
+let panelCookie: ReturnType<typeof createCookie> | undefined;
+const panelSessionCookie = () => (panelCookie ??= createPanelCookie("vetted_panel_session"));
 
 export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");

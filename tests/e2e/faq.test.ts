@@ -4,24 +4,13 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { root } from "../../server/build-if-stale.mjs";
 import { artifactPath, expectStatus, launchBrowser } from "../support/browser";
+import { axeViolations } from "../support/axe";
 import { freePort, startApp, type RunningApp } from "../support/server";
 
-const AXE = readFileSync(path.join(root, "node_modules/axe-core/axe.min.js"), "utf8");
-
-interface AxeResult {
-  violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
-}
-
-/** axe-core in the page: every WCAG 2.1 A/AA rule and the best practices. */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE });
-  const result = (await page.evaluate(`axe.run(document, { resultTypes: ["violations"] })`)) as AxeResult;
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 /** A plain static file server over the export folder, as any web host would serve it. */
 function serveStatic(dir: string, port: number): Promise<Server> {
