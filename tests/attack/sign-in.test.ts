@@ -68,6 +68,9 @@ describe.each(DRIVERS)("sign-in under attack (%s)", (driver) => {
       await page.getByLabel("Password").fill(DEMO_PASSWORD);
       await Promise.all([page.waitForURL((url) => !url.pathname.startsWith("/login") || url.host !== new URL(target.url).host), page.getByRole("button", { name: "Sign in" }).click()]);
       expect(new URL(page.url()).host, `redirectTo #${i} ${JSON.stringify(redirectTo)}`).toBe(new URL(target.url).host);
+      // Let the landing page finish: a request of it still in flight after clearCookies() would come
+      // back with a fresh CSRF cookie that the next sign-in form does not carry (a 403).
+      await page.waitForLoadState("networkidle");
     }
     // A same-site path still works.
     await page.context().clearCookies();
