@@ -1,7 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import {
-  Form,
   isRouteErrorResponse,
   Links,
   Meta,
@@ -19,7 +18,7 @@ import { getSessionUser } from "./auth/session.server";
 import { unreadCount } from "./models/answer.server";
 import { navigationFor } from "./ui/navigation";
 import { readFlash } from "./utils/flash.server";
-import { CsrfInput } from "./ui/csrf-input";
+import { SignOutForm } from "./ui/sign-out";
 import { useEffect, useRef } from "react";
 import stylesUrl from "./styles.css";
 
@@ -91,12 +90,7 @@ function Header() {
                 {user.displayName}
                 <small>{user.roles.map((r) => ROLE_LABELS[r]).join(", ")}</small>
               </span>
-              <Form method="post" action="/logout">
-                <CsrfInput />
-                <button type="submit" className="link-button">
-                  Sign out
-                </button>
-              </Form>
+              <SignOutForm />
             </div>
           </div>
         </>

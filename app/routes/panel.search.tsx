@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
 import { agentSearch, type AgentSearchData } from "../models/agent-search.server";
 import { panelConversation, requestFromPanel } from "../models/panel.server";
 import { AnswerSearch } from "../ui/answer-search";
-import { CsrfInput } from "../ui/csrf-input";
+import { SignOutForm } from "../ui/sign-out";
 import { readForm } from "../utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Vetted panel" }];
@@ -42,12 +42,7 @@ export default function Panel() {
           ✓ Vetted
         </a>
         <span className="muted">{data.who}</span>
-        <Form method="post" action="/panel/logout">
-          <CsrfInput />
-          <button type="submit" className="link-button">
-            Sign out
-          </button>
-        </Form>
+        <SignOutForm action="/panel/logout" />
       </div>
       {requested ? (
         <p className="notice success" role="status">
