@@ -6,3 +6,4 @@ export * from "./search";
 export * from "./agent";
 export * from "./content";
 export * from "./faq";
+export * from "./feedback";

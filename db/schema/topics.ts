@@ -14,12 +14,18 @@ export const topics = pgTable(
     requiredApprovals: integer("required_approvals").notNull().default(1),
     /** Default re-verification interval for answers certified in this topic. */
     reverifyIntervalDays: integer("reverify_interval_days").notNull().default(180),
+    /** Working days within which an open flag should be acted on (the feedback queue shows its age against it). */
+    flagResponseDays: integer("flag_response_days").notNull().default(2),
+    /** Open flags from this many distinct people move a certified answer to re-verification due. */
+    flagThreshold: integer("flag_threshold").notNull().default(3),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     check("topics_required_approvals_range", sql`${t.requiredApprovals} between 1 and 10`),
     check("topics_reverify_interval_range", sql`${t.reverifyIntervalDays} between 1 and 3650`),
+    check("topics_flag_response_days_range", sql`${t.flagResponseDays} between 1 and 60`),
+    check("topics_flag_threshold_range", sql`${t.flagThreshold} between 1 and 100`),
   ],
 );
 
