@@ -76,6 +76,8 @@ export type ApprovalEvent =
   | (Base & { type: "REJECT"; reason: string; duplicateOf?: string })
   | (Base & { type: "CERTIFY"; ownerId: string; reverifyIntervalDays: number })
   | (Base & { type: "REVERIFICATION_DUE" })
+  /** Readers' flags say it is wrong: enough distinct people, or one expert saying "incorrect". */
+  | (Base & { type: "FEEDBACK_REVERIFY"; distinctFlaggers: number; threshold: number; expertIncorrect: boolean })
   | (Base & { type: "REVERIFY"; comment?: string })
   | (Base & { type: "ARCHIVE"; reason: string })
   | (Base & { type: "RESTORE" })
@@ -83,7 +85,7 @@ export type ApprovalEvent =
 export type ApprovalEventType = ApprovalEvent["type"];
 
 /** Events only the system sends (the re-verification timer, a newer certified version). */
-export const SYSTEM_EVENTS: ApprovalEventType[] = ["REVERIFICATION_DUE", "SUPERSEDE"];
+export const SYSTEM_EVENTS: ApprovalEventType[] = ["REVERIFICATION_DUE", "FEEDBACK_REVERIFY", "SUPERSEDE"];
 export const SYSTEM_ACTOR_ID = "system";
 
 export type RefusalCode = "invalid_transition" | "forbidden" | "bad_request";
@@ -192,6 +194,17 @@ export const checks = {
   system(_c: ApprovalContext, e: ApprovalEvent): Refusal | null {
     return e.actor.id === SYSTEM_ACTOR_ID ? null : forbidden("Only Vetted itself does that.");
   },
+  feedbackThreshold(_c: ApprovalContext, e: ApprovalEvent): Refusal | null {
+    if (e.actor.id !== SYSTEM_ACTOR_ID) return forbidden("Only Vetted itself does that, when readers' flags cross the topic's threshold.");
+    if (e.type !== "FEEDBACK_REVERIFY") return badRequest("Not a feedback event.");
+    if (e.expertIncorrect === true) return null;
+    if (!Number.isInteger(e.threshold) || e.threshold < 1 || !Number.isInteger(e.distinctFlaggers)) {
+      return badRequest("The flag threshold is a whole number of people from 1.");
+    }
+    return e.distinctFlaggers >= e.threshold
+      ? null
+      : forbidden(`${e.distinctFlaggers} of the ${e.threshold} people needed have flagged this answer: it stays certified.`);
+  },
 } satisfies Record<string, (c: ApprovalContext, e: ApprovalEvent) => Refusal | null>;
 type CheckName = keyof typeof checks;
 
@@ -227,6 +240,7 @@ export const approvalMachine = setup({
     archive: ok("archive"),
     restore: ok("restore"),
     system: ok("system"),
+    feedbackThreshold: ok("feedbackThreshold"),
   },
   actions: {
     // Side effects are named here and run by the service after the transaction commits or
@@ -267,6 +281,8 @@ export const approvalMachine = setup({
       reverifiedAt: event.at,
       reverifyAt: addDays(event.at, context.reverifyIntervalDays ?? 180),
     })),
+    // Due at once: the date readers see is the day the flags crossed the line.
+    recordFeedbackDue: assign(({ event }) => (event.type === "FEEDBACK_REVERIFY" ? { reverifyAt: event.at } : {})),
     recordArchive: assign(({ event }) => (event.type === "ARCHIVE" ? { archivedReason: event.reason } : {})),
   },
 }).createMachine({
@@ -312,6 +328,7 @@ export const approvalMachine = setup({
     certified: {
       on: {
         REVERIFICATION_DUE: { guard: "system", target: "reverification_due", actions: ["notifyOwner", "indexAnswer"] },
+        FEEDBACK_REVERIFY: { guard: "feedbackThreshold", target: "reverification_due", actions: ["recordFeedbackDue", "notifyOwner", "indexAnswer"] },
         REVERIFY: { guard: "reverify", target: "certified", reenter: true, actions: ["recordReverification", "indexAnswer"] },
         ARCHIVE: { guard: "archive", target: "archived", actions: ["recordArchive", "removeFromIndex"] },
         SUPERSEDE: { guard: "system", target: "superseded" },
@@ -344,7 +361,7 @@ const CHECK_FOR: Partial<Record<ApprovalState, Partial<Record<ApprovalEventType,
   in_review: { APPROVE: "approve", REQUEST_CHANGES: "requestChanges", REJECT: "reject", WITHDRAW: "author" },
   changes_requested: { EDIT: "edit", RESUBMIT: "author", WITHDRAW: "author" },
   in_certification: { CERTIFY: "certify", REQUEST_CHANGES: "returnForChanges" },
-  certified: { REVERIFICATION_DUE: "system", REVERIFY: "reverify", ARCHIVE: "archive", SUPERSEDE: "system" },
+  certified: { REVERIFICATION_DUE: "system", FEEDBACK_REVERIFY: "feedbackThreshold", REVERIFY: "reverify", ARCHIVE: "archive", SUPERSEDE: "system" },
   reverification_due: { REVERIFY: "reverify", ARCHIVE: "archive", SUPERSEDE: "system" },
   archived: { RESTORE: "restore", SUPERSEDE: "system" },
 };
@@ -371,6 +388,7 @@ const EVENT_WORDS: Record<ApprovalEventType, string> = {
   REJECT: "reject",
   CERTIFY: "certify",
   REVERIFICATION_DUE: "mark as due for re-verification",
+  FEEDBACK_REVERIFY: "send to re-verification because of readers' flags",
   REVERIFY: "re-verify",
   ARCHIVE: "archive",
   RESTORE: "restore",

@@ -11,6 +11,7 @@ const EVENT_LABELS: Record<string, string> = {
   REJECT: "rejected it",
   CERTIFY: "certified it",
   REVERIFICATION_DUE: "Re-verification became due",
+  FEEDBACK_REVERIFY: "Readers flagged it: re-verification became due",
   REVERIFY: "re-verified it",
   ARCHIVE: "archived it",
   RESTORE: "restored it",

@@ -59,6 +59,8 @@ function rightEvent(type: ApprovalEventType, state: ApprovalState): ApprovalEven
     case "REVERIFICATION_DUE":
     case "SUPERSEDE":
       return { type, actor: system, at };
+    case "FEEDBACK_REVERIFY":
+      return { type, actor: system, at, distinctFlaggers: 3, threshold: 3, expertIncorrect: false };
   }
 }
 
@@ -72,6 +74,7 @@ const EVENTS: ApprovalEventType[] = [
   "REJECT",
   "CERTIFY",
   "REVERIFICATION_DUE",
+  "FEEDBACK_REVERIFY",
   "REVERIFY",
   "ARCHIVE",
   "RESTORE",
@@ -84,7 +87,7 @@ const TABLE: Record<ApprovalState, Partial<Record<ApprovalEventType, ApprovalSta
   in_review: { APPROVE: "in_certification", REQUEST_CHANGES: "changes_requested", REJECT: "rejected", WITHDRAW: "withdrawn" },
   changes_requested: { EDIT: "changes_requested", RESUBMIT: "in_review", WITHDRAW: "withdrawn" },
   in_certification: { CERTIFY: "certified", REQUEST_CHANGES: "changes_requested" },
-  certified: { REVERIFICATION_DUE: "reverification_due", REVERIFY: "certified", ARCHIVE: "archived", SUPERSEDE: "superseded" },
+  certified: { REVERIFICATION_DUE: "reverification_due", FEEDBACK_REVERIFY: "reverification_due", REVERIFY: "certified", ARCHIVE: "archived", SUPERSEDE: "superseded" },
   reverification_due: { REVERIFY: "certified", ARCHIVE: "archived", SUPERSEDE: "superseded" },
   archived: { RESTORE: "certified", SUPERSEDE: "superseded" },
   rejected: {},
@@ -150,6 +153,53 @@ describe("who may send what", () => {
       if (!result.ok) expect(result.reason).toMatch(reason);
     });
   }
+});
+
+describe("readers' flags send a certified answer to re-verification (FEEDBACK_REVERIFY)", () => {
+  const flags = (distinctFlaggers: number, threshold: number, expertIncorrect = false): ApprovalEvent => ({
+    type: "FEEDBACK_REVERIFY",
+    actor: system,
+    at: "2026-06-01T09:30:00.000Z",
+    distinctFlaggers,
+    threshold,
+    expertIncorrect,
+  });
+
+  it("moves it when the topic's threshold of distinct people is met, due at once, and tells the owner", () => {
+    const r = decide(snapshotIn("certified", { reverifyAt: "2027-01-01T00:00:00.000Z" }), flags(3, 3));
+    expect(r.ok && r.snapshot.value).toBe("reverification_due");
+    expect(r.ok && r.snapshot.context.reverifyAt).toBe("2026-06-01T09:30:00.000Z");
+    expect(r.ok && r.actions).toEqual(["notifyOwner", "indexAnswer"]);
+  });
+
+  it("moves it on one expert's \"incorrect\" flag, whatever the count", () => {
+    expect(decide(snapshotIn("certified"), flags(1, 3, true))).toMatchObject({ ok: true });
+  });
+
+  it("keeps it certified below the threshold, and says how far it is", () => {
+    const r = decide(snapshotIn("certified"), flags(2, 3));
+    expect(r).toMatchObject({ ok: false, code: "forbidden" });
+    expect(!r.ok && r.reason).toMatch(/2 of the 3 people/);
+  });
+
+  it("is only Vetted's to send: a person cannot", () => {
+    const r = decide(snapshotIn("certified"), { ...flags(5, 3), actor: km } as ApprovalEvent);
+    expect(r).toMatchObject({ ok: false, code: "forbidden" });
+    expect(!r.ok && r.reason).toMatch(/Only Vetted itself/);
+    expect(allowedEvents(snapshotIn("certified"), km)).not.toContain("FEEDBACK_REVERIFY");
+  });
+
+  it("refuses a nonsense threshold", () => {
+    for (const threshold of [0, -1, 1.5, Number.NaN]) {
+      expect(decide(snapshotIn("certified"), flags(9, threshold))).toMatchObject({ ok: false, code: "bad_request" });
+    }
+  });
+
+  it("does nothing to an answer already due, archived or superseded", () => {
+    for (const state of ["reverification_due", "archived", "superseded", "draft"] as const) {
+      expect(decide(snapshotIn(state), flags(9, 3))).toMatchObject({ ok: false, code: "invalid_transition" });
+    }
+  });
 });
 
 describe("the approval quorum", () => {
