@@ -5,6 +5,7 @@ import { renderDocument, validateDocument } from "../app/editor/document.server"
 import { DraftSchema, type DraftInput } from "../app/models/answer.schema";
 import { refreshFaqSlug } from "../app/models/faq-slugs.server";
 import { notify, resolveNotifications } from "../app/notifications/notify.server";
+import { closeFlagsFixedBy, reopenFlagsOf } from "../app/models/feedback-loop.server";
 import { DomainError } from "../app/utils/errors";
 import type { Db, Tx } from "../db/client.server";
 import {
@@ -157,9 +158,14 @@ export async function createDraft(
 
 /** Starts a revision of a certified answer: a new draft version while the live one stays live. */
 export async function reviseAnswer(db: Db, input: { actor: Actor; answerId: string; now?: Date }): Promise<{ versionId: string }> {
+  return db.transaction((tx) => reviseAnswerIn(tx, input));
+}
+
+/** reviseAnswer inside the caller's transaction (a flag's "start a revision" links the two). */
+export async function reviseAnswerIn(tx: Tx, input: { actor: Actor; answerId: string; now?: Date }): Promise<{ versionId: string }> {
   if (!can(input.actor.roles, "answer.draft")) throw new DomainError("forbidden", "Your role cannot write answers.");
   const now = input.now ?? new Date();
-  return db.transaction(async (tx) => {
+  {
     const [answer] = await tx.select().from(answers).where(eq(answers.id, input.answerId)).for("update");
     if (!answer) throw new DomainError("not_found", "No such answer.");
     if (answer.openVersionId) {
@@ -221,7 +227,7 @@ export async function reviseAnswer(db: Db, input: { actor: Actor; answerId: stri
       data: { basedOn: live.number },
     });
     return { versionId: version!.id };
-  });
+  }
 }
 
 /**
@@ -352,6 +358,9 @@ async function applyEvent(tx: Tx, v: AnswerVersion, event: ApprovalEvent, now: D
       ...(e.duplicateOf ? { duplicateOf: e.duplicateOf } : {}),
       ...(e.ownerId ? { ownerId: e.ownerId } : {}),
       ...(e.reverifyIntervalDays ? { reverifyIntervalDays: e.reverifyIntervalDays } : {}),
+      ...(event.type === "FEEDBACK_REVERIFY"
+        ? { distinctFlaggers: event.distinctFlaggers, threshold: event.threshold, expertIncorrect: event.expertIncorrect }
+        : {}),
       ...(event.type === "APPROVE" ? { approvals: ctx.approvals.length, required: ctx.requiredApprovals } : {}),
       // What the reviewer decided on, so their next visit can show what changed since.
       ...(DECISIONS.has(event.type)
@@ -442,6 +451,8 @@ async function applyEffects(tx: Tx, v: AnswerVersion, from: string, to: string, 
       await notify(tx, askers.map((a) => a.userId), { kind: "request_answered", title: `The answer you asked for is certified: ${title}`, link, at: now });
     }
   }
+  if (to === "certified" && event.type === "CERTIFY") await closeFlagsFixedBy(tx, v, event.actor.id, now);
+  if (to === "rejected" || to === "withdrawn") await reopenFlagsOf(tx, v);
   if (to === "rejected" || to === "withdrawn") {
     await tx
       .update(answers)
@@ -459,6 +470,25 @@ async function applyEffects(tx: Tx, v: AnswerVersion, from: string, to: string, 
   } else if (wasLive && (to === "archived")) {
     await tx.insert(searchOutbox).values({ answerId: v.answerId, op: "remove", createdAt: now, nextAttemptAt: now });
   }
+}
+
+/**
+ * Readers' flags crossed the line: the live version goes to re-verification due through the
+ * machine (its guard re-checks the figures). Returns whether it moved; a version no longer
+ * certified, or figures below the threshold, leave it as it is.
+ */
+export async function markDueFromFeedback(
+  tx: Tx,
+  versionId: string,
+  figures: { distinctFlaggers: number; threshold: number; expertIncorrect: boolean },
+  now: Date,
+): Promise<boolean> {
+  const [v] = await tx.select().from(answerVersions).where(eq(answerVersions.id, versionId)).for("update");
+  if (!v || v.state !== "certified") return false;
+  const event = { type: "FEEDBACK_REVERIFY", actor: SYSTEM_ACTOR, at: now.toISOString(), ...figures } as ApprovalEvent;
+  if (!decide(restoreSnapshot({ machineVersion: v.machineVersion, snapshot: v.snapshot }), event).ok) return false;
+  await applyEvent(tx, v, event, now, null);
+  return true;
 }
 
 /**

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { and, desc, eq, gt, sql, type SQL } from "drizzle-orm";
 import { getDb, rowsOf, type DbOrTx } from "../../db/client.server";
 import { answers, answerVersions, appSettings, faqFeedback, faqSlugs, topics } from "../../db/schema";
+import { flagAnswer } from "./feedback.server";
 import { getConfig } from "../../server/config";
 import type { FaqAnswer, FaqAnswerSummary, FaqTopic } from "../ui/faq/types";
 import { recordAudit } from "./audit.server";
@@ -158,14 +159,15 @@ export async function recordFaqFeedback(
       .limit(1);
     if (recent) return { ok: false as const, reason: "rate_limited" as const };
     const [answer] = await tx.select({ live: answers.liveVersionId }).from(answers).where(eq(answers.id, answerId));
-    await tx.insert(faqFeedback).values({
-      answerId,
-      versionId: answer?.live ?? null,
-      helpful: input.helpful,
-      comment: input.comment?.trim() ? input.comment.trim() : null,
-      ipHash: hash,
-      createdAt: now,
-    });
+    const comment = input.comment?.trim() ? input.comment.trim() : null;
+    const [vote] = await tx
+      .insert(faqFeedback)
+      .values({ answerId, versionId: answer?.live ?? null, helpful: input.helpful, comment, ipHash: hash, createdAt: now })
+      .returning({ id: faqFeedback.id });
+    // A "No" that says why is feedback someone must act on, like a reader's flag.
+    if (!input.helpful && comment) {
+      await flagAnswer(tx, null, answerId, { reason: "not_helpful", comment, source: "faq", faqFeedbackId: vote!.id }, now);
+    }
     return { ok: true as const };
   });
 }

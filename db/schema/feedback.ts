@@ -5,7 +5,9 @@ import { faqFeedback } from "./faq";
 import { topics } from "./topics";
 import { users } from "./users";
 
-export const FLAG_REASONS = ["outdated", "incorrect", "unclear", "missing_information", "duplicate"] as const;
+/** What a signed-in reader picks; "not_helpful" is a public FAQ "No" that came with a comment. */
+export const READER_FLAG_REASONS = ["outdated", "incorrect", "unclear", "missing_information", "duplicate"] as const;
+export const FLAG_REASONS = [...READER_FLAG_REASONS, "not_helpful"] as const;
 export type FlagReason = (typeof FLAG_REASONS)[number];
 /** Where the reader was when they flagged: the feedback queue shows it, the insights count it. */
 export const FEEDBACK_SOURCES = ["answer", "search", "panel", "faq"] as const;
@@ -93,6 +95,3 @@ export const answerFlags = pgTable(
 
 export type AnswerRating = typeof answerRatings.$inferSelect;
 export type AnswerFlag = typeof answerFlags.$inferSelect;
-
-/** Per-topic feedback policy; defaults apply to topics without a row's override (see topics). */
-export const FEEDBACK_DEFAULTS = { responseDays: 2, flagThreshold: 3 } as const;
