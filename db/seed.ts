@@ -6,6 +6,7 @@ import type { Role } from "../app/auth/policy";
 import type { Db } from "./client.server";
 import { seedDemoAnswers } from "./demo/answers";
 import { seedDemoContent } from "./demo/content";
+import { seedDemoFeedback } from "./demo/feedback";
 import { appSettings, expertise, topics, users } from "./schema";
 
 /** The password of every demo account; the sign-in page shows it when the app runs on demo data. */
@@ -71,6 +72,7 @@ export async function seedDemo(db: Db): Promise<void> {
   });
   await seedDemoAnswers(db);
   await seedDemoContent(db);
+  await seedDemoFeedback(db);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

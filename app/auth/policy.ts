@@ -33,6 +33,10 @@ export const ACTIONS = [
   "answer.use",
   /** ask for an answer that does not exist */
   "answer.request",
+  /** rate a certified answer helpful or not, and flag a problem with it */
+  "answer.feedback",
+  /** act on flags assigned to one (or in one's topics): start a revision or dismiss with a reason */
+  "feedback.act",
   /** write wiki pages, blog posts, forum threads and replies */
   "content.write",
   /** read wiki, blog and forum */
@@ -49,15 +53,16 @@ export const ACTIONS = [
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
-const AUTHOR: Action[] = ["answer.draft", "content.write", "content.read", "answer.read", "search.use", "answer.request"];
+const AUTHOR: Action[] = ["answer.draft", "content.write", "content.read", "answer.read", "search.use", "answer.request", "answer.feedback", "feedback.act"];
 
 export const POLICY: Record<Role, readonly Action[]> = {
   employee: AUTHOR,
   expert: [...AUTHOR, "answer.review", "answer.reverify"],
   knowledge_manager: [...AUTHOR, "answer.certify", "answer.archive", "answer.reverify", "insights.view", "admin.synonyms"],
-  agent: ["answer.read", "search.use", "answer.use", "answer.request", "content.read"],
+  agent: ["answer.read", "search.use", "answer.use", "answer.request", "content.read", "answer.feedback"],
   admin: [
     "answer.read",
+    "answer.feedback",
     "search.use",
     "content.read",
     "content.moderate",

@@ -24,7 +24,7 @@ export async function agentSearch(url: URL, user: SessionUser) {
   const params: Params = parsed.success ? parsed.data : { q: "", limit: 10, page: 1, tag: undefined, session: undefined };
   const session = params.session ?? randomUUID();
   const topics = (await listTopics()).map((t) => ({ id: t.id, name: t.name }));
-  const base = { params: { ...params, session }, topics, canUse: can(user.roles, "answer.use"), failedSearchId: null as string | null, error: parsed.success ? null : (parsed.error.issues[0]?.message ?? null) };
+  const base = { params: { ...params, session }, topics, canUse: can(user.roles, "answer.use"), canFeedback: can(user.roles, "answer.feedback"), failedSearchId: null as string | null, error: parsed.success ? null : (parsed.error.issues[0]?.message ?? null) };
   const offset = (params.page - 1) * params.limit;
   const started = performance.now();
   if (!params.q) {

@@ -21,3 +21,6 @@ export const FEEDBACK_SOURCE_LABELS: Record<string, string> = {
   panel: "help-desk panel",
   faq: "public FAQ",
 };
+
+/** What a reader may flag (the FAQ's anonymous "not helpful" is filed by the system). */
+export const READER_REASONS = ["outdated", "incorrect", "unclear", "missing_information", "duplicate"] as const;

@@ -73,7 +73,9 @@ export const FlagSchema = z
 export type FlagInput = z.output<typeof FlagSchema>;
 
 export const DismissSchema = z.object({
-  reason: z.string().trim().min(5, "Give the reason the flagger will read (at least a few words).").max(1000, "Keep the reason under 1000 characters."),
+  reason: z
+    .string({ message: "Give the reason the flagger will read (at least a few words)." })
+    .trim().min(5, "Give the reason the flagger will read (at least a few words).").max(1000, "Keep the reason under 1000 characters."),
 });
 
 // ---- helpers ----------------------------------------------------------------------------------
@@ -94,6 +96,7 @@ async function expertTopicIds(db: DbOrTx, userId: string): Promise<string[]> {
 
 /** Who may act on a flag: the assignee, an expert of the answer's topics, a knowledge manager. */
 async function mayHandle(db: DbOrTx, reader: Reader, flag: { assigneeId: string | null; topicIds: readonly string[] }): Promise<boolean> {
+  if (!can(reader.roles, "feedback.act")) return false;
   if (flag.assigneeId === reader.id) return true;
   if (can(reader.roles, "answer.certify")) return true;
   if (!can(reader.roles, "answer.review")) return false;
@@ -125,7 +128,7 @@ async function ratingCounts(db: DbOrTx, versionId: string, userId: string): Prom
 
 /** One rating per person per certified version; rating again changes it. Never one's own work. */
 export async function rateAnswer(db: Db, reader: Reader, answerId: string, input: { helpful: boolean; source: FeedbackSource }, now = new Date()): Promise<RatingCounts> {
-  if (!can(reader.roles, "answer.read")) throw new DomainError("forbidden", "Your role cannot read answers.");
+  if (!can(reader.roles, "answer.feedback")) throw new DomainError("forbidden", "Your role cannot rate answers.");
   return db.transaction(async (tx) => {
     const live = await liveVersionOf(tx, answerId);
     if (!live) throw new DomainError("not_found", "This answer has no certified version to rate.");
@@ -162,7 +165,7 @@ export async function flagAnswer(
   input: { reason: FlagReason; comment: string; duplicateOf?: string | undefined; source: FeedbackSource; faqFeedbackId?: string },
   now = new Date(),
 ): Promise<FiledFlag> {
-  if (reader && !can(reader.roles, "answer.read")) throw new DomainError("forbidden", "Your role cannot read answers.");
+  if (reader && !can(reader.roles, "answer.feedback")) throw new DomainError("forbidden", "Your role cannot flag answers.");
   return db.transaction(async (tx) => {
     if (isUuid(answerId)) await lockAnswer(tx, answerId);
     const live = await liveVersionOf(tx, answerId);

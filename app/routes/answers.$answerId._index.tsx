@@ -21,6 +21,10 @@ import type { FieldErrors } from "../utils/forms.server";
 import { formatDate } from "../ui/format";
 import { useCleanIndexUrl } from "../ui/clean-index-url";
 import { ReplyActions } from "../ui/reply-actions";
+import { data } from "@remix-run/node";
+import { handleFeedbackIntent, readerFeedback } from "../models/feedback-actions.server";
+import { AnswerFeedback, type FeedbackResult } from "../ui/answer-feedback";
+import { FeedbackCard } from "../ui/feedback-card";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.page.shown.question ?? "Answer"} · Vetted` }];
 
@@ -31,18 +35,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = await getAnswerPage(user, params.answerId ?? "", n);
   if (!page) throw new Response("No answer you may read has this address.", { status: 404 });
   const decides = ["APPROVE", "REQUEST_CHANGES", "REJECT", "CERTIFY"].some((e) => page.allowed.includes(e));
-  const [certify, comments, origin, feedback, faqPath, deciders] = await Promise.all([
+  const [certify, comments, origin, feedback, faqPath, deciders, readers] = await Promise.all([
     page.allowed.includes("CERTIFY") ? certifyOptions(page) : null,
     listComments(user, "answer", page.answerId),
     originLink(page.origin),
     page.live ? feedbackSummary(page.answerId, { withComments: maySeeFeedbackComments(user, page.live.ownerId) }) : null,
     faqPathOf(page.answerId),
     decides ? null : decidersFor(page.shown),
+    can(user.roles, "answer.feedback") ? readerFeedback(user, page.answerId) : null,
   ]);
   return {
     page,
     certify,
     feedback,
+    readers,
     faqPath,
     userId: user.id,
     deciders,
@@ -57,6 +63,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   // Comments (and their moderation) share one implementation with the wiki and the blog.
   const intent = (await readFormData(request.clone())).get("intent");
+  if (intent === "rate" || intent === "flag") {
+    const user = await requirePermission(request, "answer.feedback");
+    const outcome = await handleFeedbackIntent(user, await readForm(request), params.answerId ?? "");
+    return data(outcome.body, { status: outcome.status });
+  }
   if (intent === "comment" || intent === "comment-edit" || intent === "comment-delete" || intent === "hide") {
     const user = await requirePermission(request, "answer.read");
     const handled = await handleSharedIntent(user, await readForm(request), { type: "answer", id: params.answerId ?? "" });
@@ -67,8 +78,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function AnswerPage() {
   useCleanIndexUrl();
-  const { page, certify, comments, origin, canComment, canModerate, feedback, faqPath, deciders, userId, desk } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { page, certify, comments, origin, canComment, canModerate, feedback, readers, faqPath, deciders, userId, desk } = useLoaderData<typeof loader>();
+  const posted = useActionData<typeof action>();
+  // Rate and flag answer in their own card; everything else beside the workflow buttons.
+  const isFeedback = posted && "intent" in posted && (posted.intent === "rate" || posted.intent === "flag");
+  const result = isFeedback ? undefined : posted;
   const errors: FieldErrors = result && !result.ok ? result.errors : {};
   const refusedIntent = result && !result.ok && "intent" in result && typeof result.intent === "string" ? result.intent : undefined;
   const v = page.shown;
@@ -123,27 +137,21 @@ export default function AnswerPage() {
             <div className="rich-text" dangerouslySetInnerHTML={{ __html: v.bodyHtml }} />
           </section>
 
-          {feedback ? (
-            <section aria-labelledby="ratings-heading" className="card">
-              <h2 id="ratings-heading">Readers&apos; ratings</h2>
-              <p>
-                {faqPath ? (
-                  <>
-                    On the <a href={faqPath}>public FAQ</a>:{" "}
-                  </>
-                ) : null}
-                <strong>{feedback.helpful}</strong> found it helpful, <strong>{feedback.notHelpful}</strong> did not.
-              </p>
-              {feedback.recentComments.length > 0 ? (
-                <ul className="feedback-comments">
-                  {feedback.recentComments.map((c, i) => (
-                    <li key={i}>
-                      {c.helpful ? "Helpful" : "Not helpful"} · {formatDate(c.at)}: {c.comment}
-                    </li>
-                  ))}
-                </ul>
+          {isLive && (readers || feedback) ? (
+            <FeedbackCard faq={feedback} faqPath={faqPath} readers={readers}>
+              {readers ? (
+                <AnswerFeedback
+                  answerId={page.answerId}
+                  action={`/answers/${page.answerId}?index`}
+                  source="answer"
+                  canRate={readers.canRate}
+                  canFlag={readers.canFlag}
+                  mine={readers.ratings.mine}
+                  openFlagNote={readers.myFlag && (readers.myFlag.status === "open" || readers.myFlag.status === "in_revision") ? `You flagged this answer on ${formatDate(readers.myFlag.createdAt)}; ${readers.myFlag.assigneeName ?? "the topic's experts"} will act on it.` : null}
+                  posted={isFeedback ? (posted as FeedbackResult) : undefined}
+                />
               ) : null}
-            </section>
+            </FeedbackCard>
           ) : null}
 
           <History events={page.history} />

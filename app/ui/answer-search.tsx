@@ -5,6 +5,7 @@ import { CsrfInput } from "./csrf-input";
 import { formatDate } from "./format";
 import { Pagination } from "./pagination";
 import { ReplyActions } from "./reply-actions";
+import { AnswerFeedback } from "./answer-feedback";
 
 type Data = AgentSearchData;
 type Hit = NonNullable<Data["result"]>["hits"][number];
@@ -44,6 +45,9 @@ function Result({ hit, selected, onSelect, data, query, conversation, compact }:
           {doc.topicNames.join(", ")} · {doc.audience === "public" ? "Public" : "Internal"} · certified by {doc.certifiedByName ?? "—"} on {formatDate(doc.certifiedAt)}
         </p>
         <ReplyActions answerId={doc.id} searchSession={data.params.session} searchQuery={query || undefined} conversation={conversation} canUse={data.canUse} panel={compact} />
+        {data.canFeedback ? (
+          <AnswerFeedback answerId={doc.id} action={compact ? "/panel/feedback" : "/search/feedback"} source={compact ? "panel" : "search"} canRate canFlag compact />
+        ) : null}
       </article>
     </li>
   );

@@ -19,6 +19,7 @@ export const NAVIGATION: NavItem[] = [
   { to: "/forum", label: "Forum", anyOf: ["content.read"] },
   { to: "/search", label: "Search", anyOf: ["search.use"] },
   { to: "/requests", label: "Requests", anyOf: ["answer.request"] },
+  { to: "/feedback", label: "Feedback", anyOf: ["answer.feedback", "feedback.act"] },
   { to: "/faq", label: "FAQ", anyOf: ["answer.read"], document: true },
   { to: "/admin", label: "Admin", anyOf: ["admin.users", "admin.topics", "admin.settings"] },
   // Knowledge managers tune synonyms but see no other admin page: link it directly.

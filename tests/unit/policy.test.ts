@@ -4,8 +4,8 @@ import { navigationFor } from "../../app/ui/navigation";
 
 // The expected matrix, written out independently of POLICY: a change to either must be deliberate.
 const EXPECTED: Record<Role, Action[]> = {
-  employee: ["answer.draft", "answer.read", "search.use", "answer.request", "content.write", "content.read"],
-  expert: ["answer.draft", "answer.review", "answer.reverify", "answer.read", "search.use", "answer.request", "content.write", "content.read"],
+  employee: ["answer.draft", "answer.read", "search.use", "answer.request", "content.write", "content.read", "answer.feedback", "feedback.act"],
+  expert: ["answer.draft", "answer.review", "answer.reverify", "answer.read", "search.use", "answer.request", "content.write", "content.read", "answer.feedback", "feedback.act"],
   knowledge_manager: [
     "answer.draft",
     "answer.certify",
@@ -18,10 +18,13 @@ const EXPECTED: Record<Role, Action[]> = {
     "content.read",
     "insights.view",
     "admin.synonyms",
+    "answer.feedback",
+    "feedback.act",
   ],
-  agent: ["answer.read", "search.use", "answer.use", "answer.request", "content.read"],
+  agent: ["answer.read", "search.use", "answer.use", "answer.request", "content.read", "answer.feedback"],
   admin: [
     "answer.read",
+    "answer.feedback",
     "search.use",
     "content.read",
     "content.moderate",
@@ -63,11 +66,11 @@ describe("policy matrix: every role × every action", () => {
 describe("navigation follows the policy", () => {
   const labels = (role: Role) => navigationFor([role]).map((n) => n.label);
   it("shows each role what it may open", () => {
-    expect(labels("employee")).toEqual(["Write", "Wiki", "Blog", "Forum", "Search", "Requests", "FAQ"]);
-    expect(labels("expert")).toEqual(["Write", "Review", "Wiki", "Blog", "Forum", "Search", "Requests", "FAQ"]);
+    expect(labels("employee")).toEqual(["Write", "Wiki", "Blog", "Forum", "Search", "Requests", "Feedback", "FAQ"]);
+    expect(labels("expert")).toEqual(["Write", "Review", "Wiki", "Blog", "Forum", "Search", "Requests", "Feedback", "FAQ"]);
     // Issue 11: knowledge managers tune synonyms, and had no link to that page.
-    expect(labels("knowledge_manager")).toEqual(["Write", "Review", "Wiki", "Blog", "Forum", "Search", "Requests", "FAQ", "Synonyms"]);
-    expect(labels("agent")).toEqual(["Wiki", "Blog", "Forum", "Search", "Requests", "FAQ"]);
-    expect(labels("admin")).toEqual(["Wiki", "Blog", "Forum", "Search", "FAQ", "Admin"]);
+    expect(labels("knowledge_manager")).toEqual(["Write", "Review", "Wiki", "Blog", "Forum", "Search", "Requests", "Feedback", "FAQ", "Synonyms"]);
+    expect(labels("agent")).toEqual(["Wiki", "Blog", "Forum", "Search", "Requests", "Feedback", "FAQ"]);
+    expect(labels("admin")).toEqual(["Wiki", "Blog", "Forum", "Search", "Feedback", "FAQ", "Admin"]);
   });
 });
