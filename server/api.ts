@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { authenticateApiToken, logFailedSearch, recordUse, type TokenScope } from "../app/models/agent.server";
 import { answerFormats, formatsForHits, getDeskSettings, replyFromFormats, type AnswerFormats } from "../app/models/agent-desk.server";
+import { actingFigures } from "../app/models/feedback-actions.server";
 import { openApiDocument } from "../app/models/openapi";
 import { RateLimiter } from "../app/models/rate-limit.server";
 import { searchAnswers } from "../app/models/search.server";
@@ -116,6 +117,21 @@ async function getAnswer(request: ApiRequest, answerId: string): Promise<ApiResp
   return { status: 200, headers: { "Cache-Control": "no-store" }, body: { ...answerBody(f, base), replies } };
 }
 
+const StatsParams = z.object({
+  topic: z.uuid("topic is a topic id").optional(),
+  days: z.coerce.number({ message: "days is a number" }).int("days is a whole number").min(1, "days is at least 1").max(3650, "days is at most 3650").default(90),
+});
+
+/** GET /api/v1/feedback/stats — how often flags are acted on, overall, per topic and per owner. */
+async function feedbackStats(request: ApiRequest): Promise<ApiResponse> {
+  await requireToken(request, "insights:read");
+  const parsed = StatsParams.safeParse(Object.fromEntries(request.query));
+  if (!parsed.success) return apiError(400, "invalid_request", "Some parameters are not valid.", { fields: fieldErrors(parsed.error) });
+  const since = new Date(Date.now() - parsed.data.days * 86_400_000);
+  const f = await actingFigures({ since, topicId: parsed.data.topic });
+  return { status: 200, headers: { "Cache-Control": "no-store" }, body: { ...f, since: f.since.toISOString() } };
+}
+
 /** GET /api/v1/search — certified answers only. */
 async function search(request: ApiRequest): Promise<ApiResponse> {
   const token = await requireToken(request, "search:read");
@@ -212,6 +228,7 @@ export async function handleApi(request: ApiRequest): Promise<ApiResponse> {
     const one = /^\/answers\/([^/]+)$/.exec(request.path);
     if (one) return request.method === "GET" ? await getAnswer(request, decodeURIComponent(one[1]!)) : methodNotAllowed("GET");
     if (uses) return request.method === "POST" ? await recordAnswerUse(request, decodeURIComponent(uses[1]!)) : methodNotAllowed("POST");
+    if (request.path === "/feedback/stats") return request.method === "GET" ? await feedbackStats(request) : methodNotAllowed("GET");
     if (request.path === "/openapi.json") return { status: 200, body: openApiDocument, headers: { "Cache-Control": "public, max-age=300" } };
     return apiError(404, "not_found", "There is no such API endpoint: see /api/v1/openapi.json.");
   } catch (error) {

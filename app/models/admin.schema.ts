@@ -26,4 +26,7 @@ export const TopicSchema = z.object({
     .int()
     .min(1, "At least 1 day")
     .max(3650, "At most 3650 days"),
+  // Older forms and API clients omit these: the defaults of the table apply.
+  flagResponseDays: z.number({ message: "Enter a number of working days from 1 to 30" }).int().min(1, "At least 1 working day").max(30, "At most 30 working days").default(2),
+  flagThreshold: z.number({ message: "Enter a number of people from 1 to 50" }).int().min(1, "At least 1 person").max(50, "At most 50 people").default(3),
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** API token scopes: here, not in agent.server.ts, because the admin page's form lists them in the browser. */
-export const TOKEN_SCOPES = ["search:read", "uses:write"] as const;
+export const TOKEN_SCOPES = ["search:read", "uses:write", "insights:read"] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 export const CHANNEL_OPTIONS = ["phone", "email", "chat", "social"] as const;

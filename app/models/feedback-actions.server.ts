@@ -10,6 +10,7 @@ import {
   DismissSchema,
   dismissFlag,
   feedbackActing,
+  feedbackActingBreakdown,
   feedbackQueue,
   flagAnswer,
   FlagSchema,
@@ -109,7 +110,7 @@ export async function feedbackQueuePage(user: SessionUser, url: URL) {
   const [queue, topics, acting] = await Promise.all([
     feedbackQueue(db, user, { view: mayAct ? view : "mine", topicId: q.topic, page: q.page ?? 1 }),
     listTopics(db),
-    mayAct ? feedbackActing(db, { topicId: q.topic, since }) : null,
+    mayAct ? actingFigures({ topicId: q.topic, since }) : null,
   ]);
   return { view: mayAct ? view : ("mine" as const), topic: q.topic ?? "", queue, mayAct, acting, topics: topics.map((t) => ({ id: t.id, name: t.name })) };
 }
@@ -117,4 +118,11 @@ export async function feedbackQueuePage(user: SessionUser, url: URL) {
 /** One flag's page: what was said, what happened, and (for those who act) the two decisions. */
 export async function flagPage(user: SessionUser, flagId: string) {
   return getFlag(getDb(), user, flagId);
+}
+
+/** "How often are we acting on the feedback we get?": overall, per topic and per owner since a date. */
+export async function actingFigures(opts: { since: Date; topicId?: string | undefined }) {
+  const db = getDb();
+  const [overall, breakdown] = await Promise.all([feedbackActing(db, opts), feedbackActingBreakdown(db, opts)]);
+  return { since: opts.since, ...overall, ...breakdown };
 }

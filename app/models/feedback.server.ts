@@ -490,3 +490,39 @@ export async function feedbackActing(db: DbOrTx, opts: { topicId?: string | unde
   return { filed, acted, open: row?.open ?? 0, actedShare: filed === 0 ? null : Math.round((acted / filed) * 1000) / 10, medianHoursToAct: median };
 }
 
+
+export interface ActingRow {
+  id: string | null;
+  name: string;
+  filed: number;
+  acted: number;
+  open: number;
+  actedShare: number | null;
+  medianHoursToAct: number | null;
+}
+
+/** The acting-on-feedback figures per topic and per owner (assignee), for the Feedback page and the API. */
+export async function feedbackActingBreakdown(db: DbOrTx, opts: { since: Date; topicId?: string | undefined }): Promise<{ topics: ActingRow[]; owners: ActingRow[] }> {
+  const where = and(sql`${answerFlags.createdAt} >= ${opts.since.toISOString()}::timestamptz`, opts.topicId ? eq(answerFlags.topicId, opts.topicId) : undefined);
+  const figures = {
+    filed: count(),
+    acted: sql<number>`count(*) filter (where ${answerFlags.actedAt} is not null)`.mapWith(Number),
+    open: sql<number>`count(*) filter (where ${answerFlags.status} = 'open')`.mapWith(Number),
+    medianHours: sql<number | null>`percentile_cont(0.5) within group (order by extract(epoch from (${answerFlags.actedAt} - ${answerFlags.createdAt})) / 3600) filter (where ${answerFlags.actedAt} is not null)`,
+  };
+  const [byTopic, byOwner] = await Promise.all([
+    db.select({ id: answerFlags.topicId, name: topics.name, ...figures }).from(answerFlags).leftJoin(topics, eq(topics.id, answerFlags.topicId)).where(where).groupBy(answerFlags.topicId, topics.name),
+    db.select({ id: answerFlags.assigneeId, name: users.displayName, ...figures }).from(answerFlags).leftJoin(users, eq(users.id, answerFlags.assigneeId)).where(where).groupBy(answerFlags.assigneeId, users.displayName),
+  ]);
+  const row = (r: (typeof byTopic)[number], fallback: string): ActingRow => ({
+    id: r.id,
+    name: r.name ?? fallback,
+    filed: r.filed,
+    acted: r.acted,
+    open: r.open,
+    actedShare: r.filed === 0 ? null : Math.round((r.acted / r.filed) * 1000) / 10,
+    medianHoursToAct: r.medianHours === null || r.medianHours === undefined ? null : Math.round(Number(r.medianHours) * 10) / 10,
+  });
+  const order = (a: ActingRow, b: ActingRow) => b.open - a.open || b.filed - a.filed || a.name.localeCompare(b.name);
+  return { topics: byTopic.map((r) => row(r, "No topic")).sort(order), owners: byOwner.map((r) => row(r, "The topic's experts")).sort(order) };
+}

@@ -58,6 +58,43 @@ export const openApiDocument = {
         },
       },
     },
+    "/api/v1/feedback/stats": {
+      get: {
+        summary: "How often flags on answers are acted on",
+        description:
+          "Flags filed since `days` ago, the share acted on (a revision started, or dismissed with a reason) and the median hours to act: overall, per topic and per owner. Needs the insights:read scope.",
+        parameters: [
+          { name: "topic", in: "query", schema: { type: "string", format: "uuid" } },
+          { name: "days", in: "query", schema: { type: "integer", minimum: 1, maximum: 3650, default: 90 } },
+        ],
+        responses: {
+          "200": {
+            description: "The figures",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: {
+                    since: { type: "string", format: "date-time" },
+                    filed: { type: "integer" },
+                    acted: { type: "integer" },
+                    open: { type: "integer" },
+                    actedShare: { type: ["number", "null"], description: "Percent of filed flags acted on" },
+                    medianHoursToAct: { type: ["number", "null"] },
+                    topics: { type: "array", items: { $ref: "#/components/schemas/ActingRow" } },
+                    owners: { type: "array", items: { $ref: "#/components/schemas/ActingRow" } },
+                  },
+                },
+              },
+            },
+          },
+          "400": errorResponse("Invalid parameters (fields lists each problem)"),
+          "401": errorResponse("Missing, invalid or revoked token"),
+          "403": errorResponse("The token lacks the insights:read scope"),
+          "429": errorResponse("Rate limited; see Retry-After"),
+        },
+      },
+    },
     "/api/v1/answers/{id}/uses": {
       post: {
         summary: "Record that an answer was used in a reply",
@@ -95,6 +132,18 @@ export const openApiDocument = {
   components: {
     securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
     schemas: {
+      ActingRow: {
+        type: "object",
+        properties: {
+          id: { type: ["string", "null"], format: "uuid" },
+          name: { type: "string" },
+          filed: { type: "integer" },
+          acted: { type: "integer" },
+          open: { type: "integer" },
+          actedShare: { type: ["number", "null"] },
+          medianHoursToAct: { type: ["number", "null"] },
+        },
+      },
       Error: error,
       UseResponse: { type: "object", properties: { recorded: { type: "boolean" }, repeated: { type: "boolean" }, useId: { type: "string" }, answerId: { type: "string" }, versionId: { type: "string" } } },
       Certificate: {

@@ -40,6 +40,8 @@ export interface TopicInput {
   description: string;
   requiredApprovals: number;
   reverifyIntervalDays: number;
+  flagResponseDays?: number;
+  flagThreshold?: number;
 }
 
 export async function createTopic(input: TopicInput & { actorId: string }, db: Db = getDb()): Promise<Topic> {

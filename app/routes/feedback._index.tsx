@@ -16,6 +16,34 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return feedbackQueuePage(user, new URL(request.url));
 }
 
+function ActingTable({ caption, rows }: { caption: string; rows: { id: string | null; name: string; filed: number; acted: number; open: number; actedShare: number | null; medianHoursToAct: number | null }[] }) {
+  return (
+    <table className="data-table">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{caption === "Per topic" ? "Topic" : "Owner"}</th>
+          <th scope="col">Filed</th>
+          <th scope="col">Open</th>
+          <th scope="col">Acted on</th>
+          <th scope="col">Median time to act</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.id ?? r.name}>
+            <th scope="row">{r.name}</th>
+            <td>{r.filed}</td>
+            <td>{r.open}</td>
+            <td>{r.actedShare === null ? "—" : `${r.actedShare}%`}</td>
+            <td>{r.medianHoursToAct === null ? "—" : `${r.medianHoursToAct} h`}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 const TABS = [
   { view: "open", label: "To act on" },
   { view: "closed", label: "Closed" },
@@ -45,6 +73,15 @@ export default function FeedbackQueue() {
             <strong>{acting.medianHoursToAct === null ? "—" : `${acting.medianHoursToAct} h`}</strong> median time to act
           </div>
         </div>
+      ) : null}
+      {acting && (acting.topics.length > 0 || acting.owners.length > 0) ? (
+        <details className="card acting-breakdown">
+          <summary>Acting on feedback per topic and per owner (90 days)</summary>
+          <div>
+            <ActingTable caption="Per topic" rows={acting.topics} />
+            <ActingTable caption="Per owner" rows={acting.owners} />
+          </div>
+        </details>
       ) : null}
       {mayAct ? (
         <nav className="tabs" aria-label="Feedback views">

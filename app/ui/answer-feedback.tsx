@@ -90,11 +90,12 @@ export function AnswerFeedback({ answerId, action, source, canRate, canFlag, min
             {hidden}
             <input type="hidden" name="intent" value="rate" />
             <span className="muted">{compact ? "Right answer?" : "Did this answer help?"}</span>
-            <button type="submit" name="helpful" value="yes" aria-pressed={current === true} className="chip-button">
-              <Icon name="thumbUp" /> Helpful
+            {/* Compact (search results, the 360 px panel): "Yes" / "No" beside the question, same accessible names. */}
+            <button type="submit" name="helpful" value="yes" aria-pressed={current === true} className="chip-button" aria-label={compact ? "Helpful" : undefined}>
+              <Icon name="thumbUp" /> {compact ? "Yes" : "Helpful"}
             </button>
-            <button type="submit" name="helpful" value="no" aria-pressed={current === false} className="chip-button">
-              <Icon name="thumbDown" /> Not helpful
+            <button type="submit" name="helpful" value="no" aria-pressed={current === false} className="chip-button" aria-label={compact ? "Not helpful" : undefined}>
+              <Icon name="thumbDown" /> {compact ? "No" : "Not helpful"}
             </button>
           </rate.Form>
         ) : null}

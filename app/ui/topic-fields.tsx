@@ -6,6 +6,8 @@ export interface TopicValues {
   description: string;
   requiredApprovals: number;
   reverifyIntervalDays: number;
+  flagResponseDays?: number;
+  flagThreshold?: number;
 }
 
 /** The fields of a topic, for both the create and the edit form. */
@@ -34,6 +36,12 @@ export function TopicFields({ values, errors }: { values?: TopicValues; errors: 
         defaultValue={values?.reverifyIntervalDays ?? 180}
       />
       <FieldError id="reverifyIntervalDays-error" errors={errors.reverifyIntervalDays} />
+      <label htmlFor="flagResponseDays">Act on readers&apos; flags within (working days)</label>
+      <input id="flagResponseDays" name="flagResponseDays" type="number" min={1} max={30} defaultValue={values?.flagResponseDays ?? 2} />
+      <FieldError id="flagResponseDays-error" errors={errors.flagResponseDays} />
+      <label htmlFor="flagThreshold">Send a certified answer to re-verification when this many people flag it</label>
+      <input id="flagThreshold" name="flagThreshold" type="number" min={1} max={50} defaultValue={values?.flagThreshold ?? 3} />
+      <FieldError id="flagThreshold-error" errors={errors.flagThreshold} />
     </>
   );
 }

@@ -100,6 +100,15 @@ describe("the agent panel inside a help-desk tool", () => {
     await first.getByRole("button", { name: "Used in reply" }).click();
     await first.getByText("Recorded as used in an email reply.").waitFor();
 
+    // Rate and flag without leaving the ticket: the panel's own cookies carry the session and CSRF.
+    await first.getByRole("button", { name: "Helpful", exact: true }).click();
+    await first.getByText("Thanks: marked helpful.").waitFor();
+    await first.getByRole("button", { name: "Flag a problem" }).click();
+    await first.getByLabel("What is wrong?").selectOption("unclear");
+    await first.getByLabel("Tell the owner what to change").fill("Say whether the free label also works for parcels over 20 kg.");
+    await first.getByRole("button", { name: "Send to the owner" }).click();
+    await first.getByText(/Flagged: .* will act on it/).waitFor();
+
     // The panel fits its 360 px sidebar.
     expect(await panel.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await page.screenshot({ path: artifactPath("e2e", "panel-in-help-desk-1366.png") });

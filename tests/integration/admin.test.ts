@@ -134,9 +134,18 @@ describe("admin: topics and experts", () => {
       description: "New words",
       requiredApprovals: "3",
       reverifyIntervalDays: "30",
+      flagResponseDays: "5",
+      flagThreshold: "2",
     });
     expect(res.status).toBe(200);
     const [t] = await db().select().from(topics).where(eq(topics.id, topic.id));
-    expect(t).toMatchObject({ name: "Renamed", requiredApprovals: 3, reverifyIntervalDays: 30 });
+    expect(t).toMatchObject({ name: "Renamed", requiredApprovals: 3, reverifyIntervalDays: 30, flagResponseDays: 5, flagThreshold: 2 });
+
+    const bad = await admin.post(`/admin/topics/${topic.id}`, { intent: "details", slug: topic.slug, name: "Again", requiredApprovals: "1", reverifyIntervalDays: "30", flagResponseDays: "0", flagThreshold: "x" });
+    expect(bad.status).toBe(400);
+    const html = await bad.text();
+    expect(html).toContain("At least 1 working day");
+    expect(html).toContain("Enter a number of people from 1 to 50");
+    expect((await db().select().from(topics).where(eq(topics.id, topic.id)))[0]).toMatchObject({ name: "Renamed", flagResponseDays: 5 });
   });
 });

@@ -5,6 +5,8 @@ import { recordFaqFeedback, faqPathOf } from "../../app/models/faq.server";
 import { answerFeedback, dismissFlag, feedbackActing, feedbackQueue, FlagSchema, flagAnswer, rateAnswer, startRevisionForFlag } from "../../app/models/feedback.server";
 import { sendEvent } from "../../workflows/approval.service";
 import { DomainError } from "../../app/utils/errors";
+import { createApiToken } from "../../app/models/agent.server";
+import { callApi } from "../support/api";
 import { actor, certifiedAnswer, workflowCast } from "../support/answers";
 import { useFreshDatabase } from "../support/db";
 import { createExpert, createUser } from "../support/factories";
@@ -94,6 +96,24 @@ describe("flag → owner told → revision certified → flag closed → flagger
     expect(stats).toMatchObject({ filed: 1, acted: 1, actedShare: 100, open: 0 });
     expect(stats.medianHoursToAct).not.toBeNull();
     expect((await feedbackActing(db(), { ownerId: cast.author.id })).filed).toBe(1);
+  });
+
+  it("gives the same figures per topic and owner through the API, to a token with the insights:read scope only", async () => {
+    const admin = await createUser(db(), { roles: ["admin"] });
+    const { token } = await createApiToken({ name: "bi", scopes: ["insights:read"], createdBy: admin.id }, db());
+    const { token: searchOnly } = await createApiToken({ name: "desk", scopes: ["search:read"], createdBy: admin.id }, db());
+    const auth = (t: string) => ({ headers: { Authorization: `Bearer ${t}` } });
+    const res = await callApi(`/api/v1/feedback/stats?topic=${cast.topic.id}`, auth(token));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { filed: number; actedShare: number; topics: { id: string; acted: number }[]; owners: { id: string; name: string; filed: number }[] };
+    expect(body).toMatchObject({ filed: 1, actedShare: 100 });
+    expect(body.topics).toEqual([expect.objectContaining({ id: cast.topic.id, acted: 1 })]);
+    expect(body.owners).toEqual([expect.objectContaining({ id: cast.author.id, filed: 1 })]);
+    expect((await callApi("/api/v1/feedback/stats", auth(searchOnly))).status).toBe(403);
+    expect((await callApi("/api/v1/feedback/stats")).status).toBe(401);
+    const bad = await callApi("/api/v1/feedback/stats?days=0&topic=nope", auth(token));
+    expect(bad.status).toBe(400);
+    expect(Object.keys(((await bad.json()) as { error: { fields: Record<string, string[]> } }).error.fields).sort()).toEqual(["days", "topic"]);
   });
 });
 
