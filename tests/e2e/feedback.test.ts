@@ -66,6 +66,7 @@ describe("flag a problem → revision certified → the flagger is told", () => 
     await emma.getByText(/Overdue:/).first().waitFor();
     await emma.screenshot({ path: artifactPath("e2e", "feedback-queue.png"), fullPage: true });
     await emma.getByRole("link", { name: "How do I track my parcel?" }).click();
+    await emma.waitForURL(/\/feedback\/[0-9a-f-]{36}$/);
     await emma.getByText("The tracking link now comes by SMS too").waitFor();
     flagUrl = emma.url();
     await emma.screenshot({ path: artifactPath("e2e", "feedback-flag.png"), fullPage: true });
