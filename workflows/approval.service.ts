@@ -6,6 +6,7 @@ import { DraftSchema, type DraftInput } from "../app/models/answer.schema";
 import { refreshFaqSlug } from "../app/models/faq-slugs.server";
 import { notify, resolveNotifications } from "../app/notifications/notify.server";
 import { closeFlagsFixedBy, reopenFlagsOf } from "../app/models/feedback-loop.server";
+import { creditCertified, creditReview } from "../app/models/expertise.server";
 import { DomainError } from "../app/utils/errors";
 import type { Db, Tx } from "../db/client.server";
 import {
@@ -451,7 +452,11 @@ async function applyEffects(tx: Tx, v: AnswerVersion, from: string, to: string, 
       await notify(tx, askers.map((a) => a.userId), { kind: "request_answered", title: `The answer you asked for is certified: ${title}`, link, at: now });
     }
   }
-  if (to === "certified" && event.type === "CERTIFY") await closeFlagsFixedBy(tx, v, event.actor.id, now);
+  if (to === "certified" && event.type === "CERTIFY") {
+    await closeFlagsFixedBy(tx, v, event.actor.id, now);
+    await creditCertified(tx, v, event.actor.id, now);
+  }
+  if (event.type === "APPROVE") await creditReview(tx, v, event.actor.id, now);
   if (to === "rejected" || to === "withdrawn") await reopenFlagsOf(tx, v);
   if (to === "rejected" || to === "withdrawn") {
     await tx

@@ -18,6 +18,7 @@ import {
 import { notify } from "../notifications/notify.server";
 import type { TokenScope } from "./agent.schema";
 import { DomainError } from "../utils/errors";
+import { creditUse } from "./expertise.server";
 import { RateLimiter } from "./rate-limit.server";
 
 // ---- uses ----------------------------------------------------------------------------------
@@ -83,6 +84,7 @@ export async function recordUse(input: UseInput, db: Db = getDb()): Promise<{ ve
         at,
       })
       .returning({ id: answerUses.id });
+    if (input.kind === "used") await creditUse(tx, { answerId: input.answerId, useId: row!.id, agentId: input.userId ?? null, now: at });
     return { versionId: live.versionId, useId: row!.id, repeated: false };
   });
 }
@@ -92,11 +94,15 @@ export async function undoUse(input: { useId: string; userId?: string | null; ap
   const now = input.now ?? new Date();
   const who = input.userId ? eq(answerUses.userId, input.userId) : input.apiTokenId ? eq(answerUses.apiTokenId, input.apiTokenId) : null;
   if (!who) throw new DomainError("forbidden", "Only who recorded a use can undo it.");
-  const done = await db
-    .update(answerUses)
-    .set({ undoneAt: now })
-    .where(and(eq(answerUses.id, input.useId), who, isNull(answerUses.undoneAt), gt(answerUses.at, new Date(now.getTime() - 86_400_000))))
-    .returning({ id: answerUses.id });
+  const done = await db.transaction(async (tx) => {
+    const undone = await tx
+      .update(answerUses)
+      .set({ undoneAt: now })
+      .where(and(eq(answerUses.id, input.useId), who, isNull(answerUses.undoneAt), gt(answerUses.at, new Date(now.getTime() - 86_400_000))))
+      .returning({ id: answerUses.id, answerId: answerUses.answerId, kind: answerUses.kind });
+    for (const u of undone) if (u.kind === "used") await creditUse(tx, { answerId: u.answerId, useId: u.id, agentId: input.userId ?? null, now }, true);
+    return undone;
+  });
   if (done.length === 0) throw new DomainError("not_found", "There is no use of yours to undo here (it may be undone already, or older than a day).");
 }
 

@@ -2,6 +2,7 @@ import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import type { Tx } from "../../db/client.server";
 import { answerFlags, type AnswerVersion } from "../../db/schema";
 import { notify } from "../notifications/notify.server";
+import { award } from "./expertise.server";
 
 /**
  * The approval workflow's half of the feedback loop, called inside its transaction: a certified
@@ -16,6 +17,7 @@ export async function closeFlagsFixedBy(tx: Tx, v: AnswerVersion, certifierId: s
     .returning({ id: answerFlags.id, flaggedBy: answerFlags.flaggedBy });
   for (const flag of closed) {
     if (!flag.flaggedBy) continue; // an anonymous FAQ reader: nobody to tell
+    await award(tx, { userId: flag.flaggedBy, kind: "flag_fixed", subject: `flag:${flag.id}`, topicId: v.topicIds[0] ?? null, actorId: v.authorId, now });
     await notify(tx, [flag.flaggedBy], {
       kind: "flag_resolved",
       title: `Because of what you told us, we changed “${v.question}” (version ${v.number})`,

@@ -24,6 +24,7 @@ import { notify } from "../notifications/notify.server";
 import { DomainError } from "../utils/errors";
 import { isUuid } from "../utils/http.server";
 import { recordAudit } from "./audit.server";
+import { creditRating } from "./expertise.server";
 import { FLAG_REASON_LABELS } from "./feedback-labels";
 
 /**
@@ -135,10 +136,16 @@ export async function rateAnswer(db: Db, reader: Reader, answerId: string, input
     if (live.authorId === reader.id || live.ownerId === reader.id) {
       throw new DomainError("forbidden", "You wrote or own this answer: its readers rate it, not you.");
     }
+    const [before] = await tx
+      .select({ helpful: answerRatings.helpful })
+      .from(answerRatings)
+      .where(and(eq(answerRatings.versionId, live.id), eq(answerRatings.userId, reader.id)))
+      .for("update");
     await tx
       .insert(answerRatings)
       .values({ answerId: live.answerId, versionId: live.id, userId: reader.id, helpful: input.helpful, source: input.source, createdAt: now, updatedAt: now })
       .onConflictDoUpdate({ target: [answerRatings.versionId, answerRatings.userId], set: { helpful: input.helpful, source: input.source, updatedAt: now } });
+    await creditRating(tx, live, { raterId: reader.id, ratingKey: `${live.id}:${reader.id}`, before: before?.helpful ?? null, after: input.helpful, now });
     await recordAudit(tx, { actorId: reader.id, action: "answer.rate", subjectType: "answer", subjectId: live.answerId, data: { versionId: live.id, helpful: input.helpful, source: input.source }, at: now });
     return ratingCounts(tx, live.id, reader.id);
   });

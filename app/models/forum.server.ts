@@ -8,6 +8,7 @@ import { DomainError } from "../utils/errors";
 import type { ThreadInput } from "./content.schema";
 import { assertCurrentVersion } from "./edit-conflict.server";
 import { canSeeHidden, prepareBody, promotionsOf, recordMentions, requireAction, type ContentActor } from "./content.server";
+import { acceptedReplyOf, creditAcceptedReply } from "./expertise.server";
 import { notify } from "../notifications/notify.server";
 
 export const FORUM_PAGE_SIZE = 20;
@@ -191,12 +192,20 @@ export async function acceptReply(actor: ContentActor, threadId: string, replyId
   await db.transaction(async (tx) => {
     const thread = await visibleThread(tx, actor, threadId, true);
     if (!(await mayAccept(tx, actor, thread))) throw new DomainError("forbidden", "Only the thread's author or an expert of its topic may accept a reply.");
+    // The expertise an accepted reply earned follows the acceptance when it moves or is cleared.
+    const previous = await acceptedReplyOf(tx, threadId);
+    if (previous && previous.replyId !== replyId && previous.authorId !== thread.authorId && previous.authorId !== previous.acceptedBy) {
+      await creditAcceptedReply(tx, { replyId: previous.replyId, replyAuthorId: previous.authorId, categoryId: previous.categoryId, accepterId: actor.id, undo: true, now });
+    }
     if (replyId === null) {
       await tx.update(forumThreads).set({ acceptedReplyId: null, acceptedBy: null }).where(eq(forumThreads.id, threadId));
       return;
     }
     const [reply] = await tx.select().from(forumReplies).where(and(eq(forumReplies.id, replyId), eq(forumReplies.threadId, threadId)));
     if (!reply || reply.hiddenAt) throw new DomainError("bad_request", "Accept a visible reply of this thread.", { field: "replyId" });
+    if (previous?.replyId !== replyId && reply.authorId !== thread.authorId && reply.authorId !== actor.id) {
+      await creditAcceptedReply(tx, { replyId, replyAuthorId: reply.authorId, categoryId: thread.categoryId, accepterId: actor.id, now });
+    }
     await tx.update(forumThreads).set({ acceptedReplyId: replyId, acceptedBy: actor.id, lastActivityAt: now }).where(eq(forumThreads.id, threadId));
     if (reply.authorId !== actor.id) {
       await notify(tx, [reply.authorId], { kind: "accepted", title: `Your reply to “${thread.title}” was accepted as the answer`, link: `/forum/${threadId}#reply-${replyId}`, at: now });

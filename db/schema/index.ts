@@ -7,3 +7,4 @@ export * from "./agent";
 export * from "./content";
 export * from "./faq";
 export * from "./feedback";
+export * from "./people";

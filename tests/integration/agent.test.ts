@@ -115,7 +115,7 @@ describe("the search API", () => {
     expect(res.status).toBe(200);
     const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths)).toEqual(["/api/v1/search", "/api/v1/answers/{id}", "/api/v1/answers/{id}/uses"]);
+    expect(Object.keys(doc.paths)).toEqual(["/api/v1/search", "/api/v1/answers/{id}", "/api/v1/feedback/stats", "/api/v1/answers/{id}/uses"]);
     expect((await api("/api/v1/nope")).status).toBe(404);
   });
 });

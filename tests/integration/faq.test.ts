@@ -238,7 +238,7 @@ describe("the live public FAQ", () => {
     const owner = new TestClient();
     expect((await owner.signIn(cast.author.email, TEST_PASSWORD)).status).toBe(302);
     const internal = await owner.page(`/answers/${found.answer.answerId}`);
-    expect(internal.html).toContain("Readers&#x27; ratings");
+    expect(internal.html).toContain(">Feedback</h2>");
     expect(internal.html).toContain("Does not say what abroad costs.");
 
     // A vote for an answer that is not public is refused as not found.
