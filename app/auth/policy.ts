@@ -37,6 +37,8 @@ export const ACTIONS = [
   "answer.feedback",
   /** act on flags assigned to one (or in one's topics): start a revision or dismiss with a reason */
   "feedback.act",
+  /** find people by expertise and read their profiles */
+  "people.view",
   /** write wiki pages, blog posts, forum threads and replies */
   "content.write",
   /** read wiki, blog and forum */
@@ -53,16 +55,17 @@ export const ACTIONS = [
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
-const AUTHOR: Action[] = ["answer.draft", "content.write", "content.read", "answer.read", "search.use", "answer.request", "answer.feedback", "feedback.act"];
+const AUTHOR: Action[] = ["answer.draft", "content.write", "content.read", "answer.read", "search.use", "answer.request", "answer.feedback", "feedback.act", "people.view"];
 
 export const POLICY: Record<Role, readonly Action[]> = {
   employee: AUTHOR,
   expert: [...AUTHOR, "answer.review", "answer.reverify"],
   knowledge_manager: [...AUTHOR, "answer.certify", "answer.archive", "answer.reverify", "insights.view", "admin.synonyms"],
-  agent: ["answer.read", "search.use", "answer.use", "answer.request", "content.read", "answer.feedback"],
+  agent: ["answer.read", "search.use", "answer.use", "answer.request", "content.read", "answer.feedback", "people.view"],
   admin: [
     "answer.read",
     "answer.feedback",
+    "people.view",
     "search.use",
     "content.read",
     "content.moderate",

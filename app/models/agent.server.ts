@@ -18,7 +18,7 @@ import {
 import { notify } from "../notifications/notify.server";
 import type { TokenScope } from "./agent.schema";
 import { DomainError } from "../utils/errors";
-import { creditUse } from "./expertise.server";
+import { creditUse, scopesForWords, suggestReviewers } from "./expertise.server";
 import { RateLimiter } from "./rate-limit.server";
 
 // ---- uses ----------------------------------------------------------------------------------
@@ -206,11 +206,13 @@ export async function requestAnswer(
       })
       .returning({ id: answerRequests.id });
     await tx.insert(answerRequestAskers).values({ requestId: request!.id, userId: input.userId, at: now });
-    const experts = await tx
-      .select({ userId: expertise.userId })
-      .from(expertise)
-      .innerJoin(users, eq(users.id, expertise.userId))
-      .where(and(eq(users.active, true), input.topicId ? eq(expertise.topicId, input.topicId) : undefined));
+    // Routed to the best available experts of the topic (named, or found in the question's words);
+    // with no topic to go on, every expert hears it.
+    const topicIds = input.topicId ? [input.topicId] : (await scopesForWords(tx, input.question)).topicIds;
+    const best = topicIds.length ? await suggestReviewers(tx, { topicIds, excludeUserId: input.userId, limit: 2 }) : [];
+    const experts = best.length
+      ? best.map((b) => ({ userId: b.id }))
+      : await tx.select({ userId: expertise.userId }).from(expertise).innerJoin(users, eq(users.id, expertise.userId)).where(eq(users.active, true));
     const recipients = [...new Set(experts.map((e) => e.userId))].filter((id) => id !== input.userId);
     await notify(tx, recipients, { kind: "answer_requested", title: `Answer requested: ${input.question}`, link: "/requests", at: now });
     return { requestId: request!.id, joined: false };

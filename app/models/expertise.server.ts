@@ -200,7 +200,7 @@ async function labelled(db: DbOrTx, rows: (typeof expertiseScores.$inferSelect)[
 }
 
 /** Words → the topics and tags they name ("Who knows about refunds?" → tag "refunds", topic "Billing" if named). */
-async function scopesForWords(db: DbOrTx, q: string): Promise<{ topicIds: string[]; tags: string[] }> {
+export async function scopesForWords(db: DbOrTx, q: string): Promise<{ topicIds: string[]; tags: string[] }> {
   const words = q
     .toLowerCase()
     .split(/[^\p{L}\p{N}-]+/u)

@@ -6,6 +6,7 @@ import { getBranding, saveBranding } from "../models/faq.server";
 import { brandingFromForm } from "../models/faq-settings.server";
 import { DeskSettingsFormSchema } from "../models/agent.schema";
 import { deskSettingsFromForm, getDeskSettings, saveDeskSettings } from "../models/agent-desk.server";
+import { LeaderboardSettingSchema, leaderboardsEnabled, setLeaderboards } from "../models/people.server";
 import { CsrfInput } from "../ui/csrf-input";
 import { FieldError } from "../ui/field-error";
 import { invalid, parseForm, readForm } from "../utils/forms.server";
@@ -14,13 +15,19 @@ export const meta: MetaFunction = () => [{ title: "Public FAQ settings · Admin 
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "admin.settings");
-  const [branding, desk] = await Promise.all([getBranding(), getDeskSettings()]);
-  return { branding, desk };
+  const [branding, desk, boards] = await Promise.all([getBranding(), getDeskSettings(), leaderboardsEnabled()]);
+  return { branding, desk, boards };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requirePermission(request, "admin.settings");
   const form = await readForm(request);
+  if (form.get("intent") === "leaderboards") {
+    const parsed = parseForm(form, LeaderboardSettingSchema);
+    if (!parsed.ok) return invalid(parsed.errors);
+    await setLeaderboards(parsed.value.enabled === "on", admin.id);
+    return { ok: true as const, message: parsed.value.enabled === "on" ? "Leaderboards are shown on People." : "Leaderboards are off: People shows expertise and points, no rankings by points." };
+  }
   if (form.get("intent") === "desk") {
     const parsedDesk = parseForm(form, DeskSettingsFormSchema);
     if (!parsedDesk.ok) return invalid(parsedDesk.errors);
@@ -38,7 +45,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function AdminSettings() {
-  const { branding, desk } = useLoaderData<typeof loader>();
+  const { branding, desk, boards } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors = result && !result.ok ? result.errors : {};
   return (
@@ -103,6 +110,27 @@ export default function AdminSettings() {
           <FieldError id="panelOrigins-error" errors={errors.panelOrigins} />
           <button type="submit" className="primary">
             Save agent desk
+          </button>
+        </Form>
+      </section>
+      <h2 id="boards-heading">Leaderboards</h2>
+      <section className="card" aria-labelledby="boards-heading">
+        <Form method="post">
+          <CsrfInput />
+          <input type="hidden" name="intent" value="leaderboards" />
+          <p>A topic&apos;s monthly leaderboard by points, on People. Some teams find it motivating, others find it a distraction: your choice.</p>
+          <fieldset>
+            <legend>Show leaderboards</legend>
+            <label className="check">
+              <input type="radio" name="enabled" value="on" defaultChecked={boards} /> On
+            </label>
+            <label className="check">
+              <input type="radio" name="enabled" value="off" defaultChecked={!boards} /> Off
+            </label>
+          </fieldset>
+          <FieldError id="enabled-error" errors={errors.enabled} />
+          <button type="submit" className="primary">
+            Save leaderboards
           </button>
         </Form>
       </section>

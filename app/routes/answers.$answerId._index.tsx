@@ -25,6 +25,7 @@ import { data } from "@remix-run/node";
 import { handleFeedbackIntent, readerFeedback } from "../models/feedback-actions.server";
 import { AnswerFeedback, type FeedbackResult } from "../ui/answer-feedback";
 import { FeedbackCard } from "../ui/feedback-card";
+import { reviewerSuggestions } from "../models/people.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.page.shown.question ?? "Answer"} · Vetted` }];
 
@@ -35,7 +36,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = await getAnswerPage(user, params.answerId ?? "", n);
   if (!page) throw new Response("No answer you may read has this address.", { status: 404 });
   const decides = ["APPROVE", "REQUEST_CHANGES", "REJECT", "CERTIFY"].some((e) => page.allowed.includes(e));
-  const [certify, comments, origin, feedback, faqPath, deciders, readers] = await Promise.all([
+  const submits = page.allowed.includes("SUBMIT") || page.allowed.includes("RESUBMIT");
+  const [certify, comments, origin, feedback, faqPath, deciders, readers, reviewers] = await Promise.all([
     page.allowed.includes("CERTIFY") ? certifyOptions(page) : null,
     listComments(user, "answer", page.answerId),
     originLink(page.origin),
@@ -43,12 +45,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     faqPathOf(page.answerId),
     decides ? null : decidersFor(page.shown),
     can(user.roles, "answer.feedback") ? readerFeedback(user, page.answerId) : null,
+    submits ? reviewerSuggestions(page.topics.map((t) => t.id), page.shown.authorId) : null,
   ]);
   return {
     page,
     certify,
     feedback,
     readers,
+    reviewers,
     faqPath,
     userId: user.id,
     deciders,
@@ -78,7 +82,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function AnswerPage() {
   useCleanIndexUrl();
-  const { page, certify, comments, origin, canComment, canModerate, feedback, readers, faqPath, deciders, userId, desk } = useLoaderData<typeof loader>();
+  const { page, certify, comments, origin, canComment, canModerate, feedback, readers, reviewers, faqPath, deciders, userId, desk } = useLoaderData<typeof loader>();
   const posted = useActionData<typeof action>();
   // Rate and flag answer in their own card; everything else beside the workflow buttons.
   const isFeedback = posted && "intent" in posted && (posted.intent === "rate" || posted.intent === "flag");
@@ -197,6 +201,22 @@ export default function AnswerPage() {
           </dl>
           {deciders ? <WhoDecides deciders={deciders} isAuthor={v.authorId === userId} /> : null}
           <WorkflowActions page={page} certify={certify} errors={errors} refusedIntent={refusedIntent} />
+          {reviewers && reviewers.length > 0 ? (
+            <section className="suggested-reviewers" aria-labelledby="reviewers-heading">
+              <h3 id="reviewers-heading">Suggested reviewers</h3>
+              <p className="muted">The topic&apos;s experts who know it best and have the fewest reviews waiting; all of them are asked when you submit.</p>
+              <ul>
+                {reviewers.map((r) => (
+                  <li key={r.id}>
+                    <Link to={`/people/${r.id}`}>{r.name}</Link>{" "}
+                    <span className="muted">
+                      · score {r.score} · {r.waiting} {r.waiting === 1 ? "review" : "reviews"} waiting
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
           {page.canEdit ? (
             <p>
               <Link className="button primary" to={`/answers/${page.answerId}/edit`}>

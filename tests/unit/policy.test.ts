@@ -4,8 +4,8 @@ import { navigationFor } from "../../app/ui/navigation";
 
 // The expected matrix, written out independently of POLICY: a change to either must be deliberate.
 const EXPECTED: Record<Role, Action[]> = {
-  employee: ["answer.draft", "answer.read", "search.use", "answer.request", "content.write", "content.read", "answer.feedback", "feedback.act"],
-  expert: ["answer.draft", "answer.review", "answer.reverify", "answer.read", "search.use", "answer.request", "content.write", "content.read", "answer.feedback", "feedback.act"],
+  employee: ["answer.draft", "answer.read", "search.use", "answer.request", "content.write", "content.read", "answer.feedback", "feedback.act", "people.view"],
+  expert: ["answer.draft", "answer.review", "answer.reverify", "answer.read", "search.use", "answer.request", "content.write", "content.read", "answer.feedback", "feedback.act", "people.view"],
   knowledge_manager: [
     "answer.draft",
     "answer.certify",
@@ -20,11 +20,13 @@ const EXPECTED: Record<Role, Action[]> = {
     "admin.synonyms",
     "answer.feedback",
     "feedback.act",
+    "people.view",
   ],
-  agent: ["answer.read", "search.use", "answer.use", "answer.request", "content.read", "answer.feedback"],
+  agent: ["answer.read", "search.use", "answer.use", "answer.request", "content.read", "answer.feedback", "people.view"],
   admin: [
     "answer.read",
     "answer.feedback",
+    "people.view",
     "search.use",
     "content.read",
     "content.moderate",
@@ -66,11 +68,11 @@ describe("policy matrix: every role × every action", () => {
 describe("navigation follows the policy", () => {
   const labels = (role: Role) => navigationFor([role]).map((n) => n.label);
   it("shows each role what it may open", () => {
-    expect(labels("employee")).toEqual(["Write", "Wiki", "Blog", "Forum", "Search", "Requests", "Feedback", "FAQ"]);
-    expect(labels("expert")).toEqual(["Write", "Review", "Wiki", "Blog", "Forum", "Search", "Requests", "Feedback", "FAQ"]);
+    expect(labels("employee")).toEqual(["Write", "Wiki", "Blog", "Forum", "Search", "Requests", "Feedback", "People", "FAQ"]);
+    expect(labels("expert")).toEqual(["Write", "Review", "Wiki", "Blog", "Forum", "Search", "Requests", "Feedback", "People", "FAQ"]);
     // Issue 11: knowledge managers tune synonyms, and had no link to that page.
-    expect(labels("knowledge_manager")).toEqual(["Write", "Review", "Wiki", "Blog", "Forum", "Search", "Requests", "Feedback", "FAQ", "Synonyms"]);
-    expect(labels("agent")).toEqual(["Wiki", "Blog", "Forum", "Search", "Requests", "Feedback", "FAQ"]);
-    expect(labels("admin")).toEqual(["Wiki", "Blog", "Forum", "Search", "Feedback", "FAQ", "Admin"]);
+    expect(labels("knowledge_manager")).toEqual(["Write", "Review", "Wiki", "Blog", "Forum", "Search", "Requests", "Feedback", "People", "FAQ", "Synonyms"]);
+    expect(labels("agent")).toEqual(["Wiki", "Blog", "Forum", "Search", "Requests", "Feedback", "People", "FAQ"]);
+    expect(labels("admin")).toEqual(["Wiki", "Blog", "Forum", "Search", "Feedback", "People", "FAQ", "Admin"]);
   });
 });
