@@ -1,5 +1,6 @@
 import { count, inArray } from "drizzle-orm";
 import type { Role } from "../../app/auth/policy";
+import { recordUse } from "../../app/models/agent.server";
 import { dismissFlag, flagAnswer, rateAnswer } from "../../app/models/feedback.server";
 import type { Db } from "../client.server";
 import { answerFlags, answers, users } from "../schema";
@@ -39,6 +40,15 @@ export async function seedDemoFeedback(db: Db, now = new Date()): Promise<void> 
   for (const [reader, key, helpful] of ratings) {
     const id = answer(key);
     if (id) await rateAnswer(db, reader, id, { helpful, source: "search" }, new Date(now.getTime() - 2 * DAY));
+  }
+
+  // Agents' uses in replies over the last weeks: evidence of expertise and the authors' points.
+  const used: [string, number][] = [["track-parcel", 6], ["reset-password", 5], ["refund-time", 4], ["update-card", 3], ["return-item", 2]];
+  for (const [key, times] of used) {
+    const id = answer(key);
+    for (let k = 0; id && k < times; k++) {
+      await recordUse({ answerId: id, kind: "used", channel: k % 2 ? "email" : "chat", userId: alex.id, conversation: `demo-${key}-${k}`, at: new Date(now.getTime() - (k + 1) * DAY) }, db);
+    }
   }
 
   const refund = answer("refund-time");
