@@ -225,7 +225,6 @@ export interface PersonHit {
   roles: string[];
   score: number;
   top: ExpertiseRow[];
-  points: number;
   topicExpertOf: string[];
 }
 
@@ -272,17 +271,14 @@ export async function searchPeople(db: DbOrTx, opts: { q?: string | undefined; t
   const more = rows.length > pageSize;
   const people = rows.slice(0, pageSize);
   const ids = people.map((p) => p.id);
-  const [scores, points, experts] = ids.length
+  // Points are on profiles and leaderboards, not here: summing every hit's ledger would cost the
+  // list its 50 ms budget at 100,000 answers.
+  const [scores, experts] = ids.length
     ? await Promise.all([
         db.select().from(expertiseScores).where(and(inArray(expertiseScores.userId, ids), scopeFilter)).orderBy(desc(expertiseScores.score)),
-        db
-          .select({ userId: reputationEvents.userId, points: sql<number>`sum(${reputationEvents.points})`.mapWith(Number) })
-          .from(reputationEvents)
-          .where(inArray(reputationEvents.userId, ids))
-          .groupBy(reputationEvents.userId),
         db.select({ userId: expertise.userId, name: topics.name }).from(expertise).innerJoin(topics, eq(topics.id, expertise.topicId)).where(inArray(expertise.userId, ids)),
       ])
-    : [[], [], []];
+    : [[], []];
   const labelledScores = await labelled(db, scores);
   const hits: PersonHit[] = people.map((p) => ({
     id: p.id,
@@ -290,7 +286,6 @@ export async function searchPeople(db: DbOrTx, opts: { q?: string | undefined; t
     roles: p.roles,
     score: Math.round((p.score ?? 0) * 10) / 10,
     top: labelledScores.filter((_, i) => scores[i]!.userId === p.id).slice(0, 3),
-    points: points.find((x) => x.userId === p.id)?.points ?? 0,
     topicExpertOf: experts.filter((e) => e.userId === p.id).map((e) => e.name),
   }));
   return { hits, page, more, matched };

@@ -54,7 +54,7 @@ export default function People() {
                 </h2>
                 <p className="muted">
                   {p.roles.map((r) => (isRole(r) ? ROLE_LABELS[r] : r)).join(", ")}
-                  {p.topicExpertOf.length ? ` · expert reviewer for ${p.topicExpertOf.join(", ")}` : ""} · {p.points} points
+                  {p.topicExpertOf.length ? ` · expert reviewer for ${p.topicExpertOf.join(", ")}` : ""} · expertise score {p.score}
                 </p>
                 {p.top.length > 0 ? (
                   <ul className="evidence-chips">
