@@ -19,3 +19,21 @@ export async function migrateDatabase(database: Database, folder = migrationsFol
     await migratePostgres(database.db as unknown as PostgresJsDatabase, { migrationsFolder: folder });
   }
 }
+
+/**
+ * How many committed migrations the database has not applied yet (0 when current). An instance
+ * of an older release rolled next to a newer one sees the newer migrations as applied, which is
+ * fine: only a database behind the code is not ready.
+ */
+export async function pendingMigrations(database: Database, folder = migrationsFolder): Promise<number> {
+  const { readFileSync } = await import("node:fs");
+  const journal = JSON.parse(readFileSync(path.join(folder, "meta/_journal.json"), "utf8")) as { entries: unknown[] };
+  const { sql } = await import("drizzle-orm");
+  try {
+    const result = await database.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    const rows = (Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])) as { n: number }[];
+    return Math.max(0, journal.entries.length - Number(rows[0]?.n ?? 0));
+  } catch {
+    return journal.entries.length;
+  }
+}

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { getDatabase } from "../../db/client.server";
+import { pendingMigrations } from "../../db/migrate";
 import { getConfig } from "../../server/config";
 import { FULL_DISK_BYTES, freeBytes } from "../../server/fs-errors";
 import { getSearchIndex, searchLag } from "./search.server";
@@ -34,4 +35,41 @@ export async function checkHealth(): Promise<Health> {
   } catch {
     return { status: "unavailable", database: database.driver, reason: "the database does not answer" };
   }
+}
+
+/** How far behind the search index may fall before this instance stops taking traffic. */
+export const READY_OUTBOX_SECONDS = Number(process.env.READY_OUTBOX_SECONDS ?? 60);
+
+export interface Readiness {
+  ready: boolean;
+  checks: { database: boolean; migrations: boolean; search: boolean; outbox: boolean };
+  reasons: string[];
+}
+
+/**
+ * Readiness for a load balancer (`/ready`), stricter than liveness (`/health`): the database
+ * answers, every committed migration is applied, the search index answers, and the outbox is not
+ * more than READY_OUTBOX_SECONDS behind. A 503 lists what is missing.
+ */
+export async function checkReady(): Promise<Readiness> {
+  const database = getDatabase();
+  const reasons: string[] = [];
+  const checks = { database: false, migrations: false, search: false, outbox: false };
+  try {
+    await database.db.execute(sql`select 1`);
+    checks.database = true;
+  } catch {
+    reasons.push("the database does not answer");
+    return { ready: false, checks, reasons };
+  }
+  const pending = await pendingMigrations(database);
+  checks.migrations = pending === 0;
+  if (!checks.migrations) reasons.push(`${pending} migration(s) not applied yet`);
+  const index = getSearchIndex();
+  const [engine, lag] = await Promise.all([index.health().catch(() => ({ ok: false })), searchLag()]);
+  checks.search = engine.ok;
+  if (!engine.ok) reasons.push(`the search index (${index.engine}) does not answer`);
+  checks.outbox = lag.oldestSeconds <= READY_OUTBOX_SECONDS;
+  if (!checks.outbox) reasons.push(`the search index is ${Math.round(lag.oldestSeconds)} s behind the database (bound ${READY_OUTBOX_SECONDS} s)`);
+  return { ready: reasons.length === 0, checks, reasons };
 }
