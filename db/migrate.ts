@@ -4,7 +4,11 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import type { PgliteDatabase } from "drizzle-orm/pglite";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import { sql } from "drizzle-orm";
 import type { Database } from "./client.server";
+// Imported, not read from disk: the Remix build bundles this module, where the folder beside it
+// is build/, not db/. The count is what this release's code expects.
+import journal from "./migrations/meta/_journal.json";
 
 export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
 
@@ -25,15 +29,12 @@ export async function migrateDatabase(database: Database, folder = migrationsFol
  * of an older release rolled next to a newer one sees the newer migrations as applied, which is
  * fine: only a database behind the code is not ready.
  */
-export async function pendingMigrations(database: Database, folder = migrationsFolder): Promise<number> {
-  const { readFileSync } = await import("node:fs");
-  const journal = JSON.parse(readFileSync(path.join(folder, "meta/_journal.json"), "utf8")) as { entries: unknown[] };
-  const { sql } = await import("drizzle-orm");
+export async function pendingMigrations(database: Database, known: number = journal.entries.length): Promise<number> {
   try {
     const result = await database.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
     const rows = (Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])) as { n: number }[];
-    return Math.max(0, journal.entries.length - Number(rows[0]?.n ?? 0));
+    return Math.max(0, known - Number(rows[0]?.n ?? 0));
   } catch {
-    return journal.entries.length;
+    return known;
   }
 }

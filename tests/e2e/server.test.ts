@@ -46,6 +46,9 @@ describe("the server process", () => {
   it("on SIGTERM finishes the request in flight, then exits 0 within 5 s", async () => {
     const app = await startApp();
     const { port } = new URL(app.url);
+    // The built server becomes ready for a load balancer once the search index has caught up with
+    // the demo data it seeded (before that /ready is 503 with the reason).
+    await expect.poll(async () => (await fetch(`${app.url}/ready`)).status, { timeout: 15_000, interval: 250 }).toBe(200);
     // A request whose body is still arriving when the signal comes.
     const [head, tail] = ["email=a%40b.c&", "password=xyz12"];
     const response = new Promise<number>((resolve, reject) => {
