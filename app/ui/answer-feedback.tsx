@@ -82,6 +82,57 @@ export function AnswerFeedback({ answerId, action, source, canRate, canFlag, min
   // Without JavaScript the flag form is always shown; with it, it opens on "Flag a problem".
   const showFlagForm = canFlag && !openFlagNote && !flagged && (compact ? hydrated && open : true);
   const showDuplicate = !hydrated || reason === "duplicate";
+  const flagForm = (
+    <flag.Form method="post" action={action} ref={formRef} className="flag-form" id={`${id}-flag`} aria-label="Flag a problem with this answer">
+      {hidden}
+      <input type="hidden" name="intent" value="flag" />
+      <label>
+        What is wrong?
+        <select name="reason" value={reason} onChange={(e) => setReason(e.target.value)} aria-invalid={flagErrors.reason ? true : undefined} required>
+          <option value="" disabled>
+            Choose…
+          </option>
+          {READER_REASONS.map((r) => (
+            <option key={r} value={r}>
+              {FLAG_REASON_LABELS[r]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <FieldError id={`${id}-reason-error`} errors={flagErrors.reason} />
+      {showDuplicate ? (
+        <>
+          <label>
+            Duplicate of {hydrated ? null : <span className="muted">(when the reason is “duplicate”)</span>}
+            <input name="duplicateOf" placeholder="Paste the other answer's address" aria-invalid={flagErrors.duplicateOf ? true : undefined} />
+          </label>
+          <FieldError id={`${id}-dup-error`} errors={flagErrors.duplicateOf} />
+        </>
+      ) : null}
+      <label>
+        Tell the owner what to change
+        <textarea
+          name="comment"
+          rows={compact ? 2 : 3}
+          maxLength={2000}
+          aria-invalid={flagErrors.comment ? true : undefined}
+          placeholder="e.g. The refund window changed to 60 days in March."
+        />
+      </label>
+      <FieldError id={`${id}-comment-error`} errors={flagErrors.comment} />
+      <FieldError id={`${id}-form-error`} errors={flagErrors.form} role="alert" />
+      <div className="actions">
+        <button type="submit" className="primary" disabled={flag.state !== "idle"}>
+          {flag.state !== "idle" ? "Sending…" : "Send to the owner"}
+        </button>
+        {compact && hydrated ? (
+          <button type="button" className="flag-toggle" onClick={() => setOpen(false)}>
+            Cancel
+          </button>
+        ) : null}
+      </div>
+    </flag.Form>
+  );
   return (
     <div className={compact ? "answer-feedback compact" : "answer-feedback"}>
       <div className="feedback-row">
@@ -91,10 +142,24 @@ export function AnswerFeedback({ answerId, action, source, canRate, canFlag, min
             <input type="hidden" name="intent" value="rate" />
             <span className="muted">{compact ? "Right answer?" : "Did this answer help?"}</span>
             {/* Compact (search results, the 360 px panel): "Yes" / "No" beside the question, same accessible names. */}
-            <button type="submit" name="helpful" value="yes" aria-pressed={current === true} className="chip-button" aria-label={compact ? "Helpful" : undefined}>
+            <button
+              type="submit"
+              name="helpful"
+              value="yes"
+              aria-pressed={current === true}
+              className="chip-button"
+              aria-label={compact ? "Helpful" : undefined}
+            >
               <Icon name="thumbUp" /> {compact ? "Yes" : "Helpful"}
             </button>
-            <button type="submit" name="helpful" value="no" aria-pressed={current === false} className="chip-button" aria-label={compact ? "Not helpful" : undefined}>
+            <button
+              type="submit"
+              name="helpful"
+              value="no"
+              aria-pressed={current === false}
+              className="chip-button"
+              aria-label={compact ? "Not helpful" : undefined}
+            >
               <Icon name="thumbDown" /> {compact ? "No" : "Not helpful"}
             </button>
           </rate.Form>
@@ -122,110 +187,14 @@ export function AnswerFeedback({ answerId, action, source, canRate, canFlag, min
       ) : null}
       {showFlagForm ? (
         compact ? (
-          <flag.Form method="post" action={action} ref={formRef} className="flag-form" id={`${id}-flag`} aria-label="Flag a problem with this answer">
-            {hidden}
-            <input type="hidden" name="intent" value="flag" />
-            <label>
-              What is wrong?
-              <select name="reason" value={reason} onChange={(e) => setReason(e.target.value)} aria-invalid={flagErrors.reason ? true : undefined} required>
-                <option value="" disabled>
-                  Choose…
-                </option>
-                {READER_REASONS.map((r) => (
-                  <option key={r} value={r}>
-                    {FLAG_REASON_LABELS[r]}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <FieldError id={`${id}-reason-error`} errors={flagErrors.reason} />
-            {showDuplicate ? (
-              <>
-                <label>
-                  Duplicate of {hydrated ? null : <span className="muted">(when the reason is “duplicate”)</span>}
-                  <input name="duplicateOf" placeholder="Paste the other answer's address" aria-invalid={flagErrors.duplicateOf ? true : undefined} />
-                </label>
-                <FieldError id={`${id}-dup-error`} errors={flagErrors.duplicateOf} />
-              </>
-            ) : null}
-            <label>
-              Tell the owner what to change
-              <textarea
-                name="comment"
-                rows={compact ? 2 : 3}
-                maxLength={2000}
-                aria-invalid={flagErrors.comment ? true : undefined}
-                placeholder="e.g. The refund window changed to 60 days in March."
-              />
-            </label>
-            <FieldError id={`${id}-comment-error`} errors={flagErrors.comment} />
-            <FieldError id={`${id}-form-error`} errors={flagErrors.form} role="alert" />
-            <div className="actions">
-              <button type="submit" className="primary" disabled={flag.state !== "idle"}>
-                {flag.state !== "idle" ? "Sending…" : "Send to the owner"}
-              </button>
-              {compact && hydrated ? (
-                <button type="button" className="flag-toggle" onClick={() => setOpen(false)}>
-                  Cancel
-                </button>
-              ) : null}
-            </div>
-          </flag.Form>
+          flagForm
         ) : (
           // On the answer page the form folds away; <details> opens without JavaScript, and on #flag.
           <details className="flag-details" id="flag" open={Object.keys(flagErrors).length > 0 || undefined}>
             <summary>
               <Icon name="flag" /> Flag a problem
             </summary>
-            <flag.Form method="post" action={action} ref={formRef} className="flag-form" id={`${id}-flag`} aria-label="Flag a problem with this answer">
-              {hidden}
-              <input type="hidden" name="intent" value="flag" />
-              <label>
-                What is wrong?
-                <select name="reason" value={reason} onChange={(e) => setReason(e.target.value)} aria-invalid={flagErrors.reason ? true : undefined} required>
-                  <option value="" disabled>
-                    Choose…
-                  </option>
-                  {READER_REASONS.map((r) => (
-                    <option key={r} value={r}>
-                      {FLAG_REASON_LABELS[r]}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <FieldError id={`${id}-reason-error`} errors={flagErrors.reason} />
-              {showDuplicate ? (
-                <>
-                  <label>
-                    Duplicate of {hydrated ? null : <span className="muted">(when the reason is “duplicate”)</span>}
-                    <input name="duplicateOf" placeholder="Paste the other answer's address" aria-invalid={flagErrors.duplicateOf ? true : undefined} />
-                  </label>
-                  <FieldError id={`${id}-dup-error`} errors={flagErrors.duplicateOf} />
-                </>
-              ) : null}
-              <label>
-                Tell the owner what to change
-                <textarea
-                  name="comment"
-                  rows={compact ? 2 : 3}
-                  maxLength={2000}
-                  aria-invalid={flagErrors.comment ? true : undefined}
-                  placeholder="e.g. The refund window changed to 60 days in March."
-                />
-              </label>
-              <FieldError id={`${id}-comment-error`} errors={flagErrors.comment} />
-              <FieldError id={`${id}-form-error`} errors={flagErrors.form} role="alert" />
-              <div className="actions">
-                <button type="submit" className="primary" disabled={flag.state !== "idle"}>
-                  {flag.state !== "idle" ? "Sending…" : "Send to the owner"}
-                </button>
-                {compact && hydrated ? (
-                  <button type="button" className="flag-toggle" onClick={() => setOpen(false)}>
-                    Cancel
-                  </button>
-                ) : null}
-              </div>
-            </flag.Form>
+            {flagForm}
           </details>
         )
       ) : null}
