@@ -34,7 +34,7 @@ export interface ApiResponse {
   headers?: Record<string, string>;
 }
 
-/** 600 calls a minute per token, in bursts of up to 60. */
+/** 600 calls a minute per token, in bursts of up to 60, across every instance (ADR 014). */
 const limiter = new RateLimiter(Number(process.env.API_RATE_BURST ?? 60), Number(process.env.API_RATE_PER_SECOND ?? 10));
 
 class ApiFailure extends Error {
@@ -60,7 +60,7 @@ async function requireToken(request: ApiRequest, scope: TokenScope) {
   if (!check.ok) {
     throw new ApiFailure(apiError(check.status, check.code, check.message, {}, check.status === 401 ? { "WWW-Authenticate": 'Bearer realm="vetted"' } : {}));
   }
-  const rate = limiter.take(check.token.id);
+  const rate = await limiter.take(`api:${check.token.id}`);
   if (!rate.ok) {
     throw new ApiFailure(apiError(429, "rate_limited", `Too many requests: try again in ${rate.retryAfterSeconds} s.`, {}, { "Retry-After": String(rate.retryAfterSeconds) }));
   }

@@ -1,6 +1,8 @@
 import type { Logger } from "pino";
 import { drainSearchOutbox } from "../app/models/search.server";
+import { pruneRateLimits } from "../app/models/rate-limit.server";
 import { reverificationJob } from "../workflows/reverification";
+import { metrics } from "./metrics";
 
 /** A background job the running server repeats (re-verification, search outbox, …). */
 export interface Job {
@@ -14,6 +16,7 @@ export const jobs: Job[] = [
   reverificationJob,
   // Keeps search within a second of certification; a down engine only delays it (the outbox retries).
   { name: "search-outbox", everyMs: 500, run: () => drainSearchOutbox() },
+  { name: "rate-limit-prune", everyMs: 10 * 60_000, run: () => pruneRateLimits() },
 ];
 
 export function startJobs(log: Logger): () => void {
@@ -22,11 +25,15 @@ export function startJobs(log: Logger): () => void {
     const tick = async () => {
       if (running) return;
       running = true;
+      const stop = metrics().jobDuration.startTimer({ job: job.name });
       try {
         await job.run(log.child({ job: job.name }));
+        metrics().jobRuns.inc({ job: job.name, outcome: "ok" });
       } catch (error) {
+        metrics().jobRuns.inc({ job: job.name, outcome: "failed" });
         log.error({ err: error, job: job.name }, "background job failed; it will run again");
       } finally {
+        stop();
         running = false;
       }
     };

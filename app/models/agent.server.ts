@@ -108,12 +108,16 @@ export async function undoUse(input: { useId: string; userId?: string | null; ap
 
 /** Uses one person may record per minute (USE_RATE_PER_MINUTE): plenty for replying, not for rigging. */
 export const USES_PER_MINUTE = Number(process.env.USE_RATE_PER_MINUTE ?? 30);
-// In this process's memory, like the API's limiter (ADR 006): a token bucket refilled evenly.
+// A token bucket refilled evenly, shared by every instance like the API's limiter (ADR 014).
 const useLimiter = new RateLimiter(USES_PER_MINUTE, USES_PER_MINUTE / 60);
 
 /** May this person record another use now? Checked by the route before recordUse. */
-export function takeUseAllowance(userId: string, now = Date.now()): { ok: true } | { ok: false; retryAfterSeconds: number; message: string } {
-  const taken = useLimiter.take(`use:${userId}`, now);
+export async function takeUseAllowance(
+  userId: string,
+  now = Date.now(),
+  db: DbOrTx = getDb(),
+): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number; message: string }> {
+  const taken = await useLimiter.take(`use:${userId}`, now, db);
   if (taken.ok) return { ok: true };
   return {
     ok: false,

@@ -29,7 +29,7 @@ export async function action({ request }: ActionFunctionArgs) {
     if (!parsed.ok) return fail(400, Object.values(parsed.errors).flat().join(" "), { errors: parsed.errors });
     const needed = parsed.value.kind === "used" ? "answer.use" : "search.use";
     if (!can(user.roles, needed)) throw forbidden();
-    const allowance = takeUseAllowance(user.id);
+    const allowance = await takeUseAllowance(user.id);
     if (!allowance.ok) return fail(429, allowance.message, {}, { "Retry-After": String(allowance.retryAfterSeconds) });
     const { useId, repeated } = await recordUse({ ...parsed.value, userId: user.id });
     const where = parsed.value.channel ? ` in ${CHANNEL_WORDS[parsed.value.channel]} reply` : " in a reply";
