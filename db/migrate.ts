@@ -38,3 +38,22 @@ export async function pendingMigrations(database: Database, known: number = jour
     return known;
   }
 }
+
+/** Any fixed number: the lock instances take to migrate and seed one at a time. */
+const STARTUP_LOCK = 7_311_442;
+
+/**
+ * Runs `fn` while holding a PostgreSQL advisory lock, so that instances started together migrate
+ * and seed one after the other (the migrator has no lock of its own; two at once would both try
+ * to create the same tables). The lock lives in a transaction on one pooled connection and `fn`
+ * runs on the others; PGlite has one process and needs none.
+ */
+export async function withStartupLock<T>(database: Database, fn: () => Promise<T>): Promise<T> {
+  if (database.driver !== "postgres") return fn();
+  let result: T | undefined;
+  await database.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${STARTUP_LOCK})`);
+    result = await fn();
+  });
+  return result as T;
+}

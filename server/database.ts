@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Logger } from "pino";
 import { createDb, type Database } from "../db/client.server";
-import { migrateDatabase } from "../db/migrate";
+import { migrateDatabase, withStartupLock } from "../db/migrate";
 import type { Config } from "./config";
 import { describeFsError, unwritableReason } from "./fs-errors";
 import { DataDirLockedError, lockDataDir, type DataDirLock } from "./data-dir-lock";
@@ -58,7 +58,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
       }
     : opened;
   try {
-    await migrateDatabase(database);
+    await withStartupLock(database, () => migrateDatabase(database));
   } catch (error) {
     await database.close().catch(() => {});
     const reason = describeDbError(error);

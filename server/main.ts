@@ -3,12 +3,14 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { setDatabase, type Database } from "../db/client.server";
+import { withStartupLock } from "../db/migrate";
 import { hasUsers, isDemo, seedDemo } from "../db/seed";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase, StartupError } from "./database";
 import { describeFsError } from "./fs-errors";
 import { createHttpApp } from "./http";
 import { startJobs } from "./jobs";
+import { registerStateMetrics } from "./state-metrics";
 import { createLogger, setLogger } from "./logger";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -44,27 +46,31 @@ async function main(): Promise<void> {
   }
   setDatabase(database);
 
-  if (!(await hasUsers(database.db))) {
-    if (config.demoData) {
+  // Instances started together seed one at a time (the demo seed is idempotent, not concurrent-safe).
+  await withStartupLock(database, async () => {
+    if (!(await hasUsers(database.db))) {
+      if (config.demoData) {
+        await seedDemo(database.db);
+        log.info("empty database: seeded the demo users and topics");
+      } else {
+        const { bootstrapAdmin } = await import("./bootstrap");
+        await bootstrapAdmin(config, log);
+      }
+    } else if (config.demoData && (await isDemo(database.db))) {
+      // Keeps the demo complete when later versions add demo content; idempotent.
       await seedDemo(database.db);
-      log.info("empty database: seeded the demo users and topics");
-    } else {
-      const { bootstrapAdmin } = await import("./bootstrap");
-      await bootstrapAdmin(config, log);
     }
-  } else if (config.demoData && (await isDemo(database.db))) {
-    // Keeps the demo complete when later versions add demo content; idempotent.
-    await seedDemo(database.db);
-  }
-  // Public answers certified before the FAQ existed (or inserted in bulk) get their addresses.
-  const { syncFaqSlugs } = await import("../app/models/faq-slugs.server");
-  const slugged = await syncFaqSlugs(database.db);
-  if (slugged > 0) log.info({ answers: slugged }, "gave public answers their FAQ addresses");
+    // Public answers certified before the FAQ existed (or inserted in bulk) get their addresses.
+    const { syncFaqSlugs } = await import("../app/models/faq-slugs.server");
+    const slugged = await syncFaqSlugs(database.db);
+    if (slugged > 0) log.info({ answers: slugged }, "gave public answers their FAQ addresses");
+  });
 
   const buildPath = path.join(root, "build/index.js");
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
   const app = createHttpApp(build, log);
   const stopJobs = startJobs(log);
+  registerStateMetrics();
   // The first agent's search should not wait for the index to load (seconds at 100,000 answers).
   const { warmUpSearch } = await import("../app/models/search.server");
   const warming = performance.now();
