@@ -64,4 +64,16 @@ export interface SearchIndex {
   health(): Promise<{ ok: boolean; detail?: string }>;
   /** Gets ready to answer quickly (the embedded engine loads its copy); optional. */
   warmUp?(): Promise<void>;
+  /** The copy this process keeps in memory, for the embedded engine (readiness and metrics). */
+  residentCopy?(): ResidentCopyStats;
+}
+
+export interface ResidentCopyStats {
+  loaded: boolean;
+  documents: number;
+  /** The index version the copy has caught up to. */
+  version: number;
+  /** When the copy was last loaded whole / last caught up (ms since the epoch), or null. */
+  loadedAt: number | null;
+  caughtUpAt: number | null;
 }

@@ -72,6 +72,8 @@ interface Copy {
   epoch: number;
   synonymsVersion: number;
   synonyms: SynonymGroup[];
+  loadedAt: number;
+  caughtUpAt: number;
 }
 
 interface StateRow {
@@ -154,6 +156,8 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
         epoch: Number(state.epoch),
         synonymsVersion: Number(state.synonyms_version),
         synonyms: await loadSynonymGroups(db),
+        loadedAt: Date.now(),
+        caughtUpAt: Date.now(),
       };
       resident.docs.clear();
       let after = "00000000-0000-0000-0000-000000000000";
@@ -193,6 +197,7 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
     if (Number(r.synonyms_version) !== target.synonymsVersion) target.synonyms = await loadSynonymGroups(db);
     target.version = Number(r.version);
     target.synonymsVersion = Number(r.synonyms_version);
+    target.caughtUpAt = Date.now();
     return "done";
   }
 
@@ -345,6 +350,13 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
 
     async warmUp() {
       await ready(getDb());
+    },
+
+    residentCopy() {
+      const copy = residentFor(getDb()).copy;
+      return copy
+        ? { loaded: true, documents: copy.index.size, version: copy.version, loadedAt: copy.loadedAt, caughtUpAt: copy.caughtUpAt }
+        : { loaded: false, documents: 0, version: 0, loadedAt: null, caughtUpAt: null };
     },
 
     async setSynonyms(groups: string[][]) {

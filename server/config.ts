@@ -65,6 +65,8 @@ const envSchema = z.object({
       })
       .optional(),
   ),
+  INSTANCE_NAME: optionalString.pipe(z.string().regex(/^[\w.-]{1,40}$/, "must be 1–40 letters, digits, dots, dashes or underscores").optional()),
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters (e.g. `openssl rand -hex 24`)").optional()),
   NODE_ENV: optionalString,
 });
 
@@ -103,6 +105,10 @@ export interface Config {
   publicUrl: string | undefined;
   production: boolean;
   trustProxy: false | number | string[];
+  /** Bearer token for /metrics; unset, /metrics does not exist. */
+  metricsToken: string | undefined;
+  /** Sent as X-Instance on every response when set, so an operator (or the cluster test) sees who answered. */
+  instanceName: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -156,6 +162,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PUBLIC_URL,
     production: e.NODE_ENV === "production",
     trustProxy: e.TRUST_PROXY ?? false,
+    metricsToken: e.METRICS_TOKEN,
+    instanceName: e.INSTANCE_NAME,
   };
 }
 

@@ -11,6 +11,7 @@ import { apiError, handleApi, type ApiResponse } from "./api";
 import { getConfig } from "./config";
 import { limitBodySize, rejectUnreadableUrl } from "./request-guards";
 import { getLogger, withRequestLogger } from "./logger";
+import { metrics, metricsAccess, routeLabel } from "./metrics";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -75,6 +76,7 @@ export function createHttpApp(build: ServerBuild, log: Logger): express.Express 
   app.disable("x-powered-by");
   // Which proxies may name the client's address and scheme (the throttle and the Secure cookie use them).
   app.set("trust proxy", getConfig().trustProxy);
+  const instance = getConfig().instanceName;
   app.use((req, res, next) => {
     const incoming = req.get("x-request-id");
     const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
@@ -82,6 +84,7 @@ export function createHttpApp(build: ServerBuild, log: Logger): express.Express 
     // The throttle keys on this; never let a client choose it.
     req.headers["x-vetted-client-ip"] = req.ip ?? req.socket.remoteAddress ?? "unknown";
     res.setHeader("X-Request-Id", requestId);
+    if (instance) res.setHeader("X-Instance", instance);
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "same-origin");
     // Nothing may frame the app (clickjacking), except the help-desk panel, below.
@@ -92,6 +95,9 @@ export function createHttpApp(build: ServerBuild, log: Logger): express.Express 
       // committed by now: the public FAQ re-reads its content generation before its next page.
       if (!SAFE_METHODS.has(req.method) && res.statusCode < 400 && !req.path.startsWith("/faq/")) faqPageCache().recheckSoon();
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const route = routeLabel(req.path, res.statusCode);
+      metrics().httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      metrics().httpDuration.observe({ method: req.method, route }, ms / 1000);
       const line = { requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 };
       if (res.statusCode >= 500) log.error(line, "request");
       else log.info(line, "request");
@@ -99,6 +105,14 @@ export function createHttpApp(build: ServerBuild, log: Logger): express.Express 
     withRequestLogger(log.child({ requestId }), next);
   });
   app.use(rejectUnreadableUrl, limitBodySize);
+  app.get("/metrics", (req, res, next) => {
+    const access = metricsAccess(getConfig().metricsToken, req.get("authorization"));
+    if (access === 404) return next();
+    res.setHeader("Cache-Control", "no-store");
+    if (access === 401) return res.status(401).set("WWW-Authenticate", 'Bearer realm="metrics"').type("text/plain").send("A bearer token is required.\n");
+    const { registry } = metrics();
+    registry.metrics().then((text) => res.type(registry.contentType).send(text), next);
+  });
   // The panel may be framed by the origins an admin lists (Admin → Settings), and by nothing else.
   app.use((req, res, next) => {
     if (!isPanelPath(req.path)) return next();

@@ -48,7 +48,7 @@ export interface Readiness {
 
 /**
  * Readiness for a load balancer (`/ready`), stricter than liveness (`/health`): the database
- * answers, every committed migration is applied, the search index answers, and the outbox is not
+ * answers, every committed migration is applied, the search index answers (its copy loaded), and the outbox is not
  * more than READY_OUTBOX_SECONDS behind. A 503 lists what is missing.
  */
 export async function checkReady(): Promise<Readiness> {
@@ -67,8 +67,14 @@ export async function checkReady(): Promise<Readiness> {
   if (!checks.migrations) reasons.push(`${pending} migration(s) not applied yet`);
   const index = getSearchIndex();
   const [engine, lag] = await Promise.all([index.health().catch(() => ({ ok: false })), searchLag()]);
-  checks.search = engine.ok;
+  // The embedded engine answers from a copy in memory; until it is loaded, searches here would wait.
+  const copy = index.residentCopy?.();
+  checks.search = engine.ok && (copy?.loaded ?? true);
   if (!engine.ok) reasons.push(`the search index (${index.engine}) does not answer`);
+  else if (copy && !copy.loaded) {
+    reasons.push("the search copy is still loading");
+    void index.warmUp?.().catch(() => undefined);
+  }
   checks.outbox = lag.oldestSeconds <= READY_OUTBOX_SECONDS;
   if (!checks.outbox) reasons.push(`the search index is ${Math.round(lag.oldestSeconds)} s behind the database (bound ${READY_OUTBOX_SECONDS} s)`);
   return { ready: reasons.length === 0, checks, reasons };

@@ -7,6 +7,7 @@ import { createMeilisearchIndex } from "../../search/meilisearch";
 import { drainOutbox, outboxLag } from "../../search/outbox";
 import { createPostgresIndex } from "../../search/postgres";
 import { getConfig } from "../../server/config";
+import { observeSearch } from "../../server/metrics";
 
 const key = Symbol.for("vetted.search-index");
 type G = typeof globalThis & { [key]?: SearchIndex };
@@ -29,8 +30,14 @@ export function setSearchIndex(index: SearchIndex | undefined): void {
 }
 
 /** Searches certified answers: the index only ever holds certified and re-verification-due ones. */
-export function searchAnswers(query: SearchQuery): Promise<SearchResult> {
-  return getSearchIndex().search(query);
+export async function searchAnswers(query: SearchQuery): Promise<SearchResult> {
+  const index = getSearchIndex();
+  const started = performance.now();
+  try {
+    return await index.search(query);
+  } finally {
+    observeSearch(index.engine, (performance.now() - started) / 1000);
+  }
 }
 
 /** Loads the embedded engine's copy of the index ahead of the first search. */
@@ -44,6 +51,12 @@ export function drainSearchOutbox() {
 
 export function searchLag() {
   return outboxLag(getDb());
+}
+
+/** The embedded engine's committed index version (what every instance's copy catches up to). */
+export async function searchIndexVersion(db: DbOrTx = getDb()): Promise<number | null> {
+  const [row] = rowsOf<{ version: number | string }>(await db.execute(sql`select version from search_state where id = 1`));
+  return row ? Number(row.version) : null;
 }
 
 /**

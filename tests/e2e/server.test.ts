@@ -49,6 +49,8 @@ describe("the server process", () => {
     // The built server becomes ready for a load balancer once the search index has caught up with
     // the demo data it seeded (before that /ready is 503 with the reason).
     await expect.poll(async () => (await fetch(`${app.url}/ready`)).status, { timeout: 15_000, interval: 250 }).toBe(200);
+    // Without METRICS_TOKEN there is no /metrics to find (the cluster test reads it with one).
+    expect((await fetch(`${app.url}/metrics`)).status).toBe(404);
     // A request whose body is still arriving when the signal comes.
     const [head, tail] = ["email=a%40b.c&", "password=xyz12"];
     const response = new Promise<number>((resolve, reject) => {

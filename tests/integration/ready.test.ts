@@ -2,13 +2,15 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { searchOutbox } from "../../db/schema";
 import { checkReady } from "../../app/models/health.server";
+import { warmUpSearch } from "../../app/models/search.server";
 import { useFreshDatabase } from "../support/db";
 
 const database = useFreshDatabase();
 const db = () => database.current.db;
 
 describe("readiness (/ready) is stricter than liveness", () => {
-  it("is ready on a migrated database with the search index answering and no backlog", async () => {
+  it("is ready on a migrated database with the search index answering, its copy loaded, and no backlog", async () => {
+    await warmUpSearch();
     expect(await checkReady()).toEqual({ ready: true, checks: { database: true, migrations: true, search: true, outbox: true }, reasons: [] });
   });
 
