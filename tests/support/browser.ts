@@ -131,8 +131,14 @@ const shotsTaken = new Set<string>();
 /** Who a context is signed in as, for the screenshots' names. */
 const contextLabels = new WeakMap<BrowserContext, string>();
 
+/**
+ * E2E_SCREENSHOTS=1: every page kind at 1366 and 390 px as PNGs (for a person to look at);
+ * unset: only the 360 px sideways-scroll check, one load per page kind (PNG encoding of full pages
+ * was a tenth of the suite's time); 0: neither.
+ */
 async function screenshotVisited(context: BrowserContext, visited: Map<string, string>): Promise<void> {
   if (process.env.E2E_SCREENSHOTS === "0") return;
+  const pictures = process.env.E2E_SCREENSHOTS === "1";
   const who = contextLabels.get(context) ?? "anonymous";
   // Revisiting is not what the test drove: its console errors (a stopped server) are not the test's.
   const before = browserProblems.length;
@@ -142,7 +148,7 @@ async function screenshotVisited(context: BrowserContext, visited: Map<string, s
     shotsTaken.add(key);
     const page = await context.newPage();
     try {
-      for (const size of SCREEN_WIDTHS) {
+      for (const size of pictures ? SCREEN_WIDTHS : SCREEN_WIDTHS.filter((w) => w.width === 390)) {
         await page.setViewportSize({ width: size.width, height: size.height });
         // Expected before the visit: the browser logs the status as a console error as it loads.
         expectStatus(page, 401, 403, 404, 410);
@@ -157,6 +163,7 @@ async function screenshotVisited(context: BrowserContext, visited: Map<string, s
           if (wide > NARROWEST) browserProblems.push(`${url} scrolls sideways at ${NARROWEST} px: it is ${wide} px wide`);
           await page.setViewportSize({ width: size.width, height: size.height });
         }
+        if (!pictures) continue;
         const slug = pattern.replace(/^\//, "").replace(/[^a-z0-9:._-]+/gi, "_").replace(/:/g, "") || "home";
         await page.screenshot({ path: artifactPath("pages", size.name, `${who}--${slug}.png`), fullPage: true });
       }
