@@ -82,16 +82,19 @@ interface StateRow {
   synonyms_version: number | string;
 }
 
-type DocRow = [answerId: string, topicIds: string[], tags: string[], audience: string, state: string, tsv: string];
+type DocRow = [answerId: string, topicIds: string[], tags: string[], audience: string, state: string, tsv: string, key: string | null];
 
-const DOC_COLUMNS = sql`json_build_array(d.answer_id, d.topic_ids, d.tags, d.audience, d.state, d.tsv::text)`;
+// The tie-break key: the import id, else the creation time to the microsecond (then the id), so
+// the same corpus ranks the same however its rows were loaded.
+const DOC_COLUMNS = sql`json_build_array(d.answer_id, d.topic_ids, d.tags, d.audience, d.state, d.tsv::text,
+  (select coalesce(a.external_id, to_char(a.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || ' ' || a.id) from answers a where a.id = d.answer_id))`;
 
 function apply(index: ResidentIndex, row: DocRow) {
-  const [answerId, topicIds, tags, audience, state, tsv] = row;
+  const [answerId, topicIds, tags, audience, state, tsv, key] = row;
   const terms = parseTsvector(tsv);
   // The number of words, for BM25's length normalisation: every position of every lexeme.
   const length = terms.reduce((n, t) => n + Math.max(t.positions.length, 1), 0);
-  index.upsert({ answerId, topicIds, tags, audience, state, length, terms });
+  index.upsert({ answerId, topicIds, tags, audience, state, length, terms, key: key ?? answerId });
 }
 
 async function loadSynonymGroups(db: DbOrTx): Promise<SynonymGroup[]> {

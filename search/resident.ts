@@ -28,6 +28,11 @@ export interface IndexedTerm {
 
 export interface IndexedDocument {
   answerId: string;
+  /**
+   * Breaks ties between equal scores, so one corpus ranks the same on every load and on both
+   * databases: the import id, else the creation time (search/postgres.ts). Defaults to answerId.
+   */
+  key?: string;
   topicIds: string[];
   tags: string[];
   audience: string;
@@ -138,17 +143,24 @@ function containsSorted(xs: Uint32Array, v: number): boolean {
   return false;
 }
 
-/** A fixed-size min-heap of the best (slot, score) pairs. */
+/** A fixed-size min-heap of the best (slot, score) pairs; of equal scores, the smaller key is better. */
 class TopK {
   slots: number[] = [];
   scores: number[] = [];
-  constructor(private k: number) {}
+  constructor(
+    private k: number,
+    private keys: string[],
+  ) {}
+  /** Is i worse than j (nearer the heap's root)? */
+  private worse(si: number, ki: number, sj: number, kj: number): boolean {
+    return si < sj || (si === sj && this.keys[ki]! > this.keys[kj]!);
+  }
   offer(slot: number, score: number) {
     if (this.slots.length < this.k) {
       this.slots.push(slot);
       this.scores.push(score);
       this.up(this.slots.length - 1);
-    } else if (score > this.scores[0]!) {
+    } else if (this.worse(this.scores[0]!, this.slots[0]!, score, slot)) {
       this.slots[0] = slot;
       this.scores[0] = score;
       this.down(0);
@@ -161,7 +173,7 @@ class TopK {
   private up(i: number) {
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (this.scores[p]! <= this.scores[i]!) return;
+      if (!this.worse(this.scores[i]!, this.slots[i]!, this.scores[p]!, this.slots[p]!)) return;
       this.swap(i, p);
       i = p;
     }
@@ -171,8 +183,8 @@ class TopK {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
-      if (l < this.slots.length && this.scores[l]! < this.scores[m]!) m = l;
-      if (r < this.slots.length && this.scores[r]! < this.scores[m]!) m = r;
+      if (l < this.slots.length && this.worse(this.scores[l]!, this.slots[l]!, this.scores[m]!, this.slots[m]!)) m = l;
+      if (r < this.slots.length && this.worse(this.scores[r]!, this.slots[r]!, this.scores[m]!, this.slots[m]!)) m = r;
       if (m === i) return;
       this.swap(i, m);
       i = m;
@@ -191,6 +203,7 @@ export class ResidentIndex {
   // Documents live in slots; a replaced or removed document's slot dies and its postings are skipped.
   private slotOf = new Map<string, number>();
   private slotAnswer: (string | null)[] = [];
+  private slotKey: string[] = [];
   private slotLength: number[] = [];
   private slotAudience: string[] = [];
   private slotState: string[] = [];
@@ -269,6 +282,7 @@ export class ResidentIndex {
 
     this.slotOf.set(doc.answerId, slot);
     this.slotAnswer.push(doc.answerId);
+    this.slotKey.push(doc.key ?? doc.answerId);
     this.slotLength.push(Math.max(doc.length, 1));
     this.slotAudience.push(doc.audience);
     this.slotState.push(doc.state);
@@ -367,7 +381,12 @@ export class ResidentIndex {
     let slots = list.docs.slice(0, n);
     let impacts = impact;
     if (n - list.dead > POSTINGS_PER_TERM) {
-      const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => impact[b]! - impact[a]!);
+      // Equal impacts in key order: which of them survive the cut must not depend on load order.
+      const keys = this.slotKey;
+      const docs = list.docs;
+      const order = Int32Array.from({ length: n }, (_, i) => i).sort(
+        (a, b) => impact[b]! - impact[a]! || (keys[docs[a]!]! < keys[docs[b]!]! ? -1 : keys[docs[a]!]! > keys[docs[b]!]! ? 1 : 0),
+      );
       slots = order.map((i) => list.docs[i]!);
       impacts = Float32Array.from(order, (i) => impact[i]!);
     }
@@ -412,7 +431,7 @@ export class ResidentIndex {
         scores[slot] = before + w * impacts[k]!;
       }
     }
-    const top = new TopK(RERANK + offset);
+    const top = new TopK(RERANK + offset, this.slotKey);
     for (let i = 0; i < nTouched; i++) {
       const slot = touched[i]!;
       top.offer(slot, scores[slot]!);
@@ -427,9 +446,9 @@ export class ResidentIndex {
       .map((slot, i) => {
         let phrases = 0;
         for (const h of pairs) if (containsSorted(this.slotBigrams[slot]!, h)) phrases++;
-        return { id: this.slotAnswer[slot]!, score: top.scores[i]! * (1 + 0.25 * Math.min(phrases, 4)) };
+        return { id: this.slotAnswer[slot]!, key: this.slotKey[slot]!, score: top.scores[i]! * (1 + 0.25 * Math.min(phrases, 4)) };
       })
-      .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+      .sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const floor = (all[0]?.score ?? 0) * 0.15;
     const reachable = all.filter((r) => r.score >= floor);
     const page = reachable.slice(offset, offset + limit);
