@@ -316,7 +316,11 @@ export async function completeSsoSignIn(request: Request, input: { now?: Date } 
     }
   } catch (error) {
     getLogger().warn({ issuer: provider.issuer, err: (error as Error).message }, "OpenID sign-in refused");
-    return refuse("token_error", { error: (error as Error).message.slice(0, 200) });
+    // Which check failed (e.g. the claim "nonce"), for the admin reading the audit log.
+    // openid-client wraps the failed check: the claim sits on the cause (or the cause's cause).
+    type Caused = { cause?: Caused; claim?: unknown };
+    const cause = [(error as Caused).cause, (error as Caused).cause?.cause].find((c) => typeof c?.claim === "string");
+    return refuse("token_error", { error: (error as Error).message.slice(0, 200), ...(typeof cause?.claim === "string" ? { claim: cause.claim } : {}) });
   }
   const result = await signInWithIdentity({ issuer: provider.issuer, claims, settings, now }, db);
   if (!result.ok) return refuse(result.reason, { subject: result.userId ?? claims.sub, email: typeof claims.email === "string" ? claims.email : undefined });

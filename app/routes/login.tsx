@@ -79,7 +79,7 @@ export default function Login() {
             <CsrfInput />
             <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? home} />
             <button type="submit" className="primary">
-              Sign in with {sso.name}
+              {`Sign in with ${sso.name}`}
             </button>
           </Form>
         ) : null}
