@@ -17,14 +17,13 @@ const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-12-04")
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), "Not a date")
-  .optional()
-  .or(z.literal("").transform(() => undefined));
+  .optional();
 
-/** The viewer's filters, read from the query string (the page and its CSV share them). */
+/** The viewer's filters, read from the query string (the page and its CSV share them; parseQuery drops empty ones). */
 export const AuditFilterSchema = z
   .object({
     actor: z.string().trim().max(200, "At most 200 characters").optional(),
-    kind: z.enum(Object.keys(AUDIT_KINDS) as [AuditKind, ...AuditKind[]], { message: "Choose a kind from the list" }).optional().or(z.literal("").transform(() => undefined)),
+    kind: z.enum(Object.keys(AUDIT_KINDS) as [AuditKind, ...AuditKind[]], { message: "Choose a kind from the list" }).optional(),
     from: day,
     to: day,
     page: z.coerce.number().int("A whole page number").min(1).max(100_000).default(1),
