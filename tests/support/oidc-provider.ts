@@ -25,8 +25,8 @@ export interface TestIdp {
  * consent pages are the interaction (any password is taken). PKCE is required, as a strict
  * company provider would; email and groups are put in the ID token and /userinfo alike.
  */
-export async function startTestIdp(redirectUris: string[]): Promise<TestIdp> {
-  const port = await freePort();
+export async function startTestIdp(redirectUris: string[], port?: number): Promise<TestIdp> {
+  port ??= await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const accounts = new Map<string, IdpAccount>();
   const clientId = "vetted-test";
