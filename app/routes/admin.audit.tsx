@@ -28,28 +28,33 @@ export default function AuditLog() {
     <>
       <h1>Audit log</h1>
       <p>Sign-ins and how, role changes, deactivations, API token use and settings changes, newest first.</p>
-      <Form method="get" className="inline-form" aria-label="Filter the audit log">
-        <label htmlFor="actor">Who (name or email)</label>
-        <input id="actor" name="actor" type="search" defaultValue={raw.actor} aria-describedby="actor-error" />
-        <FieldError id="actor-error" errors={errors.actor} />
-        <label htmlFor="kind">Kind</label>
-        <select id="kind" name="kind" defaultValue={raw.kind} aria-describedby="kind-error">
-          <option value="">Everything</option>
-          {Object.entries(AUDIT_KINDS).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-        <FieldError id="kind-error" errors={errors.kind} />
-        <label htmlFor="from">From</label>
-        <input id="from" name="from" type="date" defaultValue={raw.from} aria-describedby="from-error" />
-        <FieldError id="from-error" errors={errors.from} />
-        <label htmlFor="to">To</label>
-        <input id="to" name="to" type="date" defaultValue={raw.to} aria-describedby="to-error" />
-        <FieldError id="to-error" errors={errors.to} />
+      <Form method="get" className="filters" aria-label="Filter the audit log">
+        <label className="inline">
+          Who <input name="actor" type="search" defaultValue={raw.actor} placeholder="name or email" aria-describedby="actor-error" />
+        </label>
+        <label className="inline">
+          Kind{" "}
+          <select name="kind" defaultValue={raw.kind} aria-describedby="kind-error">
+            <option value="">Everything</option>
+            {Object.entries(AUDIT_KINDS).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline">
+          From <input name="from" type="date" defaultValue={raw.from} aria-describedby="from-error" />
+        </label>
+        <label className="inline">
+          To <input name="to" type="date" defaultValue={raw.to} aria-describedby="to-error" />
+        </label>
         <button type="submit">Filter</button>
       </Form>
+      <FieldError id="actor-error" errors={errors.actor} />
+      <FieldError id="kind-error" errors={errors.kind} />
+      <FieldError id="from-error" errors={errors.from} />
+      <FieldError id="to-error" errors={errors.to} />
       <p className="muted">
         {`${total} entr${total === 1 ? "y" : "ies"}`} {csv ? <a href={csv} download>Download as CSV</a> : null}
       </p>
