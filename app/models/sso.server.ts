@@ -12,6 +12,7 @@ import { hashToken } from "../auth/session.server";
 import { DomainError } from "../utils/errors";
 import { safeRedirect } from "../utils/http.server";
 import { recordAudit } from "./audit.server";
+import { RateLimiter } from "./rate-limit.server";
 import { breakGlassEmails, parseRoleRules, PASSWORD_MODES, type PasswordMode, type SsoSettingsForm } from "./sso.schema";
 
 export const SSO_SETTINGS_KEY = "sso";
@@ -205,12 +206,23 @@ export function ssoRedirectUri(request: Request): string {
   return `${base}${SSO_CALLBACK_PATH}`;
 }
 
+/**
+ * Each start stores a row for ten minutes: a client may start SSO_STARTS_BURST sign-ins at once,
+ * then one every ten seconds (per address, shared by every instance), so nobody fills the table.
+ */
+export const SSO_STARTS_BURST = 30;
+const startLimiter = new RateLimiter(SSO_STARTS_BURST, 0.1);
+
 /** Leaves for the provider: the authorization URL and the cookie that remembers this attempt. */
 export async function startSsoSignIn(
   request: Request,
-  input: { redirectTo?: string | undefined; now?: Date },
+  input: { redirectTo?: string | undefined; ip: string; now?: Date },
   db: DbOrTx = getDb(),
-): Promise<{ ok: true; url: string; setCookie: string } | { ok: false; status: 404 | 503; message: string }> {
+): Promise<{ ok: true; url: string; setCookie: string } | { ok: false; status: 404 | 429 | 503; message: string; retryAfterSeconds?: number }> {
+  const allowance = await startLimiter.take(`sso-start:${input.ip}`, (input.now ?? new Date()).getTime(), db);
+  if (!allowance.ok) {
+    return { ok: false, status: 429, message: "Too many sign-ins started from here. Wait a minute and try again.", retryAfterSeconds: allowance.retryAfterSeconds };
+  }
   const provider = providerFrom(await getSsoSettings(db));
   if (!provider) return { ok: false, status: 404, message: "Single sign-on is not set up. Sign in with your password." };
   let config: oidc.Configuration;

@@ -3,6 +3,7 @@ import { redirect } from "@remix-run/node";
 import { z } from "zod";
 import { startSsoSignIn } from "../models/sso.server";
 import { parseForm, readForm } from "../utils/forms.server";
+import { clientIp } from "../utils/http.server";
 
 const StartSchema = z.object({ redirectTo: z.string().max(2000).optional() });
 
@@ -11,9 +12,11 @@ export const loader = () => redirect("/login");
 
 export async function action({ request }: ActionFunctionArgs) {
   const parsed = parseForm(await readForm(request), StartSchema);
-  const started = await startSsoSignIn(request, { redirectTo: parsed.ok ? parsed.value.redirectTo : undefined });
+  const started = await startSsoSignIn(request, { redirectTo: parsed.ok ? parsed.value.redirectTo : undefined, ip: clientIp(request) });
   if (!started.ok) {
-    return new Response(started.message, { status: started.status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+    const headers = new Headers({ "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" });
+    if (started.retryAfterSeconds) headers.set("Retry-After", String(started.retryAfterSeconds));
+    return new Response(started.message, { status: started.status, headers });
   }
   return redirect(started.url, { headers: { "Set-Cookie": started.setCookie, "Cache-Control": "no-store" } });
 }

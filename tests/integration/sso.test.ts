@@ -1,7 +1,7 @@
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setUserActive } from "../../app/models/user.server";
-import { saveSsoSettings } from "../../app/models/sso.server";
+import { saveSsoSettings, SSO_STARTS_BURST } from "../../app/models/sso.server";
 import { auditLog, sessions, ssoStates, userIdentities, users } from "../../db/schema";
 import { TestClient } from "../support/app";
 import { useFreshDatabase } from "../support/db";
@@ -227,6 +227,32 @@ describe("single sign-on with a real OpenID provider", () => {
     const evil = new TestClient();
     const cb2 = await signInAtIdp(await start(evil, "https://evil.example/"), "wes");
     expect((await evil.request(callbackPath(cb2))).headers.get("Location")).toBe("/");
+  });
+});
+
+describe("starting sign-ins", () => {
+  it("limits how many sign-ins one address may start", async () => {
+    const client = new TestClient("198.51.100.99");
+    await client.page("/login");
+    const statuses: number[] = [];
+    for (let i = 0; i < SSO_STARTS_BURST + 1; i++) statuses.push((await client.post("/auth/sso/start", { redirectTo: "/" })).status);
+    expect(statuses.slice(0, SSO_STARTS_BURST).every((s) => s === 302)).toBe(true);
+    const last = await client.post("/auth/sso/start", { redirectTo: "/" });
+    expect(last.status).toBe(429);
+    expect(Number(last.headers.get("Retry-After"))).toBeGreaterThan(0);
+    // Another address is not held up.
+    const other = new TestClient("198.51.100.98");
+    await other.page("/login");
+    expect((await other.post("/auth/sso/start", {})).status).toBe(302);
+  });
+
+  it("refuses a start without the form's CSRF token, and a GET", async () => {
+    const client = new TestClient("198.51.100.97");
+    await client.page("/login");
+    expect((await client.request("/auth/sso/start", { form: { redirectTo: "/" } })).status).toBe(403);
+    const get = await client.request("/auth/sso/start");
+    expect(get.status).toBe(302);
+    expect(get.headers.get("Location")).toBe("/login");
   });
 });
 
