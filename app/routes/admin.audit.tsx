@@ -28,7 +28,7 @@ export default function AuditLog() {
     <>
       <h1>Audit log</h1>
       <p>Sign-ins and how, role changes, deactivations, API token use and settings changes, newest first.</p>
-      <Form method="get" className="filters" aria-label="Filter the audit log">
+      <Form method="get" className="filters audit-filters" aria-label="Filter the audit log">
         <label className="inline">
           Who <input name="actor" type="search" defaultValue={raw.actor} placeholder="name or email" aria-describedby="actor-error" />
         </label>
