@@ -108,11 +108,13 @@ export async function saveSsoSettings(
   type Saved = { ok: true } | { ok: false; errors: Record<string, string[]> };
   return db.transaction(async (tx): Promise<Saved> => {
     const before = await getSsoSettings(tx);
+    // While the environment names the provider the form has no provider fields: keep what is stored.
+    const fromEnv = getConfig().oidc !== undefined;
     const next: SsoSettings = {
       name: form.name,
-      issuer: form.issuer,
-      clientId: form.clientId,
-      clientSecret: form.clearSecret === "on" ? "" : form.clientSecret || before.clientSecret,
+      issuer: fromEnv ? before.issuer : form.issuer,
+      clientId: fromEnv ? before.clientId : form.clientId,
+      clientSecret: fromEnv ? before.clientSecret : form.clearSecret === "on" ? "" : form.clientSecret || before.clientSecret,
       claim: form.claim || "groups",
       rules: rules.rules,
       defaultRole: form.defaultRole,

@@ -50,26 +50,30 @@ export default function AdminSso() {
           {env ? (
             <p className="notice">
               Set by the environment (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET): issuer <code>{env.issuer}</code>, client{" "}
-              <code>{env.clientId}</code>. The fields below are not used while those are set.
+              <code>{env.clientId}</code>. The provider cannot be changed here while those are set.
             </p>
           ) : null}
           <label htmlFor="name">Button name (&quot;Sign in with …&quot;)</label>
           <input id="name" name="name" defaultValue={s.name} placeholder={env?.name || "Acme"} aria-describedby="name-error" />
           <FieldError id="name-error" errors={errors.name} />
-          <label htmlFor="issuer">Issuer URL</label>
-          <input id="issuer" name="issuer" defaultValue={s.issuer} disabled={!!env} placeholder="https://login.example.com" aria-describedby="issuer-error" />
-          <FieldError id="issuer-error" errors={errors.issuer} />
-          <label htmlFor="clientId">Client id</label>
-          <input id="clientId" name="clientId" defaultValue={s.clientId} disabled={!!env} aria-describedby="clientId-error" />
-          <FieldError id="clientId-error" errors={errors.clientId} />
-          <label htmlFor="clientSecret">Client secret {s.secretSet ? "(set; leave blank to keep it)" : "(not set)"}</label>
-          <input id="clientSecret" name="clientSecret" type="password" autoComplete="off" disabled={!!env} aria-describedby="clientSecret-error" />
-          <FieldError id="clientSecret-error" errors={errors.clientSecret} />
-          {s.secretSet && !env ? (
-            <label className="check">
-              <input type="checkbox" name="clearSecret" value="on" /> Remove the stored secret
-            </label>
-          ) : null}
+          {env ? null : (
+            <>
+              <label htmlFor="issuer">Issuer URL</label>
+              <input id="issuer" name="issuer" defaultValue={s.issuer} placeholder="https://login.example.com" aria-describedby="issuer-error" />
+              <FieldError id="issuer-error" errors={errors.issuer} />
+              <label htmlFor="clientId">Client id</label>
+              <input id="clientId" name="clientId" defaultValue={s.clientId} aria-describedby="clientId-error" />
+              <FieldError id="clientId-error" errors={errors.clientId} />
+              <label htmlFor="clientSecret">Client secret {s.secretSet ? "(set; leave blank to keep it)" : "(not set)"}</label>
+              <input id="clientSecret" name="clientSecret" type="password" autoComplete="off" aria-describedby="clientSecret-error" />
+              <FieldError id="clientSecret-error" errors={errors.clientSecret} />
+              {s.secretSet ? (
+                <label className="check">
+                  <input type="checkbox" name="clearSecret" value="on" /> Remove the stored secret
+                </label>
+              ) : null}
+            </>
+          )}
 
           <h2>Roles</h2>
           <label htmlFor="claim">Claim that carries the groups</label>
