@@ -68,6 +68,12 @@ const envSchema = z.object({
   INSTANCE_NAME: optionalString.pipe(z.string().regex(/^[\w.-]{1,40}$/, "must be 1–40 letters, digits, dots, dashes or underscores").optional()),
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters (e.g. `openssl rand -hex 24`)").optional()),
   NODE_ENV: optionalString,
+  OIDC_ISSUER: optionalString.pipe(
+    z.string().refine((u) => /^https?:\/\//.test(u) && URL.canParse(u), "must be the provider's https:// issuer URL").optional(),
+  ),
+  OIDC_CLIENT_ID: optionalString,
+  OIDC_CLIENT_SECRET: optionalString,
+  OIDC_NAME: optionalString.pipe(z.string().max(60, "must be at most 60 characters").optional()),
 });
 
 /**
@@ -109,6 +115,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** Sent as X-Instance on every response when set, so an operator (or the cluster test) sees who answered. */
   instanceName: string | undefined;
+  /** Single sign-on from the environment (OIDC_*); when set it wins over the admin's settings. */
+  oidc: { issuer: string; clientId: string; clientSecret: string; name: string | undefined } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -130,6 +138,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
+  const oidcSet = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].filter((v) => v !== undefined).length;
+  if (oidcSet > 0 && oidcSet < 3) {
+    throw new ConfigError(["OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together (or none of them)"]);
+  }
   const dataDir = path.resolve(e.DATA_DIR ?? "./data");
   let sessionSecret = e.SESSION_SECRET;
   let sessionSecretGenerated = false;
@@ -164,6 +176,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY ?? false,
     metricsToken: e.METRICS_TOKEN,
     instanceName: e.INSTANCE_NAME,
+    oidc:
+      e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+        ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET, name: e.OIDC_NAME }
+        : undefined,
   };
 }
 

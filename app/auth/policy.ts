@@ -52,6 +52,8 @@ export const ACTIONS = [
   "admin.tokens",
   "admin.settings",
   "admin.synonyms",
+  /** read the audit log: sign-ins, role changes, deactivations, token use, settings changes */
+  "admin.audit",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -75,6 +77,7 @@ export const POLICY: Record<Role, readonly Action[]> = {
     "admin.tokens",
     "admin.settings",
     "admin.synonyms",
+    "admin.audit",
   ],
 };
 

@@ -20,6 +20,7 @@ import type { TokenScope } from "./agent.schema";
 import { DomainError } from "../utils/errors";
 import { creditUse, scopesForWords, suggestReviewers } from "./expertise.server";
 import { RateLimiter } from "./rate-limit.server";
+import { recordAudit } from "./audit.server";
 
 // ---- uses ----------------------------------------------------------------------------------
 
@@ -271,12 +272,16 @@ export { TOKEN_SCOPES, type TokenScope } from "./agent.schema";
 const hash = (token: string) => createHash("sha256").update(token).digest("hex");
 
 /** Creates a token; the plain value is returned once and never stored. */
-export async function createApiToken(input: { name: string; scopes: TokenScope[]; createdBy: string }, db: DbOrTx = getDb()) {
+export async function createApiToken(input: { name: string; scopes: TokenScope[]; createdBy: string }, db: Db = getDb()) {
   const token = `vt_${randomBytes(24).toString("base64url")}`;
-  const [row] = await db
-    .insert(apiTokens)
-    .values({ name: input.name, scopes: input.scopes, createdBy: input.createdBy, tokenHash: hash(token), prefix: token.slice(0, 7) })
-    .returning({ id: apiTokens.id });
+  const row = await db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(apiTokens)
+      .values({ name: input.name, scopes: input.scopes, createdBy: input.createdBy, tokenHash: hash(token), prefix: token.slice(0, 7) })
+      .returning({ id: apiTokens.id });
+    await recordAudit(tx, { actorId: input.createdBy, action: "token.create", subjectType: "token", subjectId: created!.id, data: { name: input.name, scopes: input.scopes } });
+    return created;
+  });
   return { id: row!.id, token };
 }
 
@@ -297,9 +302,12 @@ export async function listApiTokens(db: DbOrTx = getDb()) {
     .orderBy(desc(apiTokens.createdAt));
 }
 
-export async function revokeApiToken(id: string, db: DbOrTx = getDb()): Promise<void> {
-  const updated = await db.update(apiTokens).set({ revokedAt: new Date() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).returning({ id: apiTokens.id });
-  if (updated.length === 0) throw new DomainError("not_found", "No active token has this id.");
+export async function revokeApiToken(id: string, db: Db = getDb(), actorId: string | null = null): Promise<void> {
+  await db.transaction(async (tx) => {
+    const updated = await tx.update(apiTokens).set({ revokedAt: new Date() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).returning({ id: apiTokens.id, name: apiTokens.name });
+    if (updated.length === 0) throw new DomainError("not_found", "No active token has this id.");
+    await recordAudit(tx, { actorId, action: "token.revoke", subjectType: "token", subjectId: id, data: { name: updated[0]!.name } });
+  });
   forgetCachedToken(id);
 }
 
@@ -342,11 +350,14 @@ export async function authenticateApiToken(header: string | null, scope: TokenSc
   }
   if (row.revokedAt) return { ok: false, status: 401, code: "revoked_token", message: "This API token was revoked." };
   if (!row.scopes.includes(scope)) return { ok: false, status: 403, code: "insufficient_scope", message: `This token lacks the ${scope} scope.` };
-  // Last-used is for admins to spot unused tokens: a minute's precision is plenty.
+  // Last-used is for admins to spot unused tokens: a minute's precision is plenty. The audit log
+  // gets a "token.use" line at the same pace (at most one a minute per token, with its scope),
+  // so it shows when and for what a token was used without a row per API call.
   if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > 60_000) {
     const lastUsedAt = new Date(now);
     row.lastUsedAt = lastUsedAt;
     await db.update(apiTokens).set({ lastUsedAt }).where(eq(apiTokens.id, row.id));
+    await recordAudit(db, { actorId: row.createdBy, action: "token.use", subjectType: "token", subjectId: row.id, data: { name: row.name, scope }, at: lastUsedAt });
   }
   return { ok: true, token: { id: row.id, name: row.name, scopes: row.scopes } };
 }

@@ -9,6 +9,7 @@ import type { Role } from "../auth/policy";
 import { hashToken, revokeUserSessions } from "../auth/session.server";
 import { DomainError } from "../utils/errors";
 import { recordAudit } from "./audit.server";
+import { passwordSignInAllowed } from "./sso.server";
 
 /** Sign-in throttle: failures counted over this window, per account and per client IP. */
 export const THROTTLE_WINDOW_MS = 15 * 60_000;
@@ -23,7 +24,7 @@ export function normalizeEmail(email: string): string {
 
 export type SignInResult =
   | { ok: true; user: User }
-  | { ok: false; reason: "invalid" | "inactive" }
+  | { ok: false; reason: "invalid" | "inactive" | "sso_only" }
   | { ok: false; reason: "throttled"; retryAfterSeconds: number };
 
 /** Wrong guesses from one address at many existing accounts (a password spray) before it waits. */
@@ -92,6 +93,9 @@ export async function signIn(
   await db.delete(loginFailures).where(eq(loginFailures.id, gate.attemptId));
   // Only someone who knows the password learns that the account is deactivated.
   if (!user.active) return { ok: false, reason: "inactive" };
+  // Likewise, only they learn that passwords are off for them (single sign-on, break-glass admins aside).
+  if (!(await passwordSignInAllowed(user, db))) return { ok: false, reason: "sso_only" };
+  await recordAudit(db, { actorId: user.id, action: "auth.sign_in", subjectType: "user", subjectId: user.id, data: { method: "password", ip: input.ip }, at: now });
   return { ok: true, user };
 }
 

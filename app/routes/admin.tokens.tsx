@@ -35,7 +35,7 @@ export async function action({ request }: ActionFunctionArgs) {
       const { token } = await createApiToken({ name: parsed.value.name, scopes: parsed.value.scopes, createdBy: user.id });
       return data({ ok: true as const, token, message: "Token created. Copy it now: it is not shown again." }, { status: 201 });
     }
-    await revokeApiToken(parsed.value.id);
+    await revokeApiToken(parsed.value.id, undefined, user.id);
     return data({ ok: true as const, token: null, message: "Token revoked: calls with it now get 401." });
   } catch (error) {
     return domainErrorResponse(error);

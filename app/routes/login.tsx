@@ -4,6 +4,7 @@ import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } fr
 import { z } from "zod";
 import { createUserSession, getSessionUser, isPanelRequest } from "../auth/session.server";
 import { demoAccounts } from "../models/demo.server";
+import { signInOptions } from "../models/sso.server";
 import { signIn } from "../models/user.server";
 import { CsrfInput } from "../ui/csrf-input";
 import { FieldError } from "../ui/field-error";
@@ -30,7 +31,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // The help-desk panel signs in here too (panel.login.tsx), into its own session cookie.
   const home = isPanelRequest(request) ? "/panel/search" : "/";
   if (await getSessionUser(request)) throw redirect(home);
-  return { demo: await demoAccounts(), home };
+  const [demo, options] = await Promise.all([demoAccounts(), signInOptions()]);
+  // With password sign-in off, the form is only for break-glass admins, who know to add ?break-glass.
+  const passwordForm = options.passwordForEveryone || new URL(request.url).searchParams.has("break-glass");
+  // The framed panel keeps to passwords: its CSRF and session cookies live under /panel only.
+  return { demo, home, sso: isPanelRequest(request) ? null : options.sso, passwordForm: passwordForm || isPanelRequest(request) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -49,15 +54,17 @@ export async function action({ request }: ActionFunctionArgs) {
     const message =
       result.reason === "inactive"
         ? "This account has been deactivated. Ask an admin to reactivate it."
-        : "The email or password is not right.";
-    return invalid({ form: [message] }, result.reason === "inactive" ? 403 : 401);
+        : result.reason === "sso_only"
+          ? "Password sign-in is turned off here: use the single sign-on button."
+          : "The email or password is not right.";
+    return invalid({ form: [message] }, result.reason === "invalid" ? 401 : 403);
   }
   const cookie = await createUserSession(request, result.user.id);
   return redirect(safeRedirect(parsed.value.redirectTo), { headers: { "Set-Cookie": cookie } });
 }
 
 export default function Login() {
-  const { demo, home } = useLoaderData<typeof loader>();
+  const { demo, home, sso, passwordForm } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
@@ -66,6 +73,18 @@ export default function Login() {
     <div className="auth-page">
       <section className="card narrow">
         <h1>Sign in to Vetted</h1>
+        {sso ? (
+          // A full page load: the answer is a redirect to the identity provider's site.
+          <Form method="post" action="/auth/sso/start" reloadDocument className="sso-sign-in">
+            <CsrfInput />
+            <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? home} />
+            <button type="submit" className="primary">
+              {`Sign in with ${sso.name}`}
+            </button>
+          </Form>
+        ) : null}
+        {sso && passwordForm ? <p className="muted">or with your email and password:</p> : null}
+        {passwordForm ? (
         <Form method="post" noValidate>
           <CsrfInput />
           <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? home} />
@@ -80,6 +99,7 @@ export default function Login() {
             {busy ? "Signing in…" : "Sign in"}
           </button>
         </Form>
+        ) : null}
       </section>
       {demo ? (
         <section className="card narrow demo-accounts" aria-labelledby="demo-heading">

@@ -65,3 +65,13 @@ export function domainErrorResponse(error: unknown) {
   }
   throw error;
 }
+
+/** Parses a query string with a zod schema (empty parameters count as absent), for GET filters. */
+export function parseQuery<S extends z.ZodType>(params: URLSearchParams, schema: S): Parsed<z.output<S>> {
+  const input = Object.fromEntries([...params].filter(([, v]) => v !== ""));
+  const result = schema.safeParse(input);
+  if (result.success) return { ok: true, value: result.data };
+  const errors: FieldErrors = {};
+  for (const issue of result.error.issues) (errors[String(issue.path[0] ?? "form")] ??= []).push(issue.message);
+  return { ok: false, errors };
+}

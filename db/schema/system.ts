@@ -16,7 +16,12 @@ export const auditLog = pgTable(
     subjectId: text("subject_id").notNull(),
     data: jsonb("data").$type<Record<string, unknown>>().notNull().default({}),
   },
-  (t) => [index("audit_log_subject_idx").on(t.subjectType, t.subjectId, t.at)],
+  (t) => [
+    index("audit_log_subject_idx").on(t.subjectType, t.subjectId, t.at),
+    // The admin audit viewer lists newest first, filtered by kind (action) and date.
+    index("audit_log_at_idx").on(t.at),
+    index("audit_log_action_at_idx").on(t.action, t.at),
+  ],
 );
 
 /** Small key/value settings owned by the app (demo flag, branding, …). */

@@ -36,6 +36,11 @@ const ROUTES = [
   "/admin/tokens",
   "/admin/settings",
   "/admin/synonyms",
+  "/admin/sso",
+  "/admin/audit",
+  "/admin/audit.csv",
+  "/auth/sso/start",
+  "/auth/sso/callback",
   "/faq",
   "/faq/{id}",
   "/faq/{id}/{id}",
@@ -43,7 +48,7 @@ const ROUTES = [
   "/invite/{id}",
   "/login",
 ];
-const FIELDS = ["q", "intent", "title", "question", "comment", "body", "topicId", "version", "page", "redirectTo", "email", "password", "helpful", "channel"];
+const FIELDS = ["q", "intent", "title", "question", "comment", "body", "topicId", "version", "page", "redirectTo", "email", "password", "helpful", "channel", "actor", "kind", "from", "to", "state", "code", "rules", "breakGlass", "issuer"];
 
 /** Strings an attacker sends: NUL and control characters, bad escapes, huge numbers, lone surrogates… */
 const nasty = fc.oneof(

@@ -14,6 +14,8 @@ const PAGES: Record<string, Role[]> = {
   "/search": ["employee", "expert", "knowledge_manager", "agent", "admin"],
   "/admin/users": ["admin"],
   "/admin/topics": ["admin"],
+  "/admin/sso": ["admin"],
+  "/admin/audit": ["admin"],
 };
 
 describe("every page checks the role", () => {

@@ -73,6 +73,14 @@ export function expectConsoleError(page: Page, pattern: RegExp): void {
   expectedConsole.set(page.context(), [...(expectedConsole.get(page.context()) ?? []), pattern]);
 }
 
+// Per context: sites that are not Vetted (a test identity provider's pages) are driven by the
+// test but not ours to judge in the screenshot sweep (their widths, their fonts).
+const foreignOrigins = new WeakMap<BrowserContext, Set<string>>();
+/** Keeps the screenshot sweep off another site's pages that `context` visits (e.g. the identity provider). */
+export function notOurSite(context: BrowserContext, origin: string): void {
+  foreignOrigins.set(context, new Set([...(foreignOrigins.get(context) ?? []), new URL(origin).origin]));
+}
+
 function guardPage(page: Page, visited: Map<string, string>): void {
   page.on("pageerror", (error) => browserProblems.push(`page error on ${page.url()}: ${error.message}`));
   page.on("console", (message) => {
@@ -91,6 +99,7 @@ function guardPage(page: Page, visited: Map<string, string>): void {
     if (frame !== page.mainFrame()) return;
     const url = frame.url();
     if (!url.startsWith("http")) return;
+    if (foreignOrigins.get(page.context())?.has(new URL(url).origin)) return;
     const pattern = pagePattern(url);
     if (!visited.has(pattern)) visited.set(pattern, url);
   });
@@ -196,7 +205,7 @@ export async function signInAs(
   await page.waitForLoadState("networkidle");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.waitForURL(`${baseUrl}/`);
   return page;
 }

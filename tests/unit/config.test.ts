@@ -57,4 +57,12 @@ describe("configuration from the environment", () => {
   it("reports every bad variable at once", () => {
     expect(problems({ PORT: "x", LOG_LEVEL: "y" })).toHaveLength(2);
   });
+
+  it("takes single sign-on from OIDC_* only when issuer, client id and secret come together", () => {
+    expect(loadConfig({ DATA_DIR: dataDir() }).oidc).toBeUndefined();
+    const c = loadConfig({ DATA_DIR: dataDir(), OIDC_ISSUER: "https://login.example.com", OIDC_CLIENT_ID: "vetted", OIDC_CLIENT_SECRET: "s3cret", OIDC_NAME: "Acme" });
+    expect(c.oidc).toEqual({ issuer: "https://login.example.com", clientId: "vetted", clientSecret: "s3cret", name: "Acme" });
+    expect(problems({ OIDC_ISSUER: "https://login.example.com" })).toEqual(["OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together (or none of them)"]);
+    expect(problems({ OIDC_ISSUER: "login.example.com", OIDC_CLIENT_ID: "a", OIDC_CLIENT_SECRET: "b" })[0]).toMatch(/^OIDC_ISSUER must be/);
+  });
 });

@@ -36,6 +36,7 @@ const EXPECTED: Record<Role, Action[]> = {
     "admin.tokens",
     "admin.settings",
     "admin.synonyms",
+    "admin.audit",
   ],
 };
 
