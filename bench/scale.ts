@@ -144,7 +144,7 @@ async function main() {
     await db.execute(sql`insert into notifications (user_id, kind, title, link, data, created_at)
       select ${a.id}, 'certified', 'Your answer “How do I change my delivery address?” was certified', '/answers/' || ${v!.answer_id}, '{}'::jsonb, now()
       from generate_series(1, 100000) g`);
-    for (const t of ["answer_uses", "failed_searches", "notifications", "answer_events", "answer_versions", "search_documents"]) console.log(`disk, ${t}: ${await bytesPerRow(db, t)}`);
+    for (const t of ["answer_uses", "failed_searches", "notifications", "answer_versions", "search_documents"]) console.log(`disk, ${t}: ${await bytesPerRow(db, t)}`);
   } finally {
     await database.close();
   }
