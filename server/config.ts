@@ -65,8 +65,24 @@ const envSchema = z.object({
       })
       .optional(),
   ),
+  // Never echoed in an error: it may carry the SMTP password.
+  SMTP_URL: optionalString.pipe(
+    z
+      .string()
+      .refine((u) => /^smtps?:\/\/[^\s/]+/.test(u) && URL.canParse(u), "must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.com:587")
+      .optional(),
+  ),
+  SMTP_FROM: optionalString.pipe(
+    z
+      .string()
+      .refine((v) => SMTP_FROM_PATTERN.test(v), 'must be an address, or "Name <address>", e.g. Vetted <vetted@example.com>')
+      .optional(),
+  ),
   NODE_ENV: optionalString,
 });
+
+/** `a@b.c` or `Display Name <a@b.c>` (no line breaks: the value goes into a mail header). */
+const SMTP_FROM_PATTERN = /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
 
 /**
  * TRUST_PROXY → Express's "trust proxy": which hops may tell us the client's address and scheme
@@ -103,6 +119,10 @@ export interface Config {
   publicUrl: string | undefined;
   production: boolean;
   trustProxy: false | number | string[];
+  /** smtp(s)://…: mail is sent there. Unset: written to the log in development, off in production. */
+  smtpUrl: string | undefined;
+  /** The From of every message. */
+  smtpFrom: string;
 }
 
 export class ConfigError extends Error {
@@ -124,6 +144,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
+  if (e.SMTP_URL && !e.SMTP_FROM) {
+    throw new ConfigError(["SMTP_FROM must be set when SMTP_URL is, e.g. SMTP_FROM=\"Vetted <vetted@example.com>\""]);
+  }
   const dataDir = path.resolve(e.DATA_DIR ?? "./data");
   let sessionSecret = e.SESSION_SECRET;
   let sessionSecretGenerated = false;
@@ -156,6 +179,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PUBLIC_URL,
     production: e.NODE_ENV === "production",
     trustProxy: e.TRUST_PROXY ?? false,
+    smtpUrl: e.SMTP_URL,
+    smtpFrom: e.SMTP_FROM ?? "Vetted <vetted@localhost>",
   };
 }
 
