@@ -90,6 +90,9 @@ function Header() {
                 {user.displayName}
                 <small>{user.roles.map((r) => ROLE_LABELS[r]).join(", ")}</small>
               </span>
+              <NavLink to="/settings/notifications" className="settings-link">
+                Notification settings
+              </NavLink>
               <SignOutForm />
             </div>
           </div>

@@ -1,5 +1,5 @@
 import { and, asc, count, eq, inArray, isNotNull, lte, min, sql } from "drizzle-orm";
-import type { Db, DbOrTx } from "../../db/client.server";
+import { getDb, type Db, type DbOrTx } from "../../db/client.server";
 import { appSettings, mailQueue, mailSettings, notificationPreferences, users, type MailQueueRow } from "../../db/schema";
 import { getConfig } from "../../server/config";
 import { BrandingSchema, DEFAULT_BRANDING } from "../models/faq.schema";
@@ -280,7 +280,7 @@ export async function mailQueueHealth(db: DbOrTx, now = new Date()): Promise<Mai
 }
 
 /** The admin page's view: the health, the last error, what was sent in the last day. */
-export async function mailQueueDetail(db: DbOrTx, now = new Date()) {
+export async function mailQueueDetail(db: DbOrTx = getDb(), now = new Date()) {
   const health = await mailQueueHealth(db, now);
   const [lastFailure] = await db
     .select({ error: mailQueue.lastError, attempts: mailQueue.attempts, nextAttemptAt: mailQueue.nextAttemptAt })

@@ -2,8 +2,9 @@ import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Db } from "../../db/client.server";
 import { mailSettings, notificationPreferences } from "../../db/schema";
-import { DELIVERY_MODES, MAIL_KINDS, type DeliveryMode } from "./mail-kinds";
-import { DIGEST_KIND } from "./mail-render.server";
+import { DELIVERY_MODES, MAIL_KIND_BY_NAME, MAIL_KINDS, type DeliveryMode } from "./mail-kinds";
+import { getConfig } from "../../server/config";
+import { DIGEST_KIND, verifyUnsubscribe } from "./mail-render.server";
 
 export interface NotificationPreferences {
   modes: Record<string, DeliveryMode>;
@@ -76,4 +77,15 @@ export async function unsubscribe(userId: string, kind: string, now = new Date()
     .values(kinds.map((k) => ({ userId, kind: k, mode: "off", updatedAt: now })))
     .onConflictDoUpdate({ target: [notificationPreferences.userId, notificationPreferences.kind], set: { mode: "off", updatedAt: now } });
   return MAIL_KINDS.filter((k) => kinds.includes(k.kind)).map((k) => k.label);
+}
+
+const UnsubscribeLinkSchema = z.object({ u: z.uuid(), k: z.string().max(64), s: z.string().max(100) });
+
+/** The person and kind an unsubscribe link names, when its signature holds; else null. */
+export function unsubscribeLinkOf(request: Request): { userId: string; kind: string } | null {
+  const parsed = UnsubscribeLinkSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!parsed.success) return null;
+  const { u, k, s } = parsed.data;
+  if (k !== DIGEST_KIND && !MAIL_KIND_BY_NAME.has(k)) return null;
+  return verifyUnsubscribe(getConfig().sessionSecret, u, k, s) ? { userId: u, kind: k } : null;
 }

@@ -9,6 +9,7 @@ const SECTIONS: { to: string; label: string; action: Action }[] = [
   { to: "/admin/synonyms", label: "Search and synonyms", action: "admin.synonyms" },
   { to: "/admin/tokens", label: "API tokens", action: "admin.tokens" },
   { to: "/admin/settings", label: "Public FAQ settings", action: "admin.settings" },
+  { to: "/admin/mail", label: "Email", action: "admin.settings" },
 ];
 
 export async function loader({ request }: LoaderFunctionArgs) {
