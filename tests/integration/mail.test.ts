@@ -11,7 +11,7 @@ import { actor, certifiedAnswer, draftInput, workflowCast } from "../support/ans
 import { TestClient } from "../support/app";
 import { useFreshDatabase } from "../support/db";
 import { createUser, TEST_PASSWORD } from "../support/factories";
-import { SmtpPeer, type ReceivedMail } from "../support/smtp";
+import { SmtpPeer } from "../support/smtp";
 
 const database = useFreshDatabase();
 const db = () => database.current.db;
@@ -99,6 +99,17 @@ describe("email notifications, sent to a real SMTP server", () => {
     const res = await new TestClient().request("/health");
     const body = (await res.json()) as { mail: { failing: number; pending: number } };
     expect(body.mail.failing).toBeGreaterThan(0);
+    // Admins see the failure and the next try on Admin → Email; other roles may not look.
+    const admin = await createUser(db(), { roles: ["admin"] });
+    const adminClient = new TestClient();
+    await adminClient.signIn(admin.email, TEST_PASSWORD);
+    const adminPage = (await adminClient.page("/admin/mail")).html;
+    expect(adminPage).toContain("Failing (will be retried)");
+    expect(adminPage).toContain("Last failure after");
+    expect(adminPage).toContain("ECONNREFUSED");
+    const employee = new TestClient();
+    await employee.signIn(cast.author.email, TEST_PASSWORD);
+    expect((await employee.request("/admin/mail")).status).toBe(403);
     // Retried too soon: still backing off, nothing attempted.
     expect((await drainMailQueue(db(), peer.transport())).failed).toBe(0);
 
@@ -263,22 +274,26 @@ describe("forgot password", () => {
   });
 
   it("takes about as long for an unknown address as for a known one (measured)", async () => {
-    const known = await Promise.all(Array.from({ length: 6 }, () => createUser(db(), { roles: ["employee"] })));
-    const client = new TestClient("198.51.100.60");
+    // Timed in process, interleaved, 32 of each, compared at the lower quartile: the machine is
+    // shared, and load spikes (seen here: 15 to 330 ms for one request) swamp any mean or
+    // median, while the fastest runs show the work each path does.
+    const { requestPasswordReset } = await import("../../app/models/password-reset.server");
+    const known = await Promise.all(Array.from({ length: 8 }, () => createUser(db(), { roles: ["employee"] })));
     const times: Record<"known" | "unknown", number[]> = { known: [], unknown: [] };
-    await client.page("/forgot-password");
-    for (let i = 0; i < 12; i++) {
-      for (const which of ["known", "unknown"] as const) {
+    for (let i = 0; i < 32; i++) {
+      const order = i % 2 === 0 ? (["known", "unknown"] as const) : (["unknown", "known"] as const);
+      for (const which of order) {
         const email = which === "known" ? known[i % known.length]!.email : `unknown-${i}@example.test`;
         const started = performance.now();
-        const res = await client.post("/forgot-password", { email });
+        const result = await requestPasswordReset({ email, ip: `198.51.100.${100 + i}` }, db());
         times[which].push(performance.now() - started);
-        expect(res.status).toBe(200);
+        expect(result.ok).toBe(true);
       }
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const [k, u] = [median(times.known.slice(2)), median(times.unknown.slice(2))];
-    // The known path queues one more row in the same transaction: well under a few milliseconds.
-    expect(Math.abs(k - u)).toBeLessThan(Math.max(15, 0.5 * Math.min(k, u)));
+    const quartile = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 4)]!;
+    const [k, u] = [quartile(times.known), quartile(times.unknown)];
+    console.log(`forgot password, lower quartile of 32: known ${k.toFixed(2)} ms, unknown ${u.toFixed(2)} ms`);
+    // The known path queues one more row in the same transaction: a fraction of a millisecond.
+    expect(Math.abs(k - u)).toBeLessThan(Math.max(5, 0.3 * Math.min(k, u)));
   });
 });

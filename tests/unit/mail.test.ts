@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../server/config";
+import { loadConfig, type ConfigError } from "../../server/config";
 import { latestDigestSlot, mailBackoffMs } from "../../app/notifications/mail-queue.server";
 import { renderNotificationMail, seal, unseal, unsubscribeSignature, verifyUnsubscribe } from "../../app/notifications/mail-render.server";
 import { mailMode } from "../../app/notifications/mail-transport.server";
