@@ -1,5 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { axeViolations } from "../support/axe";
 import { artifactPath, expectStatus, launchBrowser } from "../support/browser";
 import { startApp, type RunningApp } from "../support/server";
 import { SmtpPeer } from "../support/smtp";
@@ -31,6 +32,7 @@ describe("forgot password and notification settings, in Chromium with a real SMT
     await page.getByRole("button", { name: "Send the reset link" }).click();
     await page.getByText(/belongs to an account, a link to choose a new password is on its way/).waitFor();
     await page.screenshot({ path: artifactPath("e2e", "forgot-password.png"), fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
 
     const deadline = Date.now() + 30_000;
     // (The demo seed's own workflow steps mail the demo people too: pick the reset message.)
@@ -50,6 +52,7 @@ describe("forgot password and notification settings, in Chromium with a real SMT
     await page.getByLabel("Type it again").fill("too short");
     await page.getByRole("button", { name: "Set password and sign in" }).click();
     await page.getByText("Use at least 12 characters.").waitFor();
+    expect(await axeViolations(page)).toEqual([]);
     await page.getByLabel("New password").fill("a brand new passphrase");
     await page.getByLabel("Type it again").fill("a brand new passphrase");
     await page.getByRole("button", { name: "Set password and sign in" }).click();
@@ -64,6 +67,12 @@ describe("forgot password and notification settings, in Chromium with a real SMT
     await page.getByText("Saved. New notifications follow these choices.").waitFor();
     expect(await certified.getByRole("radio", { name: "Daily digest" }).isChecked()).toBe(true);
     await page.screenshot({ path: artifactPath("e2e", "notification-settings.png"), fullPage: true });
+    // axe where the pages suite runs it for signed-in pages (200 % zoom: the header's menu button shows).
+    await page.setViewportSize({ width: 683, height: 450 });
+    expect(await axeViolations(page)).toEqual([]);
+    await page.setViewportSize({ width: 360, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+    await page.screenshot({ path: artifactPath("e2e", "notification-settings-360.png"), fullPage: true });
     await context.close();
   });
 });
