@@ -296,3 +296,20 @@ export async function mailQueueDetail(db: DbOrTx = getDb(), now = new Date()) {
   const [digest] = await db.select({ n: count() }).from(mailQueue).where(and(eq(mailQueue.status, "pending"), eq(mailQueue.delivery, "digest")));
   return { ...health, lastFailure: lastFailure ?? null, sentLastDay: sent?.n ?? 0, digestWaiting: digest?.n ?? 0 };
 }
+
+/** The queue's high-water mark, so the mail of a step that must not send any can be dropped after it. */
+export async function mailQueueMark(db: DbOrTx): Promise<number> {
+  const [row] = await db.select({ seq: sql<number>`coalesce(max(${mailQueue.seq}), 0)`.mapWith(Number) }).from(mailQueue);
+  return row?.seq ?? 0;
+}
+
+/**
+ * Mail queued after `mark` is not sent. The demo seed drives the real workflow, which queues
+ * mail to the made-up demo people: with SMTP configured, that would go out to example.com.
+ */
+export async function skipMailQueuedAfter(db: DbOrTx, mark: number, reason: string): Promise<void> {
+  await db
+    .update(mailQueue)
+    .set({ status: "skipped", lastError: reason, payload: {} })
+    .where(and(eq(mailQueue.status, "pending"), sql`${mailQueue.seq} > ${mark}`));
+}

@@ -42,8 +42,13 @@ const ROUTES = [
   "/faq/search",
   "/invite/{id}",
   "/login",
+  "/forgot-password",
+  "/reset-password/{id}",
+  "/settings/notifications",
+  "/unsubscribe",
+  "/admin/mail",
 ];
-const FIELDS = ["q", "intent", "title", "question", "comment", "body", "topicId", "version", "page", "redirectTo", "email", "password", "helpful", "channel"];
+const FIELDS = ["q", "intent", "title", "question", "comment", "body", "topicId", "version", "page", "redirectTo", "email", "password", "helpful", "channel", "u", "k", "s", "confirm", "digestHour", "timeZone", "modes.certified"];
 
 /** Strings an attacker sends: NUL and control characters, bad escapes, huge numbers, lone surrogates… */
 const nasty = fc.oneof(
