@@ -89,6 +89,9 @@ function Header() {
               <span className="who" data-user-email={user.email}>
                 {user.displayName}
                 <small>{user.roles.map((r) => ROLE_LABELS[r]).join(", ")}</small>
+                <NavLink to="/settings/notifications" className="settings-link">
+                  Notification settings
+                </NavLink>
               </span>
               <SignOutForm />
             </div>

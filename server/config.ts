@@ -67,6 +67,19 @@ const envSchema = z.object({
   ),
   INSTANCE_NAME: optionalString.pipe(z.string().regex(/^[\w.-]{1,40}$/, "must be 1–40 letters, digits, dots, dashes or underscores").optional()),
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters (e.g. `openssl rand -hex 24`)").optional()),
+  // Never echoed in an error: it may carry the SMTP password.
+  SMTP_URL: optionalString.pipe(
+    z
+      .string()
+      .refine((u) => /^smtps?:\/\/[^\s/]+/.test(u) && URL.canParse(u), "must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.com:587")
+      .optional(),
+  ),
+  SMTP_FROM: optionalString.pipe(
+    z
+      .string()
+      .refine((v) => SMTP_FROM_PATTERN.test(v), 'must be an address, or "Name <address>", e.g. Vetted <vetted@example.com>')
+      .optional(),
+  ),
   NODE_ENV: optionalString,
   OIDC_ISSUER: optionalString.pipe(
     z.string().refine((u) => /^https?:\/\//.test(u) && URL.canParse(u), "must be the provider's https:// issuer URL").optional(),
@@ -75,6 +88,9 @@ const envSchema = z.object({
   OIDC_CLIENT_SECRET: optionalString,
   OIDC_NAME: optionalString.pipe(z.string().max(60, "must be at most 60 characters").optional()),
 });
+
+/** `a@b.c` or `Display Name <a@b.c>` (no line breaks: the value goes into a mail header). */
+const SMTP_FROM_PATTERN = /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
 
 /**
  * TRUST_PROXY → Express's "trust proxy": which hops may tell us the client's address and scheme
@@ -117,6 +133,10 @@ export interface Config {
   instanceName: string | undefined;
   /** Single sign-on from the environment (OIDC_*); when set it wins over the admin's settings. */
   oidc: { issuer: string; clientId: string; clientSecret: string; name: string | undefined } | undefined;
+  /** smtp(s)://…: mail is sent there. Unset: written to the log in development, off in production. */
+  smtpUrl: string | undefined;
+  /** The From of every message. */
+  smtpFrom: string;
 }
 
 export class ConfigError extends Error {
@@ -141,6 +161,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const oidcSet = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].filter((v) => v !== undefined).length;
   if (oidcSet > 0 && oidcSet < 3) {
     throw new ConfigError(["OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together (or none of them)"]);
+  }
+  if (e.SMTP_URL && !e.SMTP_FROM) {
+    throw new ConfigError(["SMTP_FROM must be set when SMTP_URL is, e.g. SMTP_FROM=\"Vetted <vetted@example.com>\""]);
   }
   const dataDir = path.resolve(e.DATA_DIR ?? "./data");
   let sessionSecret = e.SESSION_SECRET;
@@ -180,6 +203,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
         ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET, name: e.OIDC_NAME }
         : undefined,
+    smtpUrl: e.SMTP_URL,
+    smtpFrom: e.SMTP_FROM ?? "Vetted <vetted@localhost>",
   };
 }
 

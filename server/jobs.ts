@@ -1,6 +1,9 @@
 import type { Logger } from "pino";
 import { drainSearchOutbox } from "../app/models/search.server";
 import { pruneRateLimits } from "../app/models/rate-limit.server";
+import { getDb } from "../db/client.server";
+import { configuredTransport } from "../app/notifications/mail-transport.server";
+import { drainMailQueue } from "../app/notifications/mail-queue.server";
 import { reverificationJob } from "../workflows/reverification";
 import { metrics } from "./metrics";
 
@@ -17,6 +20,19 @@ export const jobs: Job[] = [
   // Keeps search within a second of certification; a down engine only delays it (the outbox retries).
   { name: "search-outbox", everyMs: 500, run: () => drainSearchOutbox() },
   { name: "rate-limit-prune", everyMs: 10 * 60_000, run: () => pruneRateLimits() },
+  // Email: immediate mail within seconds, daily digests at each person's hour. A failing SMTP server
+  // leaves the queue pending with backoff (shown on /health and Admin → Email); nothing is lost.
+  {
+    name: "mail",
+    everyMs: 3000,
+    run: async (log) => {
+      const transport = configuredTransport(log);
+      if (!transport) return;
+      const result = await drainMailQueue(getDb(), transport);
+      if (result.failed > 0) log.warn(result, "mail could not be sent; it will be retried");
+      return result;
+    },
+  },
 ];
 
 export function startJobs(log: Logger): () => void {

@@ -16,6 +16,14 @@ import { createLogger, setLogger } from "./logger";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SHUTDOWN_DEADLINE_MS = 4500;
 
+/** The demo seed runs the real workflow: its Inbox items stay, the mail they queued is not sent. */
+async function seedDemoWithoutMail(db: Database["db"]): Promise<void> {
+  const { mailQueueMark, skipMailQueuedAfter } = await import("../app/notifications/mail-queue.server");
+  const mark = await mailQueueMark(db);
+  await seedDemo(db);
+  await skipMailQueuedAfter(db, mark, "demo data: not sent");
+}
+
 async function main(): Promise<void> {
   const startedAt = performance.now();
   let config;
@@ -50,7 +58,7 @@ async function main(): Promise<void> {
   await withStartupLock(database, async () => {
     if (!(await hasUsers(database.db))) {
       if (config.demoData) {
-        await seedDemo(database.db);
+        await seedDemoWithoutMail(database.db);
         log.info("empty database: seeded the demo users and topics");
       } else {
         const { bootstrapAdmin } = await import("./bootstrap");
@@ -58,7 +66,7 @@ async function main(): Promise<void> {
       }
     } else if (config.demoData && (await isDemo(database.db))) {
       // Keeps the demo complete when later versions add demo content; idempotent.
-      await seedDemo(database.db);
+      await seedDemoWithoutMail(database.db);
     }
     // Public answers certified before the FAQ existed (or inserted in bulk) get their addresses.
     const { syncFaqSlugs } = await import("../app/models/faq-slugs.server");

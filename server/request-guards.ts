@@ -19,7 +19,7 @@ export const BODY_LIMITS = {
 } as const;
 
 const EDITOR = /^\/(answers\/new|answers\/[^/]+\/edit|wiki\/new|wiki\/[^/]+\/edit|blog\/new|blog\/[^/]+\/edit|forum\/new|forum\/[^/]+\/edit|forum\/[^/]+)\/?$/;
-const PUBLIC = /^\/(login|invite\/[^/]*|faq(\/.*)?)\/?$/;
+const PUBLIC = /^\/(login|invite\/[^/]*|forgot-password|reset-password\/[^/]*|unsubscribe|faq(\/.*)?)\/?$/;
 
 export function bodyLimitFor(pathname: string): number {
   if (PUBLIC.test(pathname)) return BODY_LIMITS.public;

@@ -1,7 +1,9 @@
 import { getSearchIndex, searchIndexVersion, searchLag } from "../app/models/search.server";
+import { getDb } from "../db/client.server";
+import { mailQueueHealth } from "../app/notifications/mail-queue.server";
 import { registerGauge } from "./metrics";
 
-/** Gauges of state kept elsewhere, read at each scrape (one query for the outbox, memory for the copy). */
+/** Gauges of state kept elsewhere, read at each scrape (one query each for the outbox and the mail queue, memory for the copy). */
 export function registerStateMetrics(): void {
   let lag: Promise<{ pending: number; oldestSeconds: number; failing: number }> | null = null;
   // One outbox query per scrape, shared by its three gauges.
@@ -9,6 +11,11 @@ export function registerStateMetrics(): void {
   registerGauge("vetted_search_outbox_pending", "Search index updates not yet applied", async () => (await readLag()).pending);
   registerGauge("vetted_search_outbox_lag_seconds", "Age of the oldest search index update not yet applied", async () => (await readLag()).oldestSeconds);
   registerGauge("vetted_search_outbox_failing", "Search index updates that failed at least once", async () => (await readLag()).failing);
+  let mail: ReturnType<typeof mailQueueHealth> | null = null;
+  const readMail = () => (mail ??= mailQueueHealth(getDb()).finally(() => setTimeout(() => (mail = null), 100)));
+  registerGauge("vetted_mail_queue_pending", "Immediate mail waiting to be sent", async () => (await readMail()).pending);
+  registerGauge("vetted_mail_queue_oldest_seconds", "Age of the oldest immediate mail waiting", async () => (await readMail()).oldestSeconds);
+  registerGauge("vetted_mail_queue_failing", "Mail whose last attempt failed (the SMTP server refused or was down)", async () => (await readMail()).failing);
   const copy = () => getSearchIndex().residentCopy?.() ?? null;
   registerGauge("vetted_search_resident_loaded", "1 when this instance's search copy is loaded", () => (copy() ? (copy()!.loaded ? 1 : 0) : null));
   registerGauge("vetted_search_resident_documents", "Answers in this instance's search copy", () => copy()?.documents ?? null);

@@ -3,6 +3,7 @@ import { getDatabase } from "../../db/client.server";
 import { pendingMigrations } from "../../db/migrate";
 import { getConfig } from "../../server/config";
 import { FULL_DISK_BYTES, freeBytes } from "../../server/fs-errors";
+import { mailQueueHealth, type MailQueueHealth } from "../notifications/mail-queue.server";
 import { getSearchIndex, searchLag } from "./search.server";
 
 export interface Health {
@@ -12,6 +13,8 @@ export interface Health {
   disk?: { freeBytes: number; ok: boolean };
   reason?: string;
   search?: { engine: string; ok: boolean; outboxPending: number; outboxOldestSeconds: number; outboxFailing: number };
+  /** Counts only (the error text is on Admin → Email): a failing SMTP server shows here, and delays mail without losing it. */
+  mail?: MailQueueHealth;
 }
 
 /** Does the database answer, and how far is the search index behind the database? */
@@ -25,12 +28,13 @@ export async function checkHealth(): Promise<Health> {
       return { status: "unavailable", database: database.driver, disk, reason: `the disk holding ${getConfig().dataDir} is full` };
     }
     const index = getSearchIndex();
-    const [engine, lag] = await Promise.all([index.health(), searchLag()]);
+    const [engine, lag, mail] = await Promise.all([index.health(), searchLag(), mailQueueHealth(database.db)]);
     return {
       status: "ok",
       database: database.driver,
       ...(disk ? { disk } : {}),
       search: { engine: index.engine, ok: engine.ok, outboxPending: lag.pending, outboxOldestSeconds: lag.oldestSeconds, outboxFailing: lag.failing },
+      mail,
     };
   } catch {
     return { status: "unavailable", database: database.driver, reason: "the database does not answer" };

@@ -1,6 +1,7 @@
 import type { DbOrTx } from "../../db/client.server";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { notifications } from "../../db/schema";
+import { enqueueNotificationMail } from "./mail-queue.server";
 
 /** What a person is told: an inbox item (and, where they want it, a message by another channel). */
 export type NotificationInput = {
@@ -20,9 +21,12 @@ export async function notify(db: DbOrTx, userIds: readonly string[], n: Notifica
   const unique = [...new Set(userIds)];
   if (unique.length === 0) return;
   const createdAt = n.at ?? new Date();
-  await db
+  const items = await db
     .insert(notifications)
-    .values(unique.map((userId) => ({ userId, kind: n.kind, title: n.title, link: n.link, createdAt, data: n.data ?? {} })));
+    .values(unique.map((userId) => ({ userId, kind: n.kind, title: n.title, link: n.link, createdAt, data: n.data ?? {} })))
+    .returning({ id: notifications.id, userId: notifications.userId });
+  // Email, for those who want this kind by email: queued in the same transaction, sent later.
+  await enqueueNotificationMail(db, items, { kind: n.kind, title: n.title, link: n.link, createdAt });
 }
 
 /**

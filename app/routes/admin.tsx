@@ -11,6 +11,7 @@ const SECTIONS: { to: string; label: string; action: Action }[] = [
   { to: "/admin/settings", label: "Public FAQ settings", action: "admin.settings" },
   { to: "/admin/sso", label: "Single sign-on", action: "admin.settings" },
   { to: "/admin/audit", label: "Audit log", action: "admin.audit" },
+  { to: "/admin/mail", label: "Email", action: "admin.settings" },
 ];
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { createUserSession, getSessionUser, isPanelRequest } from "../auth/session.server";
 import { demoAccounts } from "../models/demo.server";
@@ -98,6 +98,11 @@ export default function Login() {
           <button type="submit" className="primary" disabled={busy}>
             {busy ? "Signing in…" : "Sign in"}
           </button>
+          {home === "/" ? (
+            <p>
+              <Link to="/forgot-password">Forgot password?</Link>
+            </p>
+          ) : null}
         </Form>
         ) : null}
       </section>

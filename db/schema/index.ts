@@ -9,3 +9,4 @@ export * from "./faq";
 export * from "./feedback";
 export * from "./people";
 export * from "./sso";
+export * from "./mail";

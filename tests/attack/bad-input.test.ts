@@ -47,8 +47,13 @@ const ROUTES = [
   "/faq/search",
   "/invite/{id}",
   "/login",
+  "/forgot-password",
+  "/reset-password/{id}",
+  "/settings/notifications",
+  "/unsubscribe",
+  "/admin/mail",
 ];
-const FIELDS = ["q", "intent", "title", "question", "comment", "body", "topicId", "version", "page", "redirectTo", "email", "password", "helpful", "channel", "actor", "kind", "from", "to", "state", "code", "rules", "breakGlass", "issuer"];
+const FIELDS = ["q", "intent", "title", "question", "comment", "body", "topicId", "version", "page", "redirectTo", "email", "password", "helpful", "channel", "actor", "kind", "from", "to", "state", "code", "rules", "breakGlass", "issuer", "u", "k", "s", "confirm", "digestHour", "timeZone", "modes.certified"];
 
 /** Strings an attacker sends: NUL and control characters, bad escapes, huge numbers, lone surrogates… */
 const nasty = fc.oneof(

@@ -266,6 +266,7 @@ describe.skipIf(!NGINX)("two instances behind nginx on one PostgreSQL database",
     expect(text).toMatch(/vetted_search_duration_seconds_count\{engine="postgres"\} [1-9]/);
     expect(text).toMatch(/vetted_search_resident_documents [1-9]/);
     expect(text).toMatch(/vetted_search_outbox_lag_seconds \d/);
+    expect(text).toMatch(/vetted_mail_queue_pending \d/);
     expect(text).toMatch(/vetted_job_runs_total\{job="reverification",outcome="ok"\} [1-9]/);
     expect(text).toMatch(/vetted_process_resident_memory_bytes \d/);
     // Ids never become labels: one series for every answer page.
