@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { drainSearchOutbox } from "../app/models/search.server";
+import { reviewEscalationJob } from "../app/insights/jobs.server";
 import { reverificationJob } from "../workflows/reverification";
 
 /** A background job the running server repeats (re-verification, search outbox, …). */
@@ -12,6 +13,7 @@ export interface Job {
 /** The server's background jobs; each runs on its own timer and never overlaps itself. */
 export const jobs: Job[] = [
   reverificationJob,
+  reviewEscalationJob,
   // Keeps search within a second of certification; a down engine only delays it (the outbox retries).
   { name: "search-outbox", everyMs: 500, run: () => drainSearchOutbox() },
 ];

@@ -8,3 +8,4 @@ export * from "./content";
 export * from "./faq";
 export * from "./feedback";
 export * from "./people";
+export * from "./insights";
