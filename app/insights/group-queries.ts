@@ -2,9 +2,9 @@
  * Failed searches grouped by similar wording, so "refund to giftcard", "Refund to gift card?"
  * and "refund to gift crad" are one row with three variants rather than three rows. Pure.
  *
- * Two queries group together when their words (lower-cased, punctuation and common words
- * removed, sorted) are the same or within a small edit distance (one typo per six letters, at
- * most three). The group is named after its most frequent variant.
+ * Two queries group together when their letters (lower-cased, accents, punctuation, spaces
+ * and common words removed) are the same or within a small edit distance (one typo per six
+ * letters, at most three). The group is named after its most frequent variant.
  */
 export interface FailedQueryCount {
   query: string;
@@ -31,7 +31,8 @@ export function wordingKey(query: string): string {
     .split(/\s+/)
     .filter(Boolean);
   const kept = words.filter((w) => !STOPWORDS.has(w));
-  return (kept.length ? kept : words).sort().join(" ");
+  // Spaces dropped: "gift card" and "giftcard" are the same search.
+  return (kept.length ? kept : words).join("");
 }
 
 /** Levenshtein distance if it is at most `max`, else max + 1 (banded: cheap for short strings). */
