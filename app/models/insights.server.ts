@@ -133,7 +133,7 @@ export async function insightsDashboard(user: SessionUser, url: URL, now = new D
         { key: "searches", label: "Searches", value: fa.searches, previous: fb.searches, unit: "count", better: "up" },
         { key: "linkRate", label: "Ended in a use (link rate)", value: fa.linkRate, previous: fb.linkRate, unit: "percent", better: "up" },
         { key: "noResult", label: "Found nothing", value: fa.noResultShare, previous: fb.noResultShare, unit: "percent", better: "down", drill: "failed" },
-      ] satisfies Figure[],
+      ] as Figure[],
       series: {
         title: "Searches over time",
         keys: [
@@ -151,7 +151,7 @@ export async function insightsDashboard(user: SessionUser, url: URL, now = new D
         { key: "newCertified", label: "New answers certified", value: ra.newCertified, previous: rb.newCertified, unit: "count", better: "up" },
         { key: "reusePerNew", label: "Uses per new answer", value: ra.reusePerNew, previous: rb.reusePerNew, unit: "ratio", better: "up" },
         { key: "neverUsed", label: "Live answers never used", value: ra.neverUsed, previous: rb.neverUsed, unit: "count", better: "down", drill: "never-used" },
-      ] satisfies Figure[],
+      ] as Figure[],
       series: {
         title: "Reuse vs create",
         keys: [
@@ -178,7 +178,7 @@ export async function insightsDashboard(user: SessionUser, url: URL, now = new D
         { key: "requestsOpened", label: "Requests opened", value: la.requestsOpened, previous: lb.requestsOpened, unit: "count", better: "down" },
         { key: "requestsAnswered", label: "Requests answered", value: la.requestsAnswered, previous: lb.requestsAnswered, unit: "count", better: "up" },
         { key: "medianHoursToAnswerRequest", label: "Time to answer a request (median)", value: la.medianHoursToAnswerRequest, previous: lb.medianHoursToAnswerRequest, unit: "hours", better: "down" },
-      ] satisfies Figure[],
+      ] as Figure[],
       series: {
         title: "Submitted for review vs certified",
         keys: [
@@ -198,7 +198,7 @@ export async function insightsDashboard(user: SessionUser, url: URL, now = new D
         { key: "pastReverification", label: "Past re-verification", value: ha.pastReverificationShare, previous: null, unit: "percent", better: "down" },
         { key: "unowned", label: "No owner or owner deactivated", value: ha.unowned, previous: null, unit: "count", better: "down", drill: "unowned" },
         { key: "internalPopular", label: "Used a lot, not public yet", value: ha.internalPopular, previous: null, unit: "count", better: "down", drill: "internal-popular" },
-      ] satisfies Figure[],
+      ] as Figure[],
       series: {
         title: "Due for re-verification vs re-verified",
         keys: [
@@ -217,7 +217,7 @@ export async function insightsDashboard(user: SessionUser, url: URL, now = new D
         { key: "flagsActed", label: "Flags acted on", value: fea.flagsActed, previous: feb.flagsActed, unit: "count", better: "up" },
         { key: "medianHoursToAct", label: "Time to act on a flag (median)", value: fea.medianHoursToAct, previous: feb.medianHoursToAct, unit: "hours", better: "down" },
         { key: "faqHelpful", label: "Public FAQ: helpful", value: fea.faqHelpfulShare, previous: feb.faqHelpfulShare, unit: "percent", better: "up" },
-      ] satisfies Figure[],
+      ] as Figure[],
       series: {
         title: "Flags opened vs acted on",
         keys: [
@@ -425,6 +425,8 @@ export async function insightsList(user: SessionUser, url: URL, name: string, no
     range: { fromDay: range.current.fromDay, toDay: range.current.toDay, timeZone: range.timeZone },
   };
 }
+
+export type InsightsListData = Awaited<ReturnType<typeof insightsList>>;
 
 /**
  * A list as CSV, streamed a page at a time so a year of failed searches never sits in memory

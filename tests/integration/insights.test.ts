@@ -10,7 +10,7 @@ import { DomainError } from "../../app/utils/errors";
 import { createDraft, sendEvent } from "../../workflows/approval.service";
 import { actor, draftInput, workflowCast } from "../support/answers";
 import { useFreshDatabase } from "../support/db";
-import { createExpert, createTopic, createUser } from "../support/factories";
+import { createExpert, createUser } from "../support/factories";
 
 /**
  * A small hand-built history whose figures are known, measured on both databases. The period
