@@ -67,6 +67,8 @@ export interface Figure {
   better: "up" | "down";
   /** The list behind the figure. */
   drill?: string;
+  /** A count as it stands now, not over the period (no previous figure to compare). */
+  now?: boolean;
 }
 
 export interface Series {
@@ -192,12 +194,12 @@ export async function insightsDashboard(user: SessionUser, url: URL, now = new D
     },
     health: {
       figures: [
-        { key: "certified", label: "Certified (now)", value: ha.certified, previous: null, unit: "count", better: "up" },
-        { key: "due", label: "Re-verification due (now)", value: ha.due, previous: null, unit: "count", better: "down" },
-        { key: "archived", label: "Archived (now)", value: ha.archived, previous: null, unit: "count", better: "down" },
-        { key: "pastReverification", label: "Past re-verification", value: ha.pastReverificationShare, previous: null, unit: "percent", better: "down" },
-        { key: "unowned", label: "No owner or owner deactivated", value: ha.unowned, previous: null, unit: "count", better: "down", drill: "unowned" },
-        { key: "internalPopular", label: "Used a lot, not public yet", value: ha.internalPopular, previous: null, unit: "count", better: "down", drill: "internal-popular" },
+        { key: "certified", label: "Certified (now)", value: ha.certified, previous: null, unit: "count", better: "up", now: true },
+        { key: "due", label: "Re-verification due (now)", value: ha.due, previous: null, unit: "count", better: "down", now: true },
+        { key: "archived", label: "Archived (now)", value: ha.archived, previous: null, unit: "count", better: "down", now: true },
+        { key: "pastReverification", label: "Past re-verification", value: ha.pastReverificationShare, previous: null, unit: "percent", better: "down", now: true },
+        { key: "unowned", label: "No owner or owner deactivated", value: ha.unowned, previous: null, unit: "count", better: "down", now: true, drill: "unowned" },
+        { key: "internalPopular", label: "Used a lot, not public yet", value: ha.internalPopular, previous: null, unit: "count", better: "down", now: true, drill: "internal-popular" },
       ] as Figure[],
       series: {
         title: "Due for re-verification vs re-verified",

@@ -1,23 +1,17 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { forbidden, requireUser } from "../auth/session.server";
-import { insightsCsv, insightsList, type InsightsListData } from "../models/insights.server";
-import { InsightsFilters, listHref } from "../ui/insights/panels";
+import { insightsList, type InsightsListData } from "../models/insights.server";
+import { csvHref, InsightsFilters, listHref } from "../ui/insights/panels";
 import { isDomainError } from "../utils/errors";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "Insights"} · Vetted` }];
 
-/** One list behind a dashboard figure; `?format=csv` streams all of it as a spreadsheet. */
+/** One list behind a dashboard figure (its CSV is /insights/export/<list>). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const url = new URL(request.url);
-  const name = params.list ?? "";
   try {
-    if (url.searchParams.get("format") === "csv") {
-      const { stream, filename } = await insightsCsv(user, url, name);
-      return new Response(stream, { headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${filename}"`, "Cache-Control": "no-store" } });
-    }
-    return await insightsList(user, url, name);
+    return await insightsList(user, new URL(request.url), params.list ?? "");
   } catch (error) {
     if (isDomainError(error) && error.code === "forbidden") throw forbidden(error.message);
     if (isDomainError(error) && error.code === "not_found") throw new Response(error.message, { status: 404 });
@@ -26,8 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function InsightsList() {
-  // The CSV branch returns a raw Response, never rendered: the page only ever gets the list.
-  const d = useLoaderData<typeof loader>() as unknown as InsightsListData;
+  const d: InsightsListData = useLoaderData<typeof loader>();
   const base = listHref(d.name, d.query);
   return (
     <div className="insights">
@@ -40,7 +33,7 @@ export default function InsightsList() {
       </p>
       <InsightsFilters query={d.query} topics={d.topics} errors={d.errors} action={`/insights/${d.name}`} />
       <p className="no-print">
-        <a href={`${base}&format=csv`} download>
+        <a href={csvHref(d.name, d.query)} download>
           Download all as CSV
         </a>
       </p>

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { forbidden, requireUser } from "../auth/session.server";
 import { insightsDashboard } from "../models/insights.server";
-import { FigureCard, InsightsFilters, listHref, SimpleTable } from "../ui/insights/panels";
+import { csvHref, FigureCard, InsightsFilters, listHref, SimpleTable } from "../ui/insights/panels";
 import { LineChart } from "../ui/insights/line-chart";
 import { isDomainError } from "../utils/errors";
 
@@ -31,7 +31,7 @@ export default function Insights() {
       <h1>Knowledge health</h1>
       <p className="muted">
         {current.fromDay} to {current.toDay} ({current.days} days, {timeZone}), compared with {prevLabel}.{" "}
-        {d.allTopics ? "All topics." : "Your topics only."}
+        {q.topic ? `Topic: ${d.topics.find((t) => t.id === q.topic)?.name ?? "?"}.` : d.allTopics ? "All topics." : "Your topics only."}
       </p>
       <InsightsFilters query={q} topics={d.topics} errors={d.errors} action="/insights" />
 
@@ -45,7 +45,7 @@ export default function Insights() {
         <LineChart series={d.findability.series} bucket={bucket} />
         <SimpleTable
           caption="Top failed searches, similar wordings grouped"
-          csv={href("failed-groups") + "&format=csv"}
+          csv={csvHref("failed-groups", q)}
           more={{ href: href("failed"), label: "Every failed search" }}
           head={["Query", "Searches", "Wordings", ""]}
           rows={d.findability.failed.groups.map((g) => [
@@ -70,7 +70,7 @@ export default function Insights() {
         <LineChart series={d.reuse.series} bucket={bucket} />
         <SimpleTable
           caption="Most used answers per channel"
-          csv={href("channels") + "&format=csv"}
+          csv={csvHref("channels", q)}
           head={["Channel", "Answer", "Uses"]}
           rows={d.reuse.channels.map((c) => [
             c.channel,
@@ -93,7 +93,7 @@ export default function Insights() {
         <LineChart series={d.flow.series} bucket={bucket} />
         <SimpleTable
           caption="Queues now"
-          csv={href("queue") + "&format=csv"}
+          csv={csvHref("queue", q)}
           more={{ href: href("queue"), label: "Every waiting item, with its age against the target" }}
           head={["Waiting for", "Items", "Past target", "Oldest"]}
           rows={d.flow.queues.map((s) => [
@@ -112,7 +112,7 @@ export default function Insights() {
         />
         <SimpleTable
           caption="Time in each workflow state"
-          csv={href("states") + "&format=csv"}
+          csv={csvHref("states", q)}
           head={["State", "Stays ended", "Median", "p90"]}
           rows={d.flow.states.map((s) => [s.state.replace(/_/g, " "), String(s.stays), s.medianHours === null ? "—" : `${s.medianHours} h`, s.p90Hours === null ? "—" : `${s.p90Hours} h`])}
           empty="No workflow changes in this period."
@@ -129,7 +129,7 @@ export default function Insights() {
         <LineChart series={d.health.series} bucket={bucket} />
         <SimpleTable
           caption="Known internally, missing on the FAQ"
-          csv={href("internal-popular") + "&format=csv"}
+          csv={csvHref("internal-popular", q)}
           head={["Internal answer", "Uses"]}
           rows={d.health.internal.map((r) => [
             <Link key="a" to={`/answers/${r.answerId}`}>
@@ -151,7 +151,7 @@ export default function Insights() {
         <LineChart series={d.feedback.series} bucket={bucket} />
         <SimpleTable
           caption="Flags by reason"
-          csv={href("flag-reasons") + "&format=csv"}
+          csv={csvHref("flag-reasons", q)}
           more={{ href: "/feedback", label: "The feedback queue" }}
           head={["Reason", "Opened", "Acted on"]}
           rows={d.feedback.reasons.map((r) => [r.reason.replace(/_/g, " "), String(r.opened), String(r.acted)])}

@@ -8,6 +8,7 @@ export interface FigureView {
   previous: number | null;
   unit: "count" | "percent" | "hours" | "ratio";
   better: "up" | "down";
+  now?: boolean;
 }
 
 export interface QueryView {
@@ -26,6 +27,8 @@ export function listHref(list: string, q: QueryView): string {
   if (q.topic) params.set("topic", q.topic);
   return `/insights/${list}?${params.toString()}`;
 }
+
+export const csvHref = (list: string, q: QueryView): string => listHref(list, q).replace("/insights/", "/insights/export/");
 
 export function formatFigure(value: number | null, unit: FigureView["unit"]): string {
   if (value === null) return "—";
@@ -55,9 +58,11 @@ export function FigureCard({ figure, previousLabel, href }: { figure: FigureView
           <span aria-hidden="true">{c.tone === "flat" ? "＝" : c.text.startsWith("up") ? "▲" : "▼"} </span>
           {c.text} <span className="muted">vs {previousLabel} ({formatFigure(figure.previous, figure.unit)})</span>
         </span>
-      ) : figure.previous === null && figure.value !== null ? (
+      ) : figure.now ? (
         <span className="figure-change muted">as of now</span>
-      ) : null}
+      ) : (
+        <span className="figure-change muted">nothing to compare in {previousLabel}</span>
+      )}
       {href ? (
         <Link to={href} className="figure-drill">
           See the list<span className="visually-hidden">: {figure.label}</span>
