@@ -66,6 +66,30 @@ async function main() {
       await f();
       return performance.now() - s;
     };
+    if (process.env.PROFILE) {
+      const m = await import("../app/insights/measures.server");
+      const { resolveRange } = await import("../app/insights/range");
+      const r = resolveRange({ range: "90", from: undefined, to: undefined }, new Date(), "UTC");
+      const each: [string, () => Promise<unknown>][] = [
+        ["findability", () => m.findability(db, r.current, null)],
+        ["reuse", () => m.reuse(db, r.current, null)],
+        ["flow", () => m.flow(db, r.current, null)],
+        ["timeInStates", () => m.timeInStates(db, r.current, null)],
+        ["health", () => m.health(db, r.current, null)],
+        ["feedback", () => m.feedback(db, r.current, null)],
+        ["failedGroups", () => m.failedQueryGroups(db, r.current, null)],
+        ["channels", () => m.topUsedPerChannel(db, r.current, null)],
+        ["fseries", () => m.findabilitySeries(db, r.current, null, "week", "UTC")],
+        ["rseries", () => m.reuseSeries(db, r.current, null, "week", "UTC")],
+        ["lseries", () => m.flowSeries(db, r.current, null, "week", "UTC")],
+        ["hseries", () => m.healthSeries(db, r.current, null, "week", "UTC")],
+        ["eseries", () => m.feedbackSeries(db, r.current, null, "week", "UTC")],
+      ];
+      for (const [name, f] of each) {
+        await f();
+        process.stdout.write(`  ${name}: ${ms(await time(f))}\n`);
+      }
+    }
     const dash: number[] = [];
     for (let i = 0; i < RUNS; i++) dash.push(await time(() => insightsDashboard(user, new URL("http://b/insights?range=90"))));
     const list: number[] = [];

@@ -23,6 +23,13 @@ const failedTopicScope = (scope: Scope): SQL =>
 
 // ---------------------------------------------------------------- findability
 
+/**
+ * Search sessions that ended in a use: one hashed set per query rather than a probe per search.
+ * A use up to a day after the period still links a search made in it.
+ */
+const linkedSessions = (p: Pick<Period, "from" | "to">): SQL =>
+  sql`select u.search_session from answer_uses u where u.search_session is not null and u.undone_at is null and u.at >= ${p.from.toISOString()}::timestamptz and u.at < ${new Date(p.to.getTime() + 86_400_000).toISOString()}::timestamptz`;
+
 export interface Findability {
   searches: number;
   linked: number;
@@ -36,7 +43,7 @@ export async function findability(db: DbOrTx, p: Period, scope: Scope): Promise<
     db,
     sql`select count(*)::int as searches,
       count(*) filter (where l.results = 0)::int as no_result,
-      count(*) filter (where exists (select 1 from answer_uses u where u.search_session = l.session_id and u.undone_at is null))::int as linked
+      count(*) filter (where l.session_id in (${linkedSessions(p)}))::int as linked
     from search_log l where ${within(sql`l.at`, p)} and ${overlapsScope(sql`l.topic_ids`, scope)}`,
   );
   const searches = num(r?.searches);
@@ -50,7 +57,7 @@ export async function findabilitySeries(db: DbOrTx, p: Period, scope: Scope, buc
     db,
     sql`select ${bucketOf(sql`l.at`, bucket, tz)} as bucket, count(*)::int as searches,
       count(*) filter (where l.results = 0)::int as no_result,
-      count(*) filter (where exists (select 1 from answer_uses u where u.search_session = l.session_id and u.undone_at is null))::int as linked
+      count(*) filter (where l.session_id in (${linkedSessions(p)}))::int as linked
     from search_log l where ${within(sql`l.at`, p)} and ${overlapsScope(sql`l.topic_ids`, scope)} group by 1`,
   );
 }

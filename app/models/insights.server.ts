@@ -96,29 +96,29 @@ export async function insightsDashboard(user: SessionUser, url: URL, now = new D
   const { current: cur, previous: prev, bucket, timeZone: tz } = range;
   const keys = bucketsOf(cur, bucket);
 
-  const [fa, fb, ra, rb, la, lb, ha, fea, feb] = [
-    await m.findability(db, cur, scope),
-    await m.findability(db, prev, scope),
-    await m.reuse(db, cur, scope),
-    await m.reuse(db, prev, scope),
-    await m.flow(db, cur, scope),
-    await m.flow(db, prev, scope),
-    await m.health(db, cur, scope),
-    await m.feedback(db, cur, scope),
-    await m.feedback(db, prev, scope),
-  ];
-  const failed = await m.failedQueryGroups(db, cur, scope, 10);
-  const channels = await m.topUsedPerChannel(db, cur, scope, 5);
-  const states = await m.timeInStates(db, cur, scope);
-  const queue = await queueAges(db, scope, now);
-  const internal = await m.internalPopularPage(db, cur, scope, { limit: 10, offset: 0 });
-  const reasons = await m.flagReasons(db, cur, scope);
-  const fs = await m.findabilitySeries(db, cur, scope, bucket, tz);
-  const rs = await m.reuseSeries(db, cur, scope, bucket, tz);
-  const ls = await m.flowSeries(db, cur, scope, bucket, tz);
-  const hs = await m.healthSeries(db, cur, scope, bucket, tz);
-  const es = await m.feedbackSeries(db, cur, scope, bucket, tz);
-
+  // Independent aggregates: on a server they run side by side on the pool; PGlite queues them.
+  const [fa, fb, ra, rb, la, lb, ha, fea, feb, failed, channels, states, queue, internal, reasons, fs, rs, ls, hs, es] = await Promise.all([
+    m.findability(db, cur, scope),
+    m.findability(db, prev, scope),
+    m.reuse(db, cur, scope),
+    m.reuse(db, prev, scope),
+    m.flow(db, cur, scope),
+    m.flow(db, prev, scope),
+    m.health(db, cur, scope),
+    m.feedback(db, cur, scope),
+    m.feedback(db, prev, scope),
+    m.failedQueryGroups(db, cur, scope, 10),
+    m.topUsedPerChannel(db, cur, scope, 5),
+    m.timeInStates(db, cur, scope),
+    queueAges(db, scope, now),
+    m.internalPopularPage(db, cur, scope, { limit: 10, offset: 0 }),
+    m.flagReasons(db, cur, scope),
+    m.findabilitySeries(db, cur, scope, bucket, tz),
+    m.reuseSeries(db, cur, scope, bucket, tz),
+    m.flowSeries(db, cur, scope, bucket, tz),
+    m.healthSeries(db, cur, scope, bucket, tz),
+    m.feedbackSeries(db, cur, scope, bucket, tz),
+  ]);
   const queueSummary = (["in_review", "in_certification"] as const).map((state) => {
     const items = queue.filter((q) => q.state === state);
     return { state, size: items.length, overdue: items.filter((q) => q.overdue).length, oldestDays: items[0]?.ageDays ?? null, oldest: items[0] ?? null };
