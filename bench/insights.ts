@@ -43,7 +43,7 @@ async function main() {
       with v as (select row_number() over (order by id) as n, id, answer_id, topic_ids from answer_versions)
       insert into search_log (session_id, user_id, query, results, topic_ids, at)
       select gen_random_uuid(), ${km!.id}, 'bench query ' || (g % 5000), case when g % 7 = 0 then 0 else 3 end, v.topic_ids, now() - (g % 365) * interval '1 day' - (g % 86400) * interval '1 second'
-      from generate_series(1, ${SEARCHES}) g join v on v.n = 1 + (g * 7919) % ${ANSWERS}`);
+      from generate_series(1::bigint, ${SEARCHES}::bigint) g join v on v.n = 1 + (g * 7919) % ${ANSWERS}`);
     await db.execute(sql`
       insert into failed_searches (query, results, reason, user_id, at)
       select 'bench failed ' || (g % 3000), 0, 'no_results', ${km!.id}, now() - (g % 365) * interval '1 day' from generate_series(1, ${Math.round(SEARCHES / 7)}) g`);
@@ -51,12 +51,12 @@ async function main() {
       with v as (select row_number() over (order by id) as n, id, answer_id from answer_versions)
       insert into answer_uses (answer_id, version_id, user_id, kind, channel, at)
       select v.answer_id, v.id, ${km!.id}, 'used', (array['chat','email','phone','social'])[1 + g % 4], now() - (g % 365) * interval '1 day'
-      from generate_series(1, ${USES}) g join v on v.n = 1 + (g * 104729) % ${ANSWERS}`);
+      from generate_series(1::bigint, ${USES}::bigint) g join v on v.n = 1 + (g * 104729) % ${ANSWERS}`);
     await db.execute(sql`
       with v as (select row_number() over (order by id) as n, id, answer_id, topic_ids from answer_versions)
       insert into answer_flags (answer_id, version_id, topic_id, reason, source, status, created_at, acted_at)
       select v.answer_id, v.id, v.topic_ids[1], 'unclear', 'search', 'open', now() - (g % 365) * interval '1 day', case when g % 3 = 0 then now() - (g % 365) * interval '1 day' + interval '5 hours' end
-      from generate_series(1, ${FLAGS}) g join v on v.n = 1 + (g * 7919) % ${ANSWERS}`);
+      from generate_series(1::bigint, ${FLAGS}::bigint) g join v on v.n = 1 + (g * 7919) % ${ANSWERS}`);
     await db.execute(sql`analyze`);
     process.stdout.write(`data: ${ANSWERS} answers, ${SEARCHES} searches, ${USES} uses, ${FLAGS} flags, a year of events (scale ${SCALE}) in ${ms(performance.now() - t0)}\n`);
 

@@ -466,6 +466,12 @@ export async function breachingFor(user: SessionUser, now = new Date(), db: DbOr
   return items.slice(0, 6).map((q) => ({ question: q.question, link: q.link, ageDays: q.ageDays, targetDays: q.targetDays, overdue: q.overdue }));
 }
 
+/** Age against target for every waiting review and certification, by version (the /review page marks them). */
+export async function reviewTargetsByVersion(now = new Date(), db: DbOrTx = getDb()) {
+  const items = await queueAges(db, null, now);
+  return Object.fromEntries(items.map((q) => [q.versionId, { ageDays: q.ageDays, targetDays: q.targetDays, overdue: q.overdue, dueNext: q.dueNext }]));
+}
+
 export async function topicNames(ids: string[], db: DbOrTx = getDb()) {
   return ids.length ? db.select({ id: topics.id, name: topics.name }).from(topics).where(inArray(topics.id, ids)) : [];
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { count, eq, sql } from "drizzle-orm";
+import type { Role } from "../../app/auth/policy";
+import { createDraft, sendEvent } from "../../workflows/approval.service";
 import type { Db } from "../client.server";
-import { answers, answerUses, answerVersions, failedSearches, searchLog, users } from "../schema";
+import { answers, answerUses, answerVersions, failedSearches, searchLog, topics, users } from "../schema";
 
 const DAY = 86_400_000;
 
@@ -71,7 +73,40 @@ export async function seedDemoInsights(db: Db, now = new Date(), days = 120): Pr
       }
     }
   }
+  await seedReviewHistory(db, now);
   for (let i = 0; i < logs.length; i += 500) await db.insert(searchLog).values(logs.slice(i, i + 500));
   for (let i = 0; i < uses.length; i += 500) await db.insert(answerUses).values(uses.slice(i, i + 500));
   for (let i = 0; i < misses.length; i += 500) await db.insert(failedSearches).values(misses.slice(i, i + 500));
+}
+
+/** Answers written for the gaps over the months, each through the real workflow with review times in days, and one review left waiting past its target. */
+const HISTORY: { topic: string; question: string; daysAgo: number; reviewDays: number; certifyDays: number | null }[] = [
+  { topic: "billing", question: "Can a refund go to a gift card?", daysAgo: 100, reviewDays: 3, certifyDays: 1 },
+  { topic: "shipping", question: "Can you deliver to a parcel locker?", daysAgo: 80, reviewDays: 2, certifyDays: 2 },
+  { topic: "billing", question: "Can I split a payment between two cards?", daysAgo: 55, reviewDays: 1, certifyDays: 1 },
+  { topic: "shipping", question: "Do you deliver on Saturdays?", daysAgo: 30, reviewDays: 1, certifyDays: 0.5 },
+  { topic: "billing", question: "Why was I charged twice for one order?", daysAgo: 12, reviewDays: 0.5, certifyDays: 0.3 },
+  { topic: "shipping", question: "Can I change the delivery address after ordering?", daysAgo: 8, reviewDays: 99, certifyDays: null },
+];
+
+async function seedReviewHistory(db: Db, now: Date): Promise<void> {
+  const people = await db.select({ id: users.id, email: users.email, roles: users.roles }).from(users);
+  const person = (email: string) => {
+    const p = people.find((u) => u.email === email);
+    return p ? { id: p.id, roles: p.roles as Role[] } : null;
+  };
+  const [emma, xavier, kim] = ["emma", "xavier", "kim"].map((u) => person(`${u}@example.com`));
+  if (!emma || !xavier || !kim) return;
+  for (const h of HISTORY) {
+    const [topic] = await db.select().from(topics).where(eq(topics.slug, h.topic));
+    if (!topic || topic.requiredApprovals !== 1) continue;
+    const start = now.getTime() - h.daysAgo * DAY;
+    const at = (days: number) => new Date(start + days * DAY);
+    const body = { type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: `${h.question} Written after agents searched for it and found nothing.` }] }] };
+    const { versionId } = await createDraft(db, { actor: emma, draft: { question: h.question, shortAnswer: "See the full answer.", body, topicIds: [topic.id], tags: [], audience: "internal" }, now: at(0) });
+    await sendEvent(db, { actor: emma, versionId, revision: 1, event: { type: "SUBMIT" }, now: at(1) });
+    if (h.certifyDays === null) continue;
+    await sendEvent(db, { actor: xavier, versionId, revision: 1, event: { type: "APPROVE" }, now: at(1 + h.reviewDays) });
+    await sendEvent(db, { actor: kim, versionId, revision: 1, event: { type: "CERTIFY", ownerId: emma.id, reverifyIntervalDays: topic.reverifyIntervalDays }, now: at(1 + h.reviewDays + h.certifyDays) });
+  }
 }
