@@ -2,7 +2,7 @@
 // 100,000 answers, 2,000,000 searches, 1,000,000 uses, 50,000 flags and a year of workflow events;
 // by default a tenth of that (SCALE=0.1) so it fits a shared 2-core machine. Prints p95 of /insights
 // for 90 days (target ≤ 300 ms), of a drill-down list (≤ 100 ms) and the time and memory of a
-// year's failed-search CSV (≤ 2 s, flat memory).
+// year's failed-search CSV (≤ 2 s, flat memory). DRIVER=pglite runs the same on embedded PGlite.
 import { sql } from "drizzle-orm";
 import { insightsCsv, insightsDashboard, insightsList } from "../app/models/insights.server";
 import { setDatabase } from "../db/client.server";
@@ -16,9 +16,10 @@ const SEARCHES = N(2_000_000);
 const USES = N(1_000_000);
 const FLAGS = N(50_000);
 const RUNS = 20;
+const DRIVER = process.env.DRIVER === "pglite" ? "pglite" : "postgres";
 
 async function main() {
-  const database = await benchDatabase("postgres", 10);
+  const database = await benchDatabase(DRIVER, 10);
   const db = database.db;
   setDatabase(database);
   try {

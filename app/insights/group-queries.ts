@@ -35,28 +35,41 @@ export function wordingKey(query: string): string {
   return (kept.length ? kept : words).join("");
 }
 
-/** Levenshtein distance if it is at most `max`, else max + 1 (banded: cheap for short strings). */
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+
+/** Levenshtein distance if it is at most `max`, else max + 1 (early exit, two reused rows: no allocation per pair). */
 export function boundedDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  if (rowA.length <= b.length) {
+    rowA = new Int32Array(b.length + 1);
+    rowB = new Int32Array(b.length + 1);
+  }
+  let prev = rowA;
+  let cur = rowB;
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
+    cur[0] = i;
     let best = i;
+    const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      cur.push(v);
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (ca === b.charCodeAt(j - 1) ? 0 : 1));
+      cur[j] = v;
       if (v < best) best = v;
     }
     if (best > max) return max + 1;
-    prev = cur;
+    [prev, cur] = [cur, prev];
   }
   return prev[b.length]!;
 }
 
+/** Typos are matched against the most searched groups only: the tail is rare wordings, and pairs grow quadratically. */
+const FUZZY_GROUPS = 200;
+
 const allowance = (key: string) => Math.min(3, Math.floor(key.length / 6));
 
 /** Groups counted queries (any order); the result is sorted by count, most searched first. */
-export function groupQueries(rows: readonly FailedQueryCount[], maxInput = 600): QueryGroup[] {
+export function groupQueries(rows: readonly FailedQueryCount[], maxInput = 500): QueryGroup[] {
   const sorted = [...rows].sort((x, y) => y.count - x.count || x.query.localeCompare(y.query)).slice(0, maxInput);
   const groups: (QueryGroup & { key: string; variantCounts: Map<string, number> })[] = [];
   const byKey = new Map<string, (typeof groups)[number]>();
@@ -65,7 +78,10 @@ export function groupQueries(rows: readonly FailedQueryCount[], maxInput = 600):
     let group = byKey.get(key);
     if (!group) {
       const limit = allowance(key);
-      group = limit > 0 ? groups.find((g) => boundedDistance(g.key, key, Math.min(limit, allowance(g.key))) <= Math.min(limit, allowance(g.key))) : undefined;
+      // A few typos leave the start or the end of the words intact: a cheap test before the distance.
+      const head = key.slice(0, 3);
+      const tail = key.slice(-3);
+      group = limit > 0 ? groups.slice(0, FUZZY_GROUPS).find((g) => (g.key.startsWith(head) || g.key.endsWith(tail)) && boundedDistance(g.key, key, Math.min(limit, allowance(g.key))) <= Math.min(limit, allowance(g.key))) : undefined;
     }
     if (!group) {
       group = { key, query: row.query, count: 0, variants: [], last: row.last, variantCounts: new Map() };

@@ -5,6 +5,7 @@ import { answerFlags, answerRatings, answerUses, failedSearches, notifications, 
 import * as m from "../../app/insights/measures.server";
 import { resolveRange } from "../../app/insights/range";
 import { escalateOverdueReviews, queueAges } from "../../app/insights/review-targets.server";
+import { logSearch } from "../../app/insights/search-log.server";
 import { insightsAccess, insightsCsv, insightsDashboard, insightsList } from "../../app/models/insights.server";
 import { DomainError } from "../../app/utils/errors";
 import { createDraft, sendEvent } from "../../workflows/approval.service";
@@ -202,5 +203,17 @@ describe("review targets and escalation", () => {
     });
     const mine = await db().select().from(notifications).where(and(eq(notifications.userId, kmOfTopic.id), eq(notifications.kind, "review_escalated")));
     expect(mine).toHaveLength(0);
+  });
+});
+
+describe("the search log", () => {
+  it("keeps one row per search session, moved only by its own person", async () => {
+    const session = randomUUID();
+    await logSearch({ sessionId: session, userId: cast.agent.id, query: "ref", results: 9, topicIds: [] }, db());
+    await logSearch({ sessionId: session, userId: cast.agent.id, query: "refund to card", results: 0, topicIds: [cast.topic.id] }, db());
+    await logSearch({ sessionId: session, userId: castB.agent.id, query: "hijacked", results: 5, topicIds: [] }, db());
+    await logSearch({ sessionId: randomUUID(), userId: cast.agent.id, query: "x", results: 0, topicIds: [] }, db());
+    const rows = await db().select().from(searchLog).where(eq(searchLog.sessionId, session));
+    expect(rows.map((r) => [r.query, r.results, r.topicIds])).toEqual([["refund to card", 0, [cast.topic.id]]]);
   });
 });
