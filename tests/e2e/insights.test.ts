@@ -28,7 +28,8 @@ describe("knowledge health dashboard", () => {
   it("a knowledge manager narrows to a topic, drills into failed searches and starts an answer", async () => {
     const kim = await signInAs(browser, app.url, "kim@example.com", { viewport: { width: 1366, height: 900 } });
     await kim.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Insights" }).click();
-    await kim.getByRole("heading", { name: "Knowledge health" }).waitFor();
+    await kim.waitForURL(/\/insights$/);
+    await kim.getByRole("heading", { name: "Knowledge health", level: 1 }).waitFor();
     await kim.waitForLoadState("networkidle");
     expect(await kim.getByRole("img", { name: "Searches over time" }).count()).toBe(1);
     expect(await axe(kim)).toEqual([]);
@@ -60,7 +61,7 @@ describe("knowledge health dashboard", () => {
   it("fits a phone (390 px) and refuses an agent", async () => {
     const kim = await signInAs(browser, app.url, "kim@example.com", { viewport: { width: 390, height: 844 } });
     await kim.goto(`${app.url}/insights?range=90`);
-    await kim.getByRole("heading", { name: "Knowledge health" }).waitFor();
+    await kim.getByRole("heading", { name: "Knowledge health", level: 1 }).waitFor();
     await kim.waitForLoadState("networkidle");
     await kim.screenshot({ path: "/tmp/insights-390.png", fullPage: true });
     expect(await kim.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
