@@ -15,7 +15,7 @@ const ANSWERS = N(100_000);
 const SEARCHES = N(2_000_000);
 const USES = N(1_000_000);
 const FLAGS = N(50_000);
-const RUNS = 20;
+const RUNS = Number(process.env.RUNS ?? 20);
 const DRIVER = process.env.DRIVER === "pglite" ? "pglite" : "postgres";
 
 async function main() {

@@ -158,7 +158,7 @@ export interface Flow {
   medianHoursToAnswerRequest: number | null;
 }
 
-export async function flow(db: DbOrTx, p: Period, scope: Scope): Promise<Flow> {
+export async function flow(db: DbOrTx, p: Period, scope: Scope, known?: { states: Awaited<ReturnType<typeof timeInStates>> }): Promise<Flow> {
   const [c] = await query<{ n: number; p50: number | null; p90: number | null }>(
     db,
     sql`select count(*)::int as n,
@@ -166,7 +166,7 @@ export async function flow(db: DbOrTx, p: Period, scope: Scope): Promise<Flow> {
       (percentile_cont(0.9) within group (order by extract(epoch from (v.certified_at - v.created_at)) / 3600))::float8 as p90
     from answer_versions v where v.certified_at is not null and ${within(sql`v.certified_at`, p)} and ${overlapsScope(sql`v.topic_ids`, scope)}`,
   );
-  const states = await timeInStates(db, p, scope);
+  const states = known?.states ?? (await timeInStates(db, p, scope));
   const [r] = await query<{ opened: number; answered: number; p50: number | null }>(
     db,
     sql`select count(*) filter (where ${within(sql`r.created_at`, p)})::int as opened,
@@ -228,6 +228,8 @@ export interface Health {
   pastReverificationShare: number | null;
   unowned: number;
   internalPopular: number;
+  /** The ten most used of them. */
+  internalTop: Awaited<ReturnType<typeof internalPopularPage>>;
 }
 
 /** How many internal answers must agents have used in the period to count as "should be public". */
@@ -246,7 +248,7 @@ export async function health(db: DbOrTx, p: Period, scope: Scope): Promise<Healt
   const popular = await internalPopularPage(db, p, scope, { limit: 1000, offset: 0 });
   const certified = num(h?.certified);
   const due = num(h?.due);
-  return { certified, due, archived: num(h?.archived), pastReverificationShare: share(due, certified + due), unowned: num(h?.unowned), internalPopular: popular.length };
+  return { certified, due, archived: num(h?.archived), pastReverificationShare: share(due, certified + due), unowned: num(h?.unowned), internalPopular: popular.length, internalTop: popular.slice(0, 10) };
 }
 
 export async function healthSeries(db: DbOrTx, p: Period, scope: Scope, bucket: "day" | "week", tz: string) {

@@ -97,21 +97,22 @@ export async function insightsDashboard(user: SessionUser, url: URL, now = new D
   const keys = bucketsOf(cur, bucket);
 
   // Independent aggregates: on a server they run side by side on the pool; PGlite queues them.
-  const [fa, fb, ra, rb, la, lb, ha, fea, feb, failed, channels, states, queue, internal, reasons, fs, rs, ls, hs, es] = await Promise.all([
+  // Independent aggregates: on a server they run side by side on the pool; PGlite queues them.
+  const states = m.timeInStates(db, cur, scope);
+  const [fa, fb, ra, rb, la, lb, ha, fea, feb, failed, channels, statesNow, queue, reasons, fs, rs, ls, hs, es] = await Promise.all([
     m.findability(db, cur, scope),
     m.findability(db, prev, scope),
     m.reuse(db, cur, scope),
     m.reuse(db, prev, scope),
-    m.flow(db, cur, scope),
+    states.then((s) => m.flow(db, cur, scope, { states: s })),
     m.flow(db, prev, scope),
     m.health(db, cur, scope),
     m.feedback(db, cur, scope),
     m.feedback(db, prev, scope),
     m.failedQueryGroups(db, cur, scope, 10),
     m.topUsedPerChannel(db, cur, scope, 5),
-    m.timeInStates(db, cur, scope),
+    states,
     queueAges(db, scope, now),
-    m.internalPopularPage(db, cur, scope, { limit: 10, offset: 0 }),
     m.flagReasons(db, cur, scope),
     m.findabilitySeries(db, cur, scope, bucket, tz),
     m.reuseSeries(db, cur, scope, bucket, tz),
@@ -119,6 +120,7 @@ export async function insightsDashboard(user: SessionUser, url: URL, now = new D
     m.healthSeries(db, cur, scope, bucket, tz),
     m.feedbackSeries(db, cur, scope, bucket, tz),
   ]);
+  const internal = ha.internalTop;
   const queueSummary = (["in_review", "in_certification"] as const).map((state) => {
     const items = queue.filter((q) => q.state === state);
     return { state, size: items.length, overdue: items.filter((q) => q.overdue).length, oldestDays: items[0]?.ageDays ?? null, oldest: items[0] ?? null };
@@ -189,7 +191,7 @@ export async function insightsDashboard(user: SessionUser, url: URL, now = new D
         ],
         points: fill(keys, ls, (r) => ({ submitted: m.num(r.submitted), certified: m.num(r.certified) }), ["submitted", "certified"]),
       } satisfies Series,
-      states,
+      states: statesNow,
       queues: queueSummary.map((q) => ({ state: q.state, size: q.size, overdue: q.overdue, oldestDays: q.oldestDays, oldestQuestion: q.oldest?.question ?? null, oldestLink: q.oldest?.link ?? null })),
     },
     health: {
