@@ -74,11 +74,14 @@ export async function failedQueryGroups(db: DbOrTx, p: Period, scope: Scope, lim
 }
 
 /** Every failed search of the period, newest first, a page at a time (the drill-down and its CSV). */
-export async function failedSearchPage(db: DbOrTx, p: Period, scope: Scope, page: { limit: number; offset: number }) {
+export async function failedSearchPage(db: DbOrTx, p: Period, scope: Scope, page: { limit: number; offset: number; after?: { at: string; id: string } | undefined }) {
+  // Keyset paging for the CSV (`after` the last row sent): each page is an index range, where an
+  // offset would re-read every row before it and make a year's export quadratic.
+  const after = page.after ? sql`and (f.at, f.id) < (${page.after.at}::timestamptz, ${page.after.id}::uuid)` : sql``;
   return query<{ id: string; query: string; reason: string; results: number; at: string; user_name: string | null }>(
     db,
     sql`select f.id, f.query, f.reason, f.results, f.at::text as at, u.display_name as user_name from failed_searches f left join users u on u.id = f.user_id
-      where ${within(sql`f.at`, p)} and ${failedTopicScope(scope)} order by f.at desc, f.id limit ${page.limit} offset ${page.offset}`,
+      where ${within(sql`f.at`, p)} and ${failedTopicScope(scope)} ${after} order by f.at desc, f.id desc limit ${page.limit} offset ${page.after ? 0 : page.offset}`,
   );
 }
 

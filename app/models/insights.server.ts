@@ -261,7 +261,9 @@ interface ListDef {
   title: string;
   columns: Column[];
   /** A page of rows; lists that are computed whole (the queue) ignore paging beyond the first. */
-  rows(ctx: ListContext, page: { limit: number; offset: number }): Promise<Record<string, unknown>[]>;
+  rows(ctx: ListContext, page: { limit: number; offset: number; after?: { at: string; id: string } | undefined }): Promise<Record<string, unknown>[]>;
+  /** Rows carry `cursor` and take `after`: the CSV pages by key, not by offset. */
+  keyset?: boolean;
   /** Where each row links (the drill's action). */
   link?: (row: Record<string, unknown>) => { href: string; label: string };
 }
@@ -276,8 +278,9 @@ export const LISTS: Record<string, ListDef> = {
       { key: "at", label: "When" },
     ],
     async rows({ db, period, scope }, page) {
-      return (await m.failedSearchPage(db, period, scope, page)).map((r) => ({ query: r.query, reason: r.reason === "no_results" ? "No result" : "None helped", user: r.user_name ?? "", at: r.at }));
+      return (await m.failedSearchPage(db, period, scope, page)).map((r) => ({ query: r.query, reason: r.reason === "no_results" ? "No result" : "None helped", user: r.user_name ?? "", at: r.at, cursor: { at: r.at, id: r.id } }));
     },
+    keyset: true,
     link: (r) => ({ href: `/answers/new?${new URLSearchParams({ question: String(r.query) }).toString()}`, label: "Write this answer" }),
   },
   "failed-groups": {
@@ -437,11 +440,11 @@ export type InsightsListData = Awaited<ReturnType<typeof insightsList>>;
  * whole. The permission check and the first page run before the response starts (errors become
  * status codes, not a truncated file).
  */
-export async function insightsCsv(user: SessionUser, url: URL, name: string, now = new Date(), db: DbOrTx = getDb()) {
+export async function insightsCsv(user: SessionUser, url: URL, name: string, now = new Date(), db: DbOrTx = getDb(), PAGE = 5000) {
   const def = listDef(name);
   const { ctx, range } = await listContext(user, url, now, db);
-  const PAGE = 5000;
   let offset = 0;
+  let after: { at: string; id: string } | undefined;
   let first: Record<string, unknown>[] | null = await def.rows(ctx, { limit: PAGE, offset });
   const encoder = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({
@@ -449,11 +452,12 @@ export async function insightsCsv(user: SessionUser, url: URL, name: string, now
       controller.enqueue(encoder.encode(csvRow(def.columns.map((c) => c.label))));
     },
     async pull(controller) {
-      const rows = first ?? (await def.rows(ctx, { limit: PAGE, offset }));
+      const rows = first ?? (await def.rows(ctx, { limit: PAGE, offset, after }));
       first = null;
       if (rows.length === 0) return controller.close();
       controller.enqueue(encoder.encode(rows.map((r) => csvRow(def.columns.map((c) => r[c.key]))).join("")));
       offset += PAGE;
+      if (def.keyset) after = rows.at(-1)?.cursor as { at: string; id: string } | undefined;
       if (rows.length < PAGE) controller.close();
     },
   });

@@ -163,6 +163,9 @@ describe("CSV export", () => {
     expect(lines[0]).toBe("Query,Why,Searched by,When");
     expect(lines).toHaveLength(5);
     expect(lines[1]).toMatch(/^"'=HYPERLINK\(""http:\/\/x""\)",No result,/);
+    // Paged by key two rows at a time: the same rows, in the same order, none twice.
+    const paged = await insightsCsv(su(cast.km), new URL("http://x/insights/failed?range=custom&from=2026-11-01&to=2026-11-07"), "failed", new Date(), db(), 2);
+    expect((await new Response(paged.stream).text()).trim().split("\r\n")).toEqual(lines);
   });
 });
 
