@@ -7,6 +7,7 @@ import type { Db } from "./client.server";
 import { seedDemoAnswers } from "./demo/answers";
 import { seedDemoContent } from "./demo/content";
 import { seedDemoFeedback } from "./demo/feedback";
+import { seedDemoInsights } from "./demo/insights";
 import { appSettings, expertise, topics, users } from "./schema";
 
 /** The password of every demo account; the sign-in page shows it when the app runs on demo data. */
@@ -73,6 +74,7 @@ export async function seedDemo(db: Db): Promise<void> {
   await seedDemoAnswers(db);
   await seedDemoContent(db);
   await seedDemoFeedback(db);
+  await seedDemoInsights(db);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

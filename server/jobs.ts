@@ -4,6 +4,7 @@ import { pruneRateLimits } from "../app/models/rate-limit.server";
 import { getDb } from "../db/client.server";
 import { configuredTransport } from "../app/notifications/mail-transport.server";
 import { drainMailQueue } from "../app/notifications/mail-queue.server";
+import { reviewEscalationJob } from "../app/insights/jobs.server";
 import { reverificationJob } from "../workflows/reverification";
 import { metrics } from "./metrics";
 
@@ -17,6 +18,7 @@ export interface Job {
 /** The server's background jobs; each runs on its own timer and never overlaps itself. */
 export const jobs: Job[] = [
   reverificationJob,
+  reviewEscalationJob,
   // Keeps search within a second of certification; a down engine only delays it (the outbox retries).
   { name: "search-outbox", everyMs: 500, run: () => drainSearchOutbox() },
   { name: "rate-limit-prune", everyMs: 10 * 60_000, run: () => pruneRateLimits() },

@@ -47,6 +47,8 @@ export const ACTIONS = [
   "content.moderate",
   /** reading and tuning search: synonyms, content gaps, reuse metrics */
   "insights.view",
+  /** the knowledge-health dashboard limited to the topics one reviews (experts) */
+  "insights.topics",
   "admin.users",
   "admin.topics",
   "admin.tokens",
@@ -61,7 +63,7 @@ const AUTHOR: Action[] = ["answer.draft", "content.write", "content.read", "answ
 
 export const POLICY: Record<Role, readonly Action[]> = {
   employee: AUTHOR,
-  expert: [...AUTHOR, "answer.review", "answer.reverify"],
+  expert: [...AUTHOR, "answer.review", "answer.reverify", "insights.topics"],
   knowledge_manager: [...AUTHOR, "answer.certify", "answer.archive", "answer.reverify", "insights.view", "admin.synonyms"],
   agent: ["answer.read", "search.use", "answer.use", "answer.request", "content.read", "answer.feedback", "people.view"],
   admin: [

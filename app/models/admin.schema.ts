@@ -28,5 +28,6 @@ export const TopicSchema = z.object({
     .max(3650, "At most 3650 days"),
   // Older forms and API clients omit these: the defaults of the table apply.
   flagResponseDays: z.number({ message: "Enter a number of working days from 1 to 30" }).int().min(1, "At least 1 working day").max(30, "At most 30 working days").default(2),
+  reviewTargetDays: z.number({ message: "Enter a number of working days from 1 to 30" }).int().min(1, "At least 1 working day").max(30, "At most 30 working days").default(2),
   flagThreshold: z.number({ message: "Enter a number of people from 1 to 50" }).int().min(1, "At least 1 person").max(50, "At most 50 people").default(3),
 });

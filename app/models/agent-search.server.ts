@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { SessionUser } from "../auth/session.server";
 import { can } from "../auth/policy";
 import { SearchParamsSchema } from "./agent.schema";
+import { logSearch } from "../insights/search-log.server";
 import { clearFailedSearchSession, logFailedSearch } from "./agent.server";
 import { browseCertified, searchAnswers } from "./search.server";
 import { listTopics } from "./topic.server";
@@ -44,6 +45,11 @@ export async function agentSearch(url: URL, user: SessionUser) {
   // Without a session (a form posted by an old page, no JavaScript), only a submitted search is a gap.
   const committed = url.searchParams.get("live") !== "1";
   let failedSearchId: string | null = null;
+  if (offset === 0 && (params.session || committed)) {
+    // Findability's denominator: attributed to the topic searched in, else to the top hit's topics.
+    const topicIds = params.topic ? [params.topic] : (result.hits[0]?.document.topicIds ?? []);
+    await logSearch({ sessionId: session, userId: user.id, query: params.q, results: result.total, topicIds });
+  }
   if (result.hits.length === 0 && offset === 0 && (params.session || committed)) {
     failedSearchId = await logFailedSearch({
       query: params.q,

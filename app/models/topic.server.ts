@@ -41,6 +41,7 @@ export interface TopicInput {
   requiredApprovals: number;
   reverifyIntervalDays: number;
   flagResponseDays?: number;
+  reviewTargetDays?: number;
   flagThreshold?: number;
 }
 

@@ -28,6 +28,7 @@ export const MAIL_KINDS: readonly MailKind[] = [
   { kind: "rejected", label: "Your draft was rejected", action: "See why", defaultMode: "immediate" },
   { kind: "certified", label: "Your answer was certified", action: "Open the answer", defaultMode: "immediate" },
   { kind: "reverification_due", label: "An answer you own is due for re-verification", action: "Re-verify it", defaultMode: "immediate" },
+  { kind: "review_escalated", label: "A review in your topics is past its target", action: "Open the review queue", defaultMode: "immediate" },
   { kind: "flag_filed", label: "Someone flagged an answer you own", action: "Look at the flag", defaultMode: "immediate" },
   { kind: "request_answered", label: "An answer you asked for is certified", action: "Open the answer", defaultMode: "immediate" },
   { kind: "answer_requested", label: "An answer is requested in your topics", action: "See the request", defaultMode: "digest" },

@@ -5,6 +5,7 @@ import { can } from "../auth/policy";
 import { requireUser } from "../auth/session.server";
 import { STATE_LABELS } from "../models/answer-labels";
 import { homeFor } from "../models/home.server";
+import { breachingFor } from "../models/insights.server";
 import { TopicChips } from "../ui/chips";
 import { age, formatDate } from "../ui/format";
 
@@ -12,7 +13,8 @@ export const meta: MetaFunction = () => [{ title: "Home · Vetted" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return { user, home: await homeFor(user), now: new Date().toISOString() };
+  const [home, breaching] = await Promise.all([homeFor(user), breachingFor(user)]);
+  return { user, home, breaching, now: new Date().toISOString() };
 }
 
 /** One panel of the person's work: a heading with its count, dense rows, an empty state that says what to do. */
@@ -31,7 +33,7 @@ function WorkPanel(props: { id: string; title: string; total: number; more?: { t
 }
 
 export default function Home() {
-  const { user, home, now } = useLoaderData<typeof loader>();
+  const { user, home, breaching, now } = useLoaderData<typeof loader>();
   const roles = user.roles;
   return (
     <div className="home">
@@ -166,6 +168,52 @@ export default function Home() {
               </li>
             ))}
           </WorkPanel>
+        ) : null}
+        {breaching ? (
+          <WorkPanel id="breaching" title="Reviews at or past their target" total={breaching.length} more={{ to: "/insights/queue", label: "The whole queue" }} empty="Every review and certification in your care is within its target.">
+            {breaching.map((b) => (
+              <li key={b.link}>
+                <Link to={b.link}>{b.question}</Link>
+                <span className="row-meta">
+                  <span className={b.overdue ? "badge danger" : "badge warn"}>
+                    {b.overdue ? "Overdue" : "Due today"}: {b.ageDays} of {b.targetDays} working days
+                  </span>
+                </span>
+              </li>
+            ))}
+          </WorkPanel>
+        ) : null}
+        {can(roles, "insights.view") || can(roles, "insights.topics") ? (
+          <section className="card work-panel" data-home="insights" aria-labelledby="insights-heading">
+            <h2 id="insights-heading">Knowledge health{can(roles, "insights.view") ? "" : " of your topics"}</h2>
+            <ul className="work-list">
+              <li>
+                <Link to="/insights">Dashboard: findability, reuse, flow, health, feedback</Link>
+              </li>
+              <li>
+                <Link to="/insights/failed?range=7">Searches that found nothing this week</Link>
+              </li>
+              <li>
+                <Link to="/insights/queue">Review queue ages against target</Link>
+              </li>
+              <li>
+                <Link to={can(roles, "insights.view") ? "/insights/unowned" : "/feedback"}>{can(roles, "insights.view") ? "Answers without an active owner" : "Flags on your topics' answers"}</Link>
+              </li>
+            </ul>
+          </section>
+        ) : null}
+        {can(roles, "answer.use") ? (
+          <section className="card work-panel" data-home="agent-links" aria-labelledby="agent-links-heading">
+            <h2 id="agent-links-heading">Your requests and feedback</h2>
+            <ul className="work-list">
+              <li>
+                <Link to="/requests">Answers you asked for</Link>
+              </li>
+              <li>
+                <Link to="/feedback?view=mine">Problems you flagged</Link>
+              </li>
+            </ul>
+          </section>
         ) : null}
         {home.admin ? (
           <section className="card work-panel" data-home="admin" aria-labelledby="admin-heading">

@@ -19,6 +19,7 @@ const KINDS: Record<string, string> = {
   reverification_due: "Re-verification",
   answer_requested: "Request",
   request_answered: "Request answered",
+  review_escalated: "Review overdue",
 };
 
 export const meta: MetaFunction = () => [{ title: "Inbox · Vetted" }];

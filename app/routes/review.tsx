@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { can } from "../auth/policy";
 import { forbidden, requireUser } from "../auth/session.server";
 import { certificationQueue, reverificationDue, reviewQueue, type QueueItem } from "../models/answer.server";
+import { reviewTargetsByVersion } from "../models/insights.server";
 import { TopicChips } from "../ui/chips";
 import { age, formatDate } from "../ui/format";
 
@@ -11,7 +12,7 @@ export const meta: MetaFunction = () => [{ title: "Review · Vetted" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   if (!can(user.roles, "answer.review") && !can(user.roles, "answer.certify")) throw forbidden();
-  const [review, certification, due] = await Promise.all([reviewQueue(user), certificationQueue(user), reverificationDue(user)]);
+  const [review, certification, due, targets] = await Promise.all([reviewQueue(user), certificationQueue(user), reverificationDue(user), reviewTargetsByVersion()]);
   return {
     now: new Date().toISOString(),
     isExpert: can(user.roles, "answer.review"),
@@ -19,11 +20,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     review,
     certification,
     due,
+    targets,
   };
 }
 
+type Target = { ageDays: number; targetDays: number; overdue: boolean; dueNext: boolean };
+
 /** Dense rows: the question, then its topics as chips, the author and how long it has waited. */
-function Queue({ items, now, to, empty }: { items: (QueueItem & { reverifyAt?: Date | string | null })[]; now: string; to: (i: QueueItem) => string; empty: string }) {
+function Queue({ items, now, to, empty, targets = {} }: { items: (QueueItem & { reverifyAt?: Date | string | null })[]; now: string; to: (i: QueueItem) => string; empty: string; targets?: Record<string, Target> }) {
   if (items.length === 0) return <p className="empty-state">{empty}</p>;
   return (
     <ul className="work-list queue">
@@ -39,6 +43,7 @@ function Queue({ items, now, to, empty }: { items: (QueueItem & { reverifyAt?: D
             ) : (
               <span className={`age${ageDays(i.since, now) >= 3 ? " old" : ""}`}>waiting {age(i.since, now)}</span>
             )}
+            {targets[i.versionId] ? <TargetBadge t={targets[i.versionId]!} /> : null}
           </span>
         </li>
       ))}
@@ -46,12 +51,19 @@ function Queue({ items, now, to, empty }: { items: (QueueItem & { reverifyAt?: D
   );
 }
 
+/** Age against the topic's review target in working days; past it, the item has been escalated. */
+function TargetBadge({ t }: { t: Target }) {
+  if (t.overdue) return <span className="badge danger">Past target: {t.ageDays} working days (target {t.targetDays})</span>;
+  if (t.dueNext) return <span className="badge warn">Due today: target {t.targetDays} working days</span>;
+  return <span className="badge">{t.ageDays} of {t.targetDays} working days</span>;
+}
+
 function ageDays(since: Date | string, now: string): number {
   return (new Date(now).getTime() - new Date(since).getTime()) / 86_400_000;
 }
 
 export default function Review() {
-  const { now, isExpert, isKm, review, certification, due } = useLoaderData<typeof loader>();
+  const { now, isExpert, isKm, review, certification, due, targets } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Review</h1>
@@ -59,13 +71,13 @@ export default function Review() {
       {isExpert ? (
         <section aria-labelledby="review-heading" className="card work-panel">
           <h2 id="review-heading">Drafts waiting for your review ({review.length})</h2>
-          <Queue items={review} now={now} to={(i) => `/answers/${i.answerId}/review`} empty="No drafts wait for review in your topics." />
+          <Queue items={review} now={now} targets={targets} to={(i) => `/answers/${i.answerId}/review`} empty="No drafts wait for review in your topics." />
         </section>
       ) : null}
       {isKm ? (
         <section aria-labelledby="cert-heading" className="card work-panel">
           <h2 id="cert-heading">Approved, waiting for certification ({certification.length})</h2>
-          <Queue items={certification} now={now} to={(i) => `/answers/${i.answerId}/review`} empty="Nothing waits for certification." />
+          <Queue items={certification} now={now} targets={targets} to={(i) => `/answers/${i.answerId}/review`} empty="Nothing waits for certification." />
         </section>
       ) : null}
       <section aria-labelledby="due-heading" className="card work-panel">

@@ -20,6 +20,7 @@ export const NAVIGATION: NavItem[] = [
   { to: "/search", label: "Search", anyOf: ["search.use"] },
   { to: "/requests", label: "Requests", anyOf: ["answer.request"] },
   { to: "/feedback", label: "Feedback", anyOf: ["answer.feedback", "feedback.act"] },
+  { to: "/insights", label: "Insights", anyOf: ["insights.view", "insights.topics"] },
   { to: "/people", label: "People", anyOf: ["people.view"] },
   { to: "/faq", label: "FAQ", anyOf: ["answer.read"], document: true },
   { to: "/admin", label: "Admin", anyOf: ["admin.users", "admin.topics", "admin.settings"] },

@@ -7,6 +7,7 @@ export interface TopicValues {
   requiredApprovals: number;
   reverifyIntervalDays: number;
   flagResponseDays?: number;
+  reviewTargetDays?: number;
   flagThreshold?: number;
 }
 
@@ -39,6 +40,9 @@ export function TopicFields({ values, errors }: { values?: TopicValues; errors: 
       <label htmlFor="flagResponseDays">Act on readers&apos; flags within (working days)</label>
       <input id="flagResponseDays" name="flagResponseDays" type="number" min={1} max={30} defaultValue={values?.flagResponseDays ?? 2} />
       <FieldError id="flagResponseDays-error" errors={errors.flagResponseDays} />
+      <label htmlFor="reviewTargetDays">Review and certify drafts within (working days; later ones go to the knowledge managers)</label>
+      <input id="reviewTargetDays" name="reviewTargetDays" type="number" min={1} max={30} defaultValue={values?.reviewTargetDays ?? 2} />
+      <FieldError id="reviewTargetDays-error" errors={errors.reviewTargetDays} />
       <label htmlFor="flagThreshold">Send a certified answer to re-verification when this many people flag it</label>
       <input id="flagThreshold" name="flagThreshold" type="number" min={1} max={50} defaultValue={values?.flagThreshold ?? 3} />
       <FieldError id="flagThreshold-error" errors={errors.flagThreshold} />

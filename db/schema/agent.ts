@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { answers, answerVersions } from "./answers";
 import { topics } from "./topics";
@@ -44,7 +45,7 @@ export const answerUses = pgTable(
     undoneAt: timestamp("undone_at", { withTimezone: true }),
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("answer_uses_answer_idx").on(t.answerId, t.at), index("answer_uses_user_idx").on(t.userId, t.answerId, t.at)],
+  (t) => [index("answer_uses_answer_idx").on(t.answerId, t.at), index("answer_uses_user_idx").on(t.userId, t.answerId, t.at), index("answer_uses_at_idx").on(t.at), index("answer_uses_search_session_idx").on(t.searchSession).where(sql`${t.searchSession} is not null`)],
 );
 
 /** Searches that found nothing useful: the content gaps. */

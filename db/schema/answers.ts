@@ -102,6 +102,7 @@ export const answerVersions = pgTable(
     index("answer_versions_author_idx").on(t.authorId, t.state),
     index("answer_versions_topics_idx").using("gin", t.topicIds),
     index("answer_versions_reverify_idx").on(t.reverifyAt).where(sql`${t.state} = 'certified'`),
+    index("answer_versions_certified_at_idx").on(t.certifiedAt).where(sql`${t.certifiedAt} is not null`),
     check("answer_versions_short_answer_len", sql`char_length(${t.shortAnswer}) <= 280`),
   ],
 );
@@ -126,7 +127,7 @@ export const answerEvents = pgTable(
     comment: text("comment"),
     data: jsonb("data").$type<Record<string, unknown>>().notNull().default({}),
   },
-  (t) => [index("answer_events_answer_idx").on(t.answerId, t.at), index("answer_events_version_idx").on(t.versionId, t.at)],
+  (t) => [index("answer_events_answer_idx").on(t.answerId, t.at), index("answer_events_version_idx").on(t.versionId, t.at), index("answer_events_at_idx").on(t.at)],
 );
 
 /**

@@ -42,6 +42,7 @@ export const answerRatings = pgTable(
     uniqueIndex("answer_ratings_version_user_idx").on(t.versionId, t.userId),
     index("answer_ratings_answer_idx").on(t.answerId, t.createdAt),
     index("answer_ratings_user_idx").on(t.userId, t.createdAt),
+    index("answer_ratings_created_idx").on(t.createdAt),
   ],
 );
 
@@ -87,6 +88,7 @@ export const answerFlags = pgTable(
     index("answer_flags_topic_idx").on(t.topicId, t.status, t.createdAt),
     index("answer_flags_assignee_idx").on(t.assigneeId, t.status),
     index("answer_flags_flagger_idx").on(t.flaggedBy, t.createdAt),
+    index("answer_flags_created_idx").on(t.createdAt),
     index("answer_flags_revision_idx").on(t.revisionVersionId).where(sql`${t.revisionVersionId} is not null`),
     check("answer_flags_comment_len", sql`char_length(${t.comment}) <= 2000`),
     check("answer_flags_close_reason_len", sql`char_length(${t.closeReason}) <= 1000`),

@@ -10,3 +10,4 @@ export * from "./feedback";
 export * from "./people";
 export * from "./sso";
 export * from "./mail";
+export * from "./insights";

@@ -18,6 +18,8 @@ export const topics = pgTable(
     flagResponseDays: integer("flag_response_days").notNull().default(2),
     /** Open flags from this many distinct people move a certified answer to re-verification due. */
     flagThreshold: integer("flag_threshold").notNull().default(3),
+    /** Working days a draft may wait in review, or an approved one for certification, before it is escalated. */
+    reviewTargetDays: integer("review_target_days").notNull().default(2),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -26,6 +28,7 @@ export const topics = pgTable(
     check("topics_reverify_interval_range", sql`${t.reverifyIntervalDays} between 1 and 3650`),
     check("topics_flag_response_days_range", sql`${t.flagResponseDays} between 1 and 60`),
     check("topics_flag_threshold_range", sql`${t.flagThreshold} between 1 and 100`),
+    check("topics_review_target_days_range", sql`${t.reviewTargetDays} between 1 and 60`),
   ],
 );
 

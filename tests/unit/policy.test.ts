@@ -5,7 +5,7 @@ import { navigationFor } from "../../app/ui/navigation";
 // The expected matrix, written out independently of POLICY: a change to either must be deliberate.
 const EXPECTED: Record<Role, Action[]> = {
   employee: ["answer.draft", "answer.read", "search.use", "answer.request", "content.write", "content.read", "answer.feedback", "feedback.act", "people.view"],
-  expert: ["answer.draft", "answer.review", "answer.reverify", "answer.read", "search.use", "answer.request", "content.write", "content.read", "answer.feedback", "feedback.act", "people.view"],
+  expert: ["answer.draft", "answer.review", "answer.reverify", "insights.topics", "answer.read", "search.use", "answer.request", "content.write", "content.read", "answer.feedback", "feedback.act", "people.view"],
   knowledge_manager: [
     "answer.draft",
     "answer.certify",
@@ -70,10 +70,10 @@ describe("navigation follows the policy", () => {
   const labels = (role: Role) => navigationFor([role]).map((n) => n.label);
   it("shows each role what it may open", () => {
     expect(labels("employee")).toEqual(["Write", "Wiki", "Blog", "Forum", "Search", "Requests", "Feedback", "People", "FAQ"]);
-    expect(labels("expert")).toEqual(["Write", "Review", "Wiki", "Blog", "Forum", "Search", "Requests", "Feedback", "People", "FAQ"]);
+    expect(labels("expert")).toEqual(["Write", "Review", "Wiki", "Blog", "Forum", "Search", "Requests", "Feedback", "Insights", "People", "FAQ"]);
     // Issue 11: knowledge managers tune synonyms, and had no link to that page.
-    expect(labels("knowledge_manager")).toEqual(["Write", "Review", "Wiki", "Blog", "Forum", "Search", "Requests", "Feedback", "People", "FAQ", "Synonyms"]);
+    expect(labels("knowledge_manager")).toEqual(["Write", "Review", "Wiki", "Blog", "Forum", "Search", "Requests", "Feedback", "Insights", "People", "FAQ", "Synonyms"]);
     expect(labels("agent")).toEqual(["Wiki", "Blog", "Forum", "Search", "Requests", "Feedback", "People", "FAQ"]);
-    expect(labels("admin")).toEqual(["Wiki", "Blog", "Forum", "Search", "Feedback", "People", "FAQ", "Admin"]);
+    expect(labels("admin")).toEqual(["Wiki", "Blog", "Forum", "Search", "Feedback", "Insights", "People", "FAQ", "Admin"]);
   });
 });

@@ -1,0 +1,117 @@
+// npm run bench:insights — issue 14's figures on the PostgreSQL server. Full size (FULL=1):
+// 100,000 answers, 2,000,000 searches, 1,000,000 uses, 50,000 flags and a year of workflow events;
+// by default a tenth of that (SCALE=0.1) so it fits a shared 2-core machine. Prints p95 of /insights
+// for 90 days (target ≤ 300 ms), of a drill-down list (≤ 100 ms) and the time and memory of a
+// year's failed-search CSV (≤ 2 s, flat memory). DRIVER=pglite runs the same on embedded PGlite.
+import { sql } from "drizzle-orm";
+import { insightsCsv, insightsDashboard, insightsList } from "../app/models/insights.server";
+import { setDatabase } from "../db/client.server";
+import { users } from "../db/schema";
+import { benchDatabase, ms, percentile } from "./support";
+
+const SCALE = process.env.FULL === "1" ? 1 : Number(process.env.SCALE ?? 0.1);
+const N = (n: number) => Math.max(10, Math.round(n * SCALE));
+const ANSWERS = N(100_000);
+const SEARCHES = N(2_000_000);
+const USES = N(1_000_000);
+const FLAGS = N(50_000);
+const RUNS = Number(process.env.RUNS ?? 20);
+const DRIVER = process.env.DRIVER === "pglite" ? "pglite" : "postgres";
+
+async function main() {
+  const database = await benchDatabase(DRIVER, 10);
+  const db = database.db;
+  setDatabase(database);
+  try {
+    const t0 = performance.now();
+    const [km] = await db.insert(users).values({ email: "km@bench.test", displayName: "KM", roles: ["knowledge_manager"], passwordHash: "x" }).returning();
+    await db.execute(sql`insert into topics (slug, name) select 't' || g, 'Topic ' || g from generate_series(1, 20) g`);
+    await db.execute(sql`insert into answers (id, created_by, created_at) select gen_random_uuid(), ${km!.id}, now() - interval '400 days' from generate_series(1, ${ANSWERS})`);
+    // One certified version per answer, certified at a random moment of the last year.
+    await db.execute(sql`
+      insert into answer_versions (answer_id, number, author_id, question, body, topic_ids, state, snapshot, machine_version, owner_id, created_at, certified_at, submitted_at, audience)
+      select a.id, 1, ${km!.id}, 'Bench question ' || a.id, '{}'::jsonb, array[(select id from topics order by id offset (abs(hashtext(a.id::text)) % 20) limit 1)],
+        case when abs(hashtext(a.id::text)) % 10 = 0 then 'reverification_due' else 'certified' end, '{}'::jsonb, 1, ${km!.id},
+        c - interval '30 hours', c, c - interval '20 hours', (case when abs(hashtext(a.id::text)) % 3 = 0 then 'public' else 'internal' end)::audience
+      from answers a, lateral (select now() - (abs(hashtext(a.id::text || 'c')) % 365) * interval '1 day' as c) t`);
+    await db.execute(sql`update answers a set live_version_id = v.id from answer_versions v where v.answer_id = a.id`);
+    // A year of workflow events: draft → in_review → in_certification → certified per version.
+    await db.execute(sql`
+      insert into answer_events (answer_id, version_id, at, actor_id, event, from_state, to_state)
+      select v.answer_id, v.id, v.certified_at - s.back, ${km!.id}, s.event, s.from_state, s.to_state from answer_versions v,
+        (values (interval '30 hours', 'CREATE', null, 'draft'), (interval '20 hours', 'SUBMIT', 'draft', 'in_review'), (interval '8 hours', 'APPROVE', 'in_review', 'in_certification'), (interval '0 hours', 'CERTIFY', 'in_certification', 'certified')) s(back, event, from_state, to_state)`);
+    await db.execute(sql`
+      with v as (select row_number() over (order by id) as n, id, answer_id, topic_ids from answer_versions)
+      insert into search_log (session_id, user_id, query, results, topic_ids, at)
+      select gen_random_uuid(), ${km!.id}, 'bench query ' || (g % 5000), case when g % 7 = 0 then 0 else 3 end, v.topic_ids, now() - (g % 365) * interval '1 day' - (g % 86400) * interval '1 second'
+      from generate_series(1::bigint, ${SEARCHES}::bigint) g join v on v.n = 1 + (g * 7919) % ${ANSWERS}`);
+    await db.execute(sql`
+      insert into failed_searches (query, results, reason, user_id, at)
+      select 'bench failed ' || (g % 3000), 0, 'no_results', ${km!.id}, now() - (g % 365) * interval '1 day' from generate_series(1, ${Math.round(SEARCHES / 7)}) g`);
+    await db.execute(sql`
+      with v as (select row_number() over (order by id) as n, id, answer_id from answer_versions)
+      insert into answer_uses (answer_id, version_id, user_id, kind, channel, at)
+      select v.answer_id, v.id, ${km!.id}, 'used', (array['chat','email','phone','social'])[1 + g % 4], now() - (g % 365) * interval '1 day'
+      from generate_series(1::bigint, ${USES}::bigint) g join v on v.n = 1 + (g * 104729) % ${ANSWERS}`);
+    await db.execute(sql`
+      with v as (select row_number() over (order by id) as n, id, answer_id, topic_ids from answer_versions)
+      insert into answer_flags (answer_id, version_id, topic_id, reason, source, status, created_at, acted_at)
+      select v.answer_id, v.id, v.topic_ids[1], 'unclear', 'search', 'open', now() - (g % 365) * interval '1 day', case when g % 3 = 0 then now() - (g % 365) * interval '1 day' + interval '5 hours' end
+      from generate_series(1::bigint, ${FLAGS}::bigint) g join v on v.n = 1 + (g * 7919) % ${ANSWERS}`);
+    await db.execute(sql`analyze`);
+    process.stdout.write(`data: ${ANSWERS} answers, ${SEARCHES} searches, ${USES} uses, ${FLAGS} flags, a year of events (scale ${SCALE}) in ${ms(performance.now() - t0)}\n`);
+
+    const user = { id: km!.id, email: "km@bench.test", displayName: "KM", roles: ["knowledge_manager" as const] };
+    const time = async (f: () => Promise<unknown>) => {
+      const s = performance.now();
+      await f();
+      return performance.now() - s;
+    };
+    if (process.env.PROFILE) {
+      const m = await import("../app/insights/measures.server");
+      const { resolveRange } = await import("../app/insights/range");
+      const r = resolveRange({ range: "90", from: undefined, to: undefined }, new Date(), "UTC");
+      const each: [string, () => Promise<unknown>][] = [
+        ["findability", () => m.findability(db, r.current, null)],
+        ["reuse", () => m.reuse(db, r.current, null)],
+        ["flow", () => m.flow(db, r.current, null)],
+        ["timeInStates", () => m.timeInStates(db, r.current, null)],
+        ["health", () => m.health(db, r.current, null)],
+        ["feedback", () => m.feedback(db, r.current, null)],
+        ["failedGroups", () => m.failedQueryGroups(db, r.current, null)],
+        ["channels", () => m.topUsedPerChannel(db, r.current, null)],
+        ["fseries", () => m.findabilitySeries(db, r.current, null, "week", "UTC")],
+        ["rseries", () => m.reuseSeries(db, r.current, null, "week", "UTC")],
+        ["lseries", () => m.flowSeries(db, r.current, null, "week", "UTC")],
+        ["hseries", () => m.healthSeries(db, r.current, null, "week", "UTC")],
+        ["eseries", () => m.feedbackSeries(db, r.current, null, "week", "UTC")],
+      ];
+      for (const [name, f] of each) {
+        await f();
+        process.stdout.write(`  ${name}: ${ms(await time(f))}\n`);
+      }
+    }
+    const dash: number[] = [];
+    for (let i = 0; i < RUNS; i++) dash.push(await time(() => insightsDashboard(user, new URL("http://b/insights?range=90"))));
+    const list: number[] = [];
+    for (let i = 0; i < RUNS; i++) list.push(await time(() => insightsList(user, new URL(`http://b/insights/failed?range=90&page=${1 + (i % 5)}`), "failed")));
+    const rss0 = process.memoryUsage().rss;
+    let bytes = 0;
+    let peak = rss0;
+    const csvMs = await time(async () => {
+      const { stream } = await insightsCsv(user, new URL("http://b/insights/export/failed?range=custom&from=" + new Date(Date.now() - 364 * 86_400_000).toISOString().slice(0, 10) + "&to=" + new Date().toISOString().slice(0, 10)), "failed");
+      for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
+        bytes += chunk.length;
+        peak = Math.max(peak, process.memoryUsage().rss);
+      }
+    });
+    process.stdout.write(`/insights 90 days: p50 ${ms(percentile(dash, 50))}, p95 ${ms(percentile(dash, 95))} (first, coldest: ${ms(dash[0]!)}) — target p95 ≤ 300 ms\n`);
+    process.stdout.write(`drill-down (failed searches, a page): p50 ${ms(percentile(list, 50))}, p95 ${ms(percentile(list, 95))} — target p95 ≤ 100 ms\n`);
+    process.stdout.write(`CSV of a year's failed searches: ${(bytes / 1e6).toFixed(1)} MB in ${ms(csvMs)}, RSS grew ${((peak - rss0) / 1e6).toFixed(0)} MB — target ≤ 2 s, flat memory\n`);
+  } finally {
+    setDatabase(undefined);
+    await database.close();
+  }
+}
+
+await main();
