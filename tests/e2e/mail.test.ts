@@ -39,7 +39,10 @@ describe("forgot password and notification settings, in Chromium with a real SMT
     const isReset = (m: (typeof peer.messages)[number]) => m.to.includes("emma@example.com") && m.subject.startsWith("Reset your password");
     while (!peer.messages.some(isReset) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     const mail = peer.messages.find(isReset);
-    expect(peer.messages.filter((m) => !m.subject.startsWith("Reset your password"))).toEqual([]);
+    // Nothing else, but for the demo's reviews past their target: escalating them (issue 14) after the
+    // start is real mail to the knowledge manager, not the seed's.
+    const others = peer.messages.filter((m) => !m.subject.startsWith("Reset your password"));
+    expect(others.filter((m) => !(m.subject.startsWith("Review overdue") && m.to.join() === "kim@example.com")).map((m) => `${m.to.join()}: ${m.subject}`)).toEqual([]);
     expect(mail, "the reset mail arrived").toBeTruthy();
     const link = /https?:\/\/[^\s]+\/reset-password\/[\w-]+/.exec(mail!.text)![0];
     // The app's own base (PUBLIC_URL unset: localhost and its port); the browser stays on 127.0.0.1.
