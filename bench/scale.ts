@@ -5,7 +5,8 @@
 //  2. what one instance serves: API searches per second under 20 clients (wrk or autocannon), with
 //     the shared rate limiter in PostgreSQL on every call;
 //  3. bytes per row on disk (table + indexes) of the tables that grow with use: uses, failed
-//     searches, workflow events, notifications, search documents.
+//     searches, notifications, answer versions, search documents;
+//  4. the shared rate limiter alone under 20 concurrent callers on one key.
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +14,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import type { Role } from "../app/auth/policy";
 import { createApiToken } from "../app/models/agent.server";
+import { RateLimiter } from "../app/models/rate-limit.server";
 import { rowsOf, type Db } from "../db/client.server";
 import { answers, answerVersions, topics, users } from "../db/schema";
 import { createPostgresIndex } from "../search/postgres";
@@ -20,7 +22,7 @@ import { reindex } from "../search/outbox";
 import { buildIfStale, root } from "../server/build-if-stale.mjs";
 import { createDraft, sendEvent } from "../workflows/approval.service";
 import { freePort } from "../tests/support/server";
-import { benchDatabase, loadTest, ms } from "./support";
+import { benchDatabase, loadTest, ms, percentile } from "./support";
 
 const ANSWERS = Number(process.env.ANSWERS ?? 100_000);
 const METRICS_TOKEN = "bench-metrics-token-0123456789";
@@ -145,6 +147,22 @@ async function main() {
       select ${a.id}, 'certified', 'Your answer “How do I change my delivery address?” was certified', '/answers/' || ${v!.answer_id}, '{}'::jsonb, now()
       from generate_series(1, 100000) g`);
     for (const t of ["answer_uses", "failed_searches", "notifications", "answer_versions", "search_documents"]) console.log(`disk, ${t}: ${await bytesPerRow(db, t)}`);
+
+    // The shared rate limiter alone: what every API call adds, on one hot key (one token, 20 clients).
+    const limiter = new RateLimiter(1_000_000, 1_000_000);
+    const waits: number[] = [];
+    const t1 = performance.now();
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        for (let i = 0; i < 500; i++) {
+          const s = performance.now();
+          await limiter.take("bench-one-token", Date.now(), db);
+          waits.push(performance.now() - s);
+        }
+      }),
+    );
+    const rate = Math.round(10_000 / ((performance.now() - t1) / 1000));
+    console.log(`rate limiter, one key, 20 concurrent callers (leases of ${limiter.lease}): ${rate} takes/s, p50 ${ms(percentile(waits, 50))}, p95 ${ms(percentile(waits, 95))}`);
   } finally {
     await database.close();
   }

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { recordUse, takeUseAllowance, USES_PER_MINUTE } from "../../app/models/agent.server";
 import { pruneRateLimits, RateLimiter } from "../../app/models/rate-limit.server";
 import { popularFaqAnswers } from "../../app/models/faq.server";
-import { answerUses, type User } from "../../db/schema";
+import { answerUses, rateLimits, type User } from "../../db/schema";
 import { certifiedAnswer, workflowCast } from "../support/answers";
 import { TestClient } from "../support/app";
 import { useFreshDatabase } from "../support/db";
@@ -64,6 +64,20 @@ describe("rate limit on recording uses", () => {
     // Forgotten after an hour untouched, which changes nothing: the bucket would be full again.
     expect(await pruneRateLimits(new Date(t0 + 3_600_001))).toBeGreaterThanOrEqual(1);
     expect((await limiter.take("race", t0 + 3_600_001)).ok).toBe(true);
+  });
+
+  it("leases tokens in batches per process for large buckets, never granting more than the bucket holds", async () => {
+    const t0 = 9_000_000;
+    // Two processes' limiters on one bucket of 200 (leases of 10), 300 callers each, all at once.
+    const [a, b] = [new RateLimiter(200, 0.001), new RateLimiter(200, 0.001)];
+    expect(a.lease).toBe(10);
+    const results = await Promise.all([a, b].flatMap((l) => Array.from({ length: 300 }, () => l.take("leased", t0))));
+    const granted = results.filter((r) => r.ok).length;
+    expect(granted).toBeLessThanOrEqual(200);
+    // Unspent leases are the only loss: at most one lease per process.
+    expect(granted).toBeGreaterThanOrEqual(200 - 2 * 9);
+    const [row] = await database.current.db.select().from(rateLimits).where(eq(rateLimits.key, "leased"));
+    expect(row!.tokens).toBeLessThan(10);
   });
 
   it("the search page's use button answers 429 with a clear message after the limit, and records nothing more", async () => {
