@@ -77,14 +77,21 @@ export interface Series {
   points: { bucket: string; values: Record<string, number> }[];
 }
 
-function fill<T extends { bucket: string }>(keys: string[], rows: T[], pick: (r: T) => Record<string, number>, names: string[]): Series["points"] {
-  const byBucket = new Map(rows.map((r) => [r.bucket, pick(r)]));
-  return keys.map((bucket) => ({ bucket, values: Object.fromEntries(names.map((n) => [n, byBucket.get(bucket)?.[n] ?? 0])) }));
+/** A chart's series: for each bucket, the named columns of its row (0 where the bucket has none). */
+function series(title: string, labels: Record<string, string>, buckets: string[], rows: ({ bucket: string } & Record<string, unknown>)[]): Series {
+  const names = Object.keys(labels);
+  const byBucket = new Map(rows.map((r) => [r.bucket, r]));
+  return {
+    title,
+    keys: names.map((key) => ({ key, label: labels[key]! })),
+    points: buckets.map((bucket) => ({ bucket, values: Object.fromEntries(names.map((n) => [n, m.num(byBucket.get(bucket)?.[n] as number | string | null | undefined)])) })),
+  };
 }
 
-const merge = <A extends { bucket: string }, B extends { bucket: string }>(a: A[], b: B[]) => {
+/** Two per-bucket counts read by separate queries, as one row per bucket. */
+const merge = (...lists: ({ bucket: string } & Record<string, unknown>)[][]) => {
   const map = new Map<string, Record<string, unknown> & { bucket: string }>();
-  for (const r of [...a, ...b]) map.set(r.bucket, { ...(map.get(r.bucket) ?? {}), ...r });
+  for (const r of lists.flat()) map.set(r.bucket, { ...(map.get(r.bucket) ?? {}), ...r });
   return [...map.values()];
 };
 
@@ -138,15 +145,7 @@ export async function insightsDashboard(user: SessionUser, url: URL, now = new D
         { key: "linkRate", label: "Ended in a use (link rate)", value: fa.linkRate, previous: fb.linkRate, unit: "percent", better: "up" },
         { key: "noResult", label: "Found nothing", value: fa.noResultShare, previous: fb.noResultShare, unit: "percent", better: "down", drill: "failed" },
       ] as Figure[],
-      series: {
-        title: "Searches over time",
-        keys: [
-          { key: "searches", label: "Searches" },
-          { key: "linked", label: "Ended in a use" },
-          { key: "no_result", label: "Found nothing" },
-        ],
-        points: fill(keys, fs, (r) => ({ searches: m.num(r.searches), linked: m.num(r.linked), no_result: m.num(r.no_result) }), ["searches", "linked", "no_result"]),
-      } satisfies Series,
+      series: series("Searches over time", { searches: "Searches", linked: "Ended in a use", no_result: "Found nothing" }, keys, fs),
       failed,
     },
     reuse: {
@@ -156,22 +155,15 @@ export async function insightsDashboard(user: SessionUser, url: URL, now = new D
         { key: "reusePerNew", label: "Uses per new answer", value: ra.reusePerNew, previous: rb.reusePerNew, unit: "ratio", better: "up" },
         { key: "neverUsed", label: "Live answers never used", value: ra.neverUsed, previous: rb.neverUsed, unit: "count", better: "down", drill: "never-used" },
       ] as Figure[],
-      series: {
-        title: "Reuse vs create",
-        keys: [
-          { key: "uses", label: "Uses" },
-          { key: "created", label: "New answers certified" },
-        ],
-        points: fill(
-          keys,
-          merge(
-            rs.uses.map((r) => ({ bucket: r.bucket, uses: m.num(r.n) })),
-            rs.created.map((r) => ({ bucket: r.bucket, created: m.num(r.n) })),
-          ),
-          (r) => ({ uses: m.num(r.uses), created: m.num(r.created) }),
-          ["uses", "created"],
+      series: series(
+        "Reuse vs create",
+        { uses: "Uses", created: "New answers certified" },
+        keys,
+        merge(
+          rs.uses.map((r) => ({ bucket: r.bucket, uses: r.n })),
+          rs.created.map((r) => ({ bucket: r.bucket, created: r.n })),
         ),
-      } satisfies Series,
+      ),
       channels: channels.map((c) => ({ channel: c.channel, answerId: c.answer_id, question: c.question, uses: m.num(c.uses) })),
     },
     flow: {
@@ -183,14 +175,7 @@ export async function insightsDashboard(user: SessionUser, url: URL, now = new D
         { key: "requestsAnswered", label: "Requests answered", value: la.requestsAnswered, previous: lb.requestsAnswered, unit: "count", better: "up" },
         { key: "medianHoursToAnswerRequest", label: "Time to answer a request (median)", value: la.medianHoursToAnswerRequest, previous: lb.medianHoursToAnswerRequest, unit: "hours", better: "down" },
       ] as Figure[],
-      series: {
-        title: "Submitted for review vs certified",
-        keys: [
-          { key: "submitted", label: "Submitted" },
-          { key: "certified", label: "Certified" },
-        ],
-        points: fill(keys, ls, (r) => ({ submitted: m.num(r.submitted), certified: m.num(r.certified) }), ["submitted", "certified"]),
-      } satisfies Series,
+      series: series("Submitted for review vs certified", { submitted: "Submitted", certified: "Certified" }, keys, ls),
       states: statesNow,
       queues: queueSummary.map((q) => ({ state: q.state, size: q.size, overdue: q.overdue, oldestDays: q.oldestDays, oldestQuestion: q.oldest?.question ?? null, oldestLink: q.oldest?.link ?? null })),
     },
@@ -203,14 +188,7 @@ export async function insightsDashboard(user: SessionUser, url: URL, now = new D
         { key: "unowned", label: "No owner or owner deactivated", value: ha.unowned, previous: null, unit: "count", better: "down", now: true, drill: "unowned" },
         { key: "internalPopular", label: "Used a lot, not public yet", value: ha.internalPopular, previous: null, unit: "count", better: "down", now: true, drill: "internal-popular" },
       ] as Figure[],
-      series: {
-        title: "Due for re-verification vs re-verified",
-        keys: [
-          { key: "became_due", label: "Became due" },
-          { key: "reverified", label: "Re-verified" },
-        ],
-        points: fill(keys, hs, (r) => ({ became_due: m.num(r.became_due), reverified: m.num(r.reverified) }), ["became_due", "reverified"]),
-      } satisfies Series,
+      series: series("Due for re-verification vs re-verified", { became_due: "Became due", reverified: "Re-verified" }, keys, hs),
       internal: internal.map((r) => ({ answerId: r.answer_id, question: r.question, uses: m.num(r.uses) })),
     },
     feedback: {
@@ -222,22 +200,15 @@ export async function insightsDashboard(user: SessionUser, url: URL, now = new D
         { key: "medianHoursToAct", label: "Time to act on a flag (median)", value: fea.medianHoursToAct, previous: feb.medianHoursToAct, unit: "hours", better: "down" },
         { key: "faqHelpful", label: "Public FAQ: helpful", value: fea.faqHelpfulShare, previous: feb.faqHelpfulShare, unit: "percent", better: "up" },
       ] as Figure[],
-      series: {
-        title: "Flags opened vs acted on",
-        keys: [
-          { key: "opened", label: "Opened" },
-          { key: "acted", label: "Acted on" },
-        ],
-        points: fill(
-          keys,
-          merge(
-            es.flags.map((r) => ({ bucket: r.bucket, opened: m.num(r.opened) })),
-            es.acted.map((r) => ({ bucket: r.bucket, acted: m.num(r.acted) })),
-          ),
-          (r) => ({ opened: m.num(r.opened), acted: m.num(r.acted) }),
-          ["opened", "acted"],
+      series: series(
+        "Flags opened vs acted on",
+        { opened: "Opened", acted: "Acted on" },
+        keys,
+        merge(
+          es.flags.map((r) => ({ bucket: r.bucket, opened: r.opened })),
+          es.acted.map((r) => ({ bucket: r.bucket, acted: r.acted })),
         ),
-      } satisfies Series,
+      ),
       reasons: reasons.map((r) => ({ reason: r.reason, opened: m.num(r.opened), acted: m.num(r.acted) })),
     },
   };

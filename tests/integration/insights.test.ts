@@ -142,6 +142,20 @@ describe("who sees what", () => {
     await expect(insightsDashboard(su(expertB), new URL(`http://x/insights?topic=${cast.topic.id}`))).rejects.toBeInstanceOf(DomainError);
   });
 
+  it("draws each chart from the same counts as its headline figures, one point per day of the period", async () => {
+    const dash = await insightsDashboard(su(cast.km), new URL(`http://x/insights?range=custom&from=2026-11-01&to=2026-11-07&topic=${cast.topic.id}`), at("2026-11-10T12:00:00Z"));
+    const total = (points: { values: Record<string, number> }[], key: string) => points.reduce((n, p) => n + (p.values[key] ?? 0), 0);
+    const figure = (figures: { key: string; value: number | null }[], key: string) => figures.find((f) => f.key === key)!.value;
+    expect(dash.findability.series.points).toHaveLength(7);
+    expect(dash.findability.series.keys.map((k) => k.key)).toEqual(["searches", "linked", "no_result"]);
+    expect(total(dash.findability.series.points, "searches")).toBe(figure(dash.findability.figures, "searches"));
+    expect(total(dash.reuse.series.points, "uses")).toBe(figure(dash.reuse.figures, "uses"));
+    expect(total(dash.reuse.series.points, "created")).toBe(figure(dash.reuse.figures, "newCertified"));
+    expect(total(dash.feedback.series.points, "opened")).toBe(figure(dash.feedback.figures, "flagsOpened"));
+    expect(total(dash.feedback.series.points, "acted")).toBe(figure(dash.feedback.figures, "flagsActed"));
+    expect(total(dash.reuse.series.points, "uses")).toBeGreaterThan(0);
+  });
+
   it("refuses agents and employees", async () => {
     await expect(insightsAccess(su(cast.agent))).rejects.toMatchObject({ code: "forbidden" });
     await expect(insightsAccess(su(cast.author))).rejects.toMatchObject({ code: "forbidden" });
