@@ -2,6 +2,8 @@ import { sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client.server";
 import { groupQueries, type QueryGroup } from "./group-queries";
 import type { Period } from "./range";
+import { usedInSession } from "./opens.server";
+import { splitPeriod, staysEndingIn } from "./rollups.server";
 import { bucketOf, inScope, num, numOrNull, overlapsScope, query, share, within, type Scope } from "./sql.server";
 
 /**
@@ -21,6 +23,44 @@ function usesIn(p: Pick<Period, "from" | "to">, scope: Scope): SQL {
 const failedTopicScope = (scope: Scope): SQL =>
   scope === null ? sql`true` : scope.length === 0 ? sql`false` : sql`(f.filters->>'topic') = any(ARRAY[${sql.join(scope.map((id) => sql`${id}`), sql`, `)}]::text[])`;
 
+// ---------------------------------------------------------------- rollups
+
+type Window = Pick<Period, "from" | "to">;
+type Bucketed = { bucket: string } & Record<string, number | string>;
+
+/** Sums of insights_hourly columns over the whole hours of a period the rollups hold. */
+async function hourlySums<K extends string>(db: DbOrTx, part: Window | null, scope: Scope, cols: readonly K[]): Promise<Record<K, number>> {
+  const zero = Object.fromEntries(cols.map((c) => [c, 0])) as Record<K, number>;
+  if (!part) return zero;
+  const [r] = await query<Record<K, number>>(
+    db,
+    sql`select ${sql.join(cols.map((c) => sql`coalesce(sum(${sql.identifier(c)}), 0)::int as ${sql.identifier(c)}`), sql`, `)}
+      from insights_hourly h where ${within(sql`h.hour`, part)} and ${overlapsScope(sql`h.topic_ids`, scope)}`,
+  );
+  return Object.fromEntries(cols.map((c) => [c, num(r?.[c])])) as Record<K, number>;
+}
+
+async function hourlySeries<K extends string>(db: DbOrTx, part: Window | null, scope: Scope, cols: readonly K[], bucket: "day" | "week", tz: string): Promise<Bucketed[]> {
+  if (!part) return [];
+  return query<Bucketed>(
+    db,
+    sql`select ${bucketOf(sql`h.hour`, bucket, tz)} as bucket, ${sql.join(cols.map((c) => sql`sum(${sql.identifier(c)})::int as ${sql.identifier(c)}`), sql`, `)}
+      from insights_hourly h where ${within(sql`h.hour`, part)} and ${overlapsScope(sql`h.topic_ids`, scope)} group by 1`,
+  );
+}
+
+/** Adds rows of counts: figures (one row each) or series (summed per bucket). */
+function addCounts<K extends string>(cols: readonly K[], rows: Partial<Record<K, unknown>>[]): Record<K, number> {
+  const out = Object.fromEntries(cols.map((c) => [c, 0])) as Record<K, number>;
+  for (const r of rows) for (const c of cols) out[c] += num(r[c]);
+  return out;
+}
+function addSeries<K extends string>(cols: readonly K[], lists: Bucketed[][]): ({ bucket: string } & Record<K, number>)[] {
+  const by = new Map<string, Bucketed[]>();
+  for (const r of lists.flat()) by.set(r.bucket, [...(by.get(r.bucket) ?? []), r]);
+  return [...by].map(([bucket, rows]) => ({ bucket, ...addCounts(cols, rows as Partial<Record<K, unknown>>[]) }));
+}
+
 // ---------------------------------------------------------------- findability
 
 /**
@@ -38,28 +78,26 @@ export interface Findability {
   noResultShare: number | null;
 }
 
-export async function findability(db: DbOrTx, p: Period, scope: Scope): Promise<Findability> {
-  const [r] = await query<{ searches: number; linked: number; no_result: number }>(
-    db,
-    sql`select count(*)::int as searches,
+const FINDABILITY = ["searches", "no_result", "linked"] as const;
+
+const findabilityRaw = (p: Window, scope: Scope, grouped?: { bucket: "day" | "week"; tz: string }): SQL =>
+  sql`select ${grouped ? sql`${bucketOf(sql`l.at`, grouped.bucket, grouped.tz)} as bucket,` : sql``} count(*)::int as searches,
       count(*) filter (where l.results = 0)::int as no_result,
       count(*) filter (where l.session_id in (${linkedSessions(p)}))::int as linked
-    from search_log l where ${within(sql`l.at`, p)} and ${overlapsScope(sql`l.topic_ids`, scope)}`,
-  );
-  const searches = num(r?.searches);
-  const linked = num(r?.linked);
-  const noResult = num(r?.no_result);
+    from search_log l where ${within(sql`l.at`, p)} and ${overlapsScope(sql`l.topic_ids`, scope)} ${grouped ? sql`group by 1` : sql``}`;
+
+/** `through`: how far the rollups reach (rollupThrough); null reads every row raw. */
+export async function findability(db: DbOrTx, p: Period, scope: Scope, through: Date | null = null): Promise<Findability> {
+  const parts = splitPeriod(p, through);
+  const rows = await Promise.all([hourlySums(db, parts.rollup, scope, FINDABILITY), ...parts.raw.map(async (w) => (await query<Record<string, number>>(db, findabilityRaw(w, scope)))[0] ?? {})]);
+  const { searches, linked, no_result: noResult } = addCounts(FINDABILITY, rows);
   return { searches, linked, noResult, linkRate: share(linked, searches), noResultShare: share(noResult, searches) };
 }
 
-export async function findabilitySeries(db: DbOrTx, p: Period, scope: Scope, bucket: "day" | "week", tz: string) {
-  return query<{ bucket: string; searches: number; linked: number; no_result: number }>(
-    db,
-    sql`select ${bucketOf(sql`l.at`, bucket, tz)} as bucket, count(*)::int as searches,
-      count(*) filter (where l.results = 0)::int as no_result,
-      count(*) filter (where l.session_id in (${linkedSessions(p)}))::int as linked
-    from search_log l where ${within(sql`l.at`, p)} and ${overlapsScope(sql`l.topic_ids`, scope)} group by 1`,
-  );
+export async function findabilitySeries(db: DbOrTx, p: Period, scope: Scope, bucket: "day" | "week", tz: string, through: Date | null = null) {
+  const parts = splitPeriod(p, through);
+  const lists = await Promise.all([hourlySeries(db, parts.rollup, scope, FINDABILITY, bucket, tz), ...parts.raw.map((w) => query<Bucketed>(db, findabilityRaw(w, scope, { bucket, tz })))]);
+  return addSeries(FINDABILITY, lists);
 }
 
 /** Failed searches (no result, or "none of these helped"), grouped by similar wording. */
@@ -85,6 +123,21 @@ export async function failedSearchPage(db: DbOrTx, p: Period, scope: Scope, page
   );
 }
 
+/**
+ * Answers agents opened from a search and then did not use in that search: the question matched,
+ * the answer did not help (wrong, outdated, too long). Worst first.
+ */
+export async function openedNotUsedPage(db: DbOrTx, p: Period, scope: Scope, page: { limit: number; offset: number }) {
+  return query<{ answer_id: string; question: string; opens: number; unused: number }>(
+    db,
+    sql`select a.id as answer_id, coalesce(v.question, '') as question, count(*)::int as opens, count(*) filter (where not ${usedInSession})::int as unused
+      from answer_opens o join answers a on a.id = o.answer_id join answer_versions v on v.id = a.live_version_id
+      where ${within(sql`o.at`, p)} and ${overlapsScope(sql`v.topic_ids`, scope)}
+      group by a.id, v.question having count(*) filter (where not ${usedInSession}) > 0
+      order by 4 desc, 3 desc, a.id limit ${page.limit} offset ${page.offset}`,
+  );
+}
+
 // ---------------------------------------------------------------- reuse vs create
 
 export interface Reuse {
@@ -98,31 +151,122 @@ export interface Reuse {
 /** Live answers readers may use (certified, or certified and due for re-verification). */
 const LIVE = sql`v.state in ('certified', 'reverification_due')`;
 
-export async function reuse(db: DbOrTx, p: Period, scope: Scope): Promise<Reuse> {
-  const [u] = await query<{ n: number }>(db, sql`select count(*)::int as n from ${usesIn(p, scope)}`);
-  const [c] = await query<{ n: number }>(
-    db,
-    sql`select count(*)::int as n from answer_versions v where v.number = 1 and v.certified_at is not null and ${within(sql`v.certified_at`, p)} and ${overlapsScope(sql`v.topic_ids`, scope)}`,
-  );
-  const [nu] = await query<{ n: number }>(
-    db,
-    sql`select count(*)::int as n from answers a join answer_versions v on v.id = a.live_version_id
-      where ${LIVE} and ${overlapsScope(sql`v.topic_ids`, scope)}
-      and not exists (select 1 from answer_uses u where u.answer_id = a.id and u.undone_at is null and ${within(sql`u.at`, p)})`,
-  );
-  const uses = num(u?.n);
-  const newCertified = num(c?.n);
-  return { uses, newCertified, reusePerNew: newCertified > 0 ? Math.round((uses / newCertified) * 10) / 10 : null, neverUsed: num(nu?.n) };
+const usesCountRaw = (p: Window, scope: Scope, grouped?: { bucket: "day" | "week"; tz: string }): SQL =>
+  sql`select ${grouped ? sql`${bucketOf(sql`uses.at`, grouped.bucket, grouped.tz)} as bucket,` : sql``} count(*)::int as uses from ${usesIn(p, scope)} ${grouped ? sql`group by 1` : sql``}`;
+
+/** `withNeverUsed`: the count of live answers unused in the period (the dashboard asks it of the current period only: it compares against the answers live now). */
+export async function reuse(db: DbOrTx, p: Period, scope: Scope, through: Date | null = null, withNeverUsed = true): Promise<Reuse> {
+  const parts = splitPeriod(p, through);
+  const [counts, c, nu] = await Promise.all([
+    Promise.all([hourlySums(db, parts.rollup, scope, ["uses"] as const), ...parts.raw.map(async (w) => (await query<{ uses: number }>(db, usesCountRaw(w, scope)))[0] ?? {})]),
+    query<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from answer_versions v where v.number = 1 and v.certified_at is not null and ${within(sql`v.certified_at`, p)} and ${overlapsScope(sql`v.topic_ids`, scope)}`,
+    ),
+    withNeverUsed ? neverUsedCount(db, p, scope) : Promise.resolve(0),
+  ]);
+  const uses = addCounts(["uses"] as const, counts).uses;
+  const newCertified = num(c[0]?.n);
+  return { uses, newCertified, reusePerNew: newCertified > 0 ? Math.round((uses / newCertified) * 10) / 10 : null, neverUsed: nu };
 }
 
-export async function reuseSeries(db: DbOrTx, p: Period, scope: Scope, bucket: "day" | "week", tz: string) {
-  const uses = await query<{ bucket: string; n: number }>(db, sql`select ${bucketOf(sql`uses.at`, bucket, tz)} as bucket, count(*)::int as n from ${usesIn(p, scope)} group by 1`);
-  const created = await query<{ bucket: string; n: number }>(
+/**
+ * Live answers with no use in the period: the period's used answers gathered once (a hash anti
+ * join), not a probe per live answer and not `not in`, which PostgreSQL cannot hash when the
+ * set outgrows work_mem and then re-reads it for every answer.
+ */
+async function neverUsedCount(db: DbOrTx, p: Window, scope: Scope): Promise<number> {
+  const [r] = await query<{ n: number }>(
     db,
-    sql`select ${bucketOf(sql`v.certified_at`, bucket, tz)} as bucket, count(*)::int as n from answer_versions v
-      where v.number = 1 and v.certified_at is not null and ${within(sql`v.certified_at`, p)} and ${overlapsScope(sql`v.topic_ids`, scope)} group by 1`,
+    sql`with used as (select distinct u.answer_id from answer_uses u where u.undone_at is null and ${within(sql`u.at`, p)})
+      select count(*)::int as n from answers a join answer_versions v on v.id = a.live_version_id left join used on used.answer_id = a.id
+      where used.answer_id is null and ${LIVE} and ${overlapsScope(sql`v.topic_ids`, scope)}`,
   );
+  return num(r?.n);
+}
+
+export async function reuseSeries(db: DbOrTx, p: Period, scope: Scope, bucket: "day" | "week", tz: string, through: Date | null = null) {
+  const parts = splitPeriod(p, through);
+  const [uses, created] = await Promise.all([
+    Promise.all([hourlySeries(db, parts.rollup, scope, ["uses"] as const, bucket, tz), ...parts.raw.map((w) => query<Bucketed>(db, usesCountRaw(w, scope, { bucket, tz })))]).then((lists) =>
+      addSeries(["uses"] as const, lists).map((r) => ({ bucket: r.bucket, n: r.uses })),
+    ),
+    query<{ bucket: string; n: number }>(
+      db,
+      sql`select ${bucketOf(sql`v.certified_at`, bucket, tz)} as bucket, count(*)::int as n from answer_versions v
+      where v.number = 1 and v.certified_at is not null and ${within(sql`v.certified_at`, p)} and ${overlapsScope(sql`v.topic_ids`, scope)} group by 1`,
+    ),
+  ]);
   return { uses, created };
+}
+
+export interface AnswerUsage {
+  neverUsed: number;
+  /** The most used live answers per channel, five each. */
+  channels: { channel: string; answer_id: string; question: string; uses: number }[];
+  internalPopular: number;
+  internalTop: { answer_id: string; question: string; uses: number }[];
+}
+
+/**
+ * The dashboard's per-answer measures of one period in one pass over its uses: live answers never
+ * used, the most used per channel, and internal answers used at least INTERNAL_POPULAR_USES times.
+ * Scoped by each live answer's current topics. (Counts per answer cannot be rolled up by the hour
+ * to any gain: a year of uses spread over 100,000 answers is about one use per answer and day.)
+ */
+export async function answerUsage(db: DbOrTx, p: Period, scope: Scope): Promise<AnswerUsage> {
+  const [r] = await query<{ never_used: number; channels: AnswerUsage["channels"] | string; internal_count: number; internal_top: AnswerUsage["internalTop"] | string }>(
+    db,
+    sql`with per as materialized (
+        select u.answer_id, coalesce(u.channel, 'unknown') as channel, count(*)::int as n
+        from answer_uses u where u.undone_at is null and ${within(sql`u.at`, p)} group by 1, 2),
+      live as materialized (
+        select a.id, v.question, v.audience from answers a join answer_versions v on v.id = a.live_version_id where ${LIVE} and ${overlapsScope(sql`v.topic_ids`, scope)}),
+      tot as (select answer_id, sum(n)::int as n from per group by 1),
+      ranked as (
+        select per.channel, per.answer_id, live.question, per.n, row_number() over (partition by per.channel order by per.n desc, per.answer_id) as rk
+        from per join live on live.id = per.answer_id),
+      internal as (select tot.answer_id, live.question, tot.n from tot join live on live.id = tot.answer_id where live.audience = 'internal' and tot.n >= ${INTERNAL_POPULAR_USES})
+      select
+        (select count(*)::int from live left join tot on tot.answer_id = live.id where tot.answer_id is null) as never_used,
+        (select coalesce(json_agg(json_build_object('channel', channel, 'answer_id', answer_id, 'question', question, 'uses', n) order by channel, n desc, answer_id), '[]'::json)
+          from ranked where rk <= 5) as channels,
+        (select count(*)::int from internal) as internal_count,
+        (select coalesce(json_agg(json_build_object('answer_id', answer_id, 'question', question, 'uses', n) order by n desc, answer_id), '[]'::json)
+          from (select * from internal order by n desc, answer_id limit 10) i) as internal_top`,
+  );
+  const json = <T>(v: T | string | undefined): T => (typeof v === "string" ? (JSON.parse(v) as T) : (v as T));
+  return { neverUsed: num(r?.never_used), channels: json(r?.channels) ?? [], internalPopular: num(r?.internal_count), internalTop: json(r?.internal_top) ?? [] };
+}
+
+/**
+ * The same measures from insights_answer_usage (kept by the job for the preset windows): current
+ * to the job's last run, a few minutes at most. `liveCount` is the live answers in scope now
+ * (the health panel's certified + due), from which the used ones are taken.
+ */
+export async function answerUsageKept(db: DbOrTx, windowDays: number, scope: Scope, liveCount: number): Promise<AnswerUsage> {
+  const inScopeRows = sql`s.window_days = ${windowDays} and ${overlapsScope(sql`s.topic_ids`, scope)}`;
+  const top = (channel: string) =>
+    sql`(select coalesce(json_agg(json_build_object('channel', ${channel}::text, 'answer_id', t.answer_id, 'question', t.question, 'uses', t.n) order by t.n desc, t.answer_id), '[]'::json)
+      from (select s.answer_id, s.question, s.${sql.identifier(channel)} as n from insights_answer_usage s where ${inScopeRows} and s.${sql.identifier(channel)} > 0
+        order by s.${sql.identifier(channel)} desc, s.answer_id limit 5) t)`;
+  const channels = ["chat", "email", "phone", "social", "unknown"];
+  const [r] = await query<Record<string, unknown> & { used: number; internal_count: number }>(
+    db,
+    sql`select (select count(*)::int from insights_answer_usage s where ${inScopeRows}) as used,
+      ${sql.join(channels.map((c) => sql`${top(c)} as ${sql.identifier(`top_${c}`)}`), sql`, `)},
+      (select count(*)::int from insights_answer_usage s where ${inScopeRows} and s.internal and s.uses >= ${INTERNAL_POPULAR_USES}) as internal_count,
+      (select coalesce(json_agg(json_build_object('answer_id', t.answer_id, 'question', t.question, 'uses', t.uses) order by t.uses desc, t.answer_id), '[]'::json)
+        from (select s.answer_id, s.question, s.uses from insights_answer_usage s where ${inScopeRows} and s.internal and s.uses >= ${INTERNAL_POPULAR_USES}
+          order by s.uses desc, s.answer_id limit 10) t) as internal_top`,
+  );
+  const json = <T>(v: unknown): T => (typeof v === "string" ? (JSON.parse(v) as T) : (v as T));
+  return {
+    neverUsed: Math.max(0, liveCount - num(r?.used)),
+    channels: channels.flatMap((c) => json<AnswerUsage["channels"]>(r?.[`top_${c}`]) ?? []),
+    internalPopular: num(r?.internal_count),
+    internalTop: json<AnswerUsage["internalTop"]>(r?.internal_top) ?? [],
+  };
 }
 
 /** The most used answers per channel (five each). */
@@ -161,28 +305,31 @@ export interface Flow {
   medianHoursToAnswerRequest: number | null;
 }
 
-export async function flow(db: DbOrTx, p: Period, scope: Scope, known?: { states: Awaited<ReturnType<typeof timeInStates>> }): Promise<Flow> {
-  const [c] = await query<{ n: number; p50: number | null; p90: number | null }>(
+/** `states`: the period's time in states when the caller has it already (the dashboard shows both). */
+export async function flow(db: DbOrTx, p: Period, scope: Scope, through: Date | null = null, states?: Promise<Awaited<ReturnType<typeof timeInStates>>>): Promise<Flow> {
+  const [[c], inStates, [r]] = await Promise.all([
+    query<{ n: number; p50: number | null; p90: number | null }>(
     db,
     sql`select count(*)::int as n,
       (percentile_cont(0.5) within group (order by extract(epoch from (v.certified_at - v.created_at)) / 3600))::float8 as p50,
       (percentile_cont(0.9) within group (order by extract(epoch from (v.certified_at - v.created_at)) / 3600))::float8 as p90
     from answer_versions v where v.certified_at is not null and ${within(sql`v.certified_at`, p)} and ${overlapsScope(sql`v.topic_ids`, scope)}`,
-  );
-  const states = known?.states ?? (await timeInStates(db, p, scope));
-  const [r] = await query<{ opened: number; answered: number; p50: number | null }>(
+    ),
+    states ?? timeInStates(db, p, scope, through),
+    query<{ opened: number; answered: number; p50: number | null }>(
     db,
     sql`select count(*) filter (where ${within(sql`r.created_at`, p)})::int as opened,
       count(*) filter (where r.answered_at is not null and ${within(sql`r.answered_at`, p)})::int as answered,
       (percentile_cont(0.5) within group (order by extract(epoch from (r.answered_at - r.created_at)) / 3600)
         filter (where r.answered_at is not null and ${within(sql`r.answered_at`, p)}))::float8 as p50
     from answer_requests r where (${within(sql`r.created_at`, p)} or ${within(sql`r.answered_at`, p)}) and ${inScope(sql`r.topic_id`, scope)}`,
-  );
+    ),
+  ]);
   return {
     certified: num(c?.n),
     medianHoursToCertify: numOrNull(c?.p50),
     p90HoursToCertify: numOrNull(c?.p90),
-    medianReviewHours: states.find((s) => s.state === "in_review")?.medianHours ?? null,
+    medianReviewHours: inStates.find((s) => s.state === "in_review")?.medianHours ?? null,
     requestsOpened: num(r?.opened),
     requestsAnswered: num(r?.answered),
     medianHoursToAnswerRequest: numOrNull(r?.p50),
@@ -191,35 +338,40 @@ export async function flow(db: DbOrTx, p: Period, scope: Scope, known?: { states
 
 /**
  * Time spent in each workflow state, for the stays that ended in the period: each state change
- * is paired with the change before it on the same version (draft saves, which keep the state,
- * are left out). Stays that began up to a year before the period still count.
+ * paired with the change before it on the same version (draft saves, which keep the state, are
+ * left out). Stays that ended before `through` come from insights_stays, the rest from the events.
  */
-export async function timeInStates(db: DbOrTx, p: Period, scope: Scope) {
-  const lookback = { from: new Date(p.from.getTime() - 366 * 86_400_000), to: p.to };
+export async function timeInStates(db: DbOrTx, p: Period, scope: Scope, through: Date | null = null) {
+  const cut = through ? new Date(Math.min(Math.max(through.getTime(), p.from.getTime()), p.to.getTime())) : p.from;
+  const kept = sql`select s.state, s.entered_at, s.left_at, s.topic_ids from insights_stays s where ${within(sql`s.left_at`, { from: p.from, to: cut })}`;
+  const fresh = sql`select r.prev_state, r.prev_at, r.at, r.topic_ids from (${staysEndingIn(sql`>= ${cut.toISOString()}::timestamptz`, sql`< ${p.to.toISOString()}::timestamptz`)}) r`;
   const rows = await query<{ state: string; n: number; p50: number | null; p90: number | null }>(
     db,
-    sql`with changes as (
-        select e.version_id, e.at, e.to_state, lag(e.at) over w as prev_at, lag(e.to_state) over w as prev_state
-        from answer_events e join answer_versions v on v.id = e.version_id
-        where e.from_state is distinct from e.to_state and ${within(sql`e.at`, lookback)} and ${overlapsScope(sql`v.topic_ids`, scope)}
-        window w as (partition by e.version_id order by e.at, e.id))
-      select prev_state as state, count(*)::int as n,
-        (percentile_cont(0.5) within group (order by extract(epoch from (at - prev_at)) / 3600))::float8 as p50,
-        (percentile_cont(0.9) within group (order by extract(epoch from (at - prev_at)) / 3600))::float8 as p90
-      from changes where prev_state is not null and ${within(sql`at`, p)} group by prev_state order by prev_state`,
+    sql`select state, count(*)::int as n,
+        (percentile_cont(0.5) within group (order by extract(epoch from (left_at - entered_at)) / 3600))::float8 as p50,
+        (percentile_cont(0.9) within group (order by extract(epoch from (left_at - entered_at)) / 3600))::float8 as p90
+      from (${kept} union all ${fresh}) stays (state, entered_at, left_at, topic_ids)
+      where ${overlapsScope(sql`stays.topic_ids`, scope)} group by state order by state`,
   );
   return rows.map((r) => ({ state: r.state, stays: num(r.n), medianHours: numOrNull(r.p50), p90Hours: numOrNull(r.p90) }));
 }
 
-export async function flowSeries(db: DbOrTx, p: Period, scope: Scope, bucket: "day" | "week", tz: string) {
-  return query<{ bucket: string; submitted: number; certified: number }>(
-    db,
-    sql`select ${bucketOf(sql`e.at`, bucket, tz)} as bucket,
+const EVENT_COUNTS = ["submitted", "certified", "became_due", "reverified"] as const;
+
+const eventCountsRaw = (p: Window, scope: Scope, bucket: "day" | "week", tz: string): SQL =>
+  sql`select ${bucketOf(sql`e.at`, bucket, tz)} as bucket,
       count(*) filter (where e.to_state = 'in_review' and e.from_state is distinct from 'in_review')::int as submitted,
-      count(*) filter (where e.event = 'CERTIFY')::int as certified
+      count(*) filter (where e.event = 'CERTIFY')::int as certified,
+      count(*) filter (where e.to_state = 'reverification_due' and e.from_state is distinct from 'reverification_due')::int as became_due,
+      count(*) filter (where e.event = 'REVERIFY')::int as reverified
     from answer_events e join answer_versions v on v.id = e.version_id
-    where ${within(sql`e.at`, p)} and ${overlapsScope(sql`v.topic_ids`, scope)} group by 1`,
-  );
+    where ${within(sql`e.at`, p)} and ${overlapsScope(sql`v.topic_ids`, scope)} group by 1`;
+
+/** Workflow events per bucket: submitted, certified, became due and re-verified (the flow and health charts). */
+export async function eventSeries(db: DbOrTx, p: Period, scope: Scope, bucket: "day" | "week", tz: string, through: Date | null = null) {
+  const parts = splitPeriod(p, through);
+  const lists = await Promise.all([hourlySeries(db, parts.rollup, scope, EVENT_COUNTS, bucket, tz), ...parts.raw.map((w) => query<Bucketed>(db, eventCountsRaw(w, scope, bucket, tz)))]);
+  return addSeries(EVENT_COUNTS, lists);
 }
 
 // ---------------------------------------------------------------- health (as of now)
@@ -238,7 +390,8 @@ export interface Health {
 /** How many internal answers must agents have used in the period to count as "should be public". */
 export const INTERNAL_POPULAR_USES = 5;
 
-export async function health(db: DbOrTx, p: Period, scope: Scope): Promise<Health> {
+/** `withInternal`: also the internal answers used a lot (the dashboard has them from answerUsage). */
+export async function health(db: DbOrTx, p: Period, scope: Scope, withInternal = true): Promise<Health> {
   const [h] = await query<{ certified: number; due: number; archived: number; unowned: number }>(
     db,
     sql`select count(*) filter (where v.state = 'certified')::int as certified,
@@ -248,21 +401,10 @@ export async function health(db: DbOrTx, p: Period, scope: Scope): Promise<Healt
     from answers a join answer_versions v on v.id = a.live_version_id left join users o on o.id = v.owner_id
     where ${overlapsScope(sql`v.topic_ids`, scope)}`,
   );
-  const popular = await internalPopularPage(db, p, scope, { limit: 1000, offset: 0 });
+  const popular = withInternal ? await internalPopularPage(db, p, scope, { limit: 1000, offset: 0 }) : [];
   const certified = num(h?.certified);
   const due = num(h?.due);
   return { certified, due, archived: num(h?.archived), pastReverificationShare: share(due, certified + due), unowned: num(h?.unowned), internalPopular: popular.length, internalTop: popular.slice(0, 10) };
-}
-
-export async function healthSeries(db: DbOrTx, p: Period, scope: Scope, bucket: "day" | "week", tz: string) {
-  return query<{ bucket: string; became_due: number; reverified: number }>(
-    db,
-    sql`select ${bucketOf(sql`e.at`, bucket, tz)} as bucket,
-      count(*) filter (where e.to_state = 'reverification_due' and e.from_state is distinct from 'reverification_due')::int as became_due,
-      count(*) filter (where e.event = 'REVERIFY')::int as reverified
-    from answer_events e join answer_versions v on v.id = e.version_id
-    where ${within(sql`e.at`, p)} and ${overlapsScope(sql`v.topic_ids`, scope)} group by 1`,
-  );
 }
 
 export async function unownedPage(db: DbOrTx, scope: Scope, page: { limit: number; offset: number }) {

@@ -1,9 +1,10 @@
-import { differenceInBusinessDays } from "date-fns";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "../../db/client.server";
 import { expertise, reviewEscalations, users } from "../../db/schema";
 import { notify } from "../notifications/notify.server";
+import { companyCalendar } from "./calendar.server";
 import { overlapsScope, query, type Scope } from "./sql.server";
+import { workingDaysBetween, type WorkingCalendar } from "./working-time";
 
 /** A topic's target when it names none (and for a version in no topic): two working days. */
 export const DEFAULT_REVIEW_TARGET_DAYS = 2;
@@ -15,11 +16,13 @@ export interface QueueAge {
   question: string;
   state: (typeof TARGETED_STATES)[number];
   since: Date;
-  /** Whole working days (Monday–Friday) waited so far. */
+  /** Whole working days waited so far, by the company's working calendar. */
   ageDays: number;
+  /** The same, with the part of the current working day (what overdue is decided on). */
+  workingDays: number;
   targetDays: number;
   overdue: boolean;
-  /** Breaches on the next working day: what reviewers' home pages warn about. */
+  /** Breaches within the next working day: what reviewers' home pages warn about. */
   dueNext: boolean;
   link: string;
 }
@@ -30,7 +33,8 @@ export const reviewLink = (answerId: string, state: string) => (state === "in_re
  * Drafts waiting for review and approved ones waiting for certification, with how long each has
  * waited in its current state against the strictest target of its topics, oldest first.
  */
-export async function queueAges(db: DbOrTx, scope: Scope, now: Date): Promise<QueueAge[]> {
+export async function queueAges(db: DbOrTx, scope: Scope, now: Date, calendar?: WorkingCalendar): Promise<QueueAge[]> {
+  const cal = calendar ?? (await companyCalendar(db));
   const rows = await query<{ version_id: string; answer_id: string; question: string; state: QueueAge["state"]; since: string; target: number | null }>(
     db,
     sql`select v.id as version_id, v.answer_id, v.question, v.state,
@@ -41,9 +45,22 @@ export async function queueAges(db: DbOrTx, scope: Scope, now: Date): Promise<Qu
   return rows
     .map((r) => {
       const since = new Date(r.since);
-      const ageDays = Math.max(0, differenceInBusinessDays(now, since));
+      const workingDays = workingDaysBetween(since, now, cal);
       const targetDays = r.target ?? DEFAULT_REVIEW_TARGET_DAYS;
-      return { versionId: r.version_id, answerId: r.answer_id, question: r.question, state: r.state, since, ageDays, targetDays, overdue: ageDays > targetDays, dueNext: ageDays === targetDays, link: reviewLink(r.answer_id, r.state) };
+      const overdue = workingDays > targetDays;
+      return {
+        versionId: r.version_id,
+        answerId: r.answer_id,
+        question: r.question,
+        state: r.state,
+        since,
+        ageDays: Math.floor(workingDays),
+        workingDays,
+        targetDays,
+        overdue,
+        dueNext: !overdue && workingDays > targetDays - 1,
+        link: reviewLink(r.answer_id, r.state),
+      };
     })
     .sort((a, b) => a.since.getTime() - b.since.getTime());
 }

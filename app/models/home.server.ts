@@ -1,6 +1,6 @@
-import { and, count, desc, eq, gt, lte } from "drizzle-orm";
+import { and, count, desc, eq, gt, isNull, lte } from "drizzle-orm";
 import { getDb } from "../../db/client.server";
-import { answerVersions, expertise, failedSearches, topics, users } from "../../db/schema";
+import { answers, answerUses, answerVersions, expertise, failedSearches, topics, users } from "../../db/schema";
 import { can } from "../auth/policy";
 import type { SessionUser } from "../auth/session.server";
 import { listRequests } from "./agent.server";
@@ -25,6 +25,8 @@ export interface HomeData {
   due: WorkList<{ answerId: string; question: string; reverifyAt: Date | null; overdue: boolean }> | null;
   requests: WorkList<{ id: string; question: string; topicName: string | null; createdAt: Date; askers: number }> | null;
   recentMisses: { query: string; at: Date }[] | null;
+  /** An agent's last uses of answers (the answers they reach for), newest first. */
+  recentUses: { answerId: string; question: string; channel: string | null; at: Date }[] | null;
   admin: { users: number; activeUsers: number; topics: number } | null;
 }
 
@@ -48,7 +50,7 @@ export async function homeFor(user: SessionUser, now = new Date()): Promise<Home
   const certifies = can(user.roles, "answer.certify");
   const soon = new Date(now.getTime() + DUE_SOON_DAYS * 86_400_000);
 
-  const [drafts, reviewItems, certificationItems, overdue, dueSoon, requests, misses] = await Promise.all([
+  const [drafts, reviewItems, certificationItems, overdue, dueSoon, requests, misses, uses] = await Promise.all([
     writes ? myDrafts(user) : null,
     reviews ? reviewQueue(user) : null,
     certifies ? certificationQueue(user) : null,
@@ -61,6 +63,16 @@ export async function homeFor(user: SessionUser, now = new Date()): Promise<Home
     reviews || certifies || writes ? listRequests() : null,
     user.roles.includes("agent")
       ? db.select({ query: failedSearches.query, at: failedSearches.at }).from(failedSearches).where(eq(failedSearches.userId, user.id)).orderBy(desc(failedSearches.at)).limit(5)
+      : null,
+    can(user.roles, "answer.use")
+      ? db
+          .select({ answerId: answerUses.answerId, question: answerVersions.question, channel: answerUses.channel, at: answerUses.at })
+          .from(answerUses)
+          .innerJoin(answers, eq(answers.id, answerUses.answerId))
+          .innerJoin(answerVersions, eq(answerVersions.id, answers.liveVersionId))
+          .where(and(eq(answerUses.userId, user.id), isNull(answerUses.undoneAt)))
+          .orderBy(desc(answerUses.at))
+          .limit(SHOWN)
       : null,
   ]);
 
@@ -92,6 +104,7 @@ export async function homeFor(user: SessionUser, now = new Date()): Promise<Home
     due: dueRows && (dueRows.length > 0 || reviews || certifies) ? list(dueRows) : null,
     requests: relevantRequests ? list(relevantRequests.map((r) => ({ id: r.id, question: r.question, topicName: r.topicName, createdAt: r.createdAt, askers: r.askers }))) : null,
     recentMisses: misses,
+    recentUses: uses,
     admin,
   };
 }

@@ -1,12 +1,14 @@
 import { asc, eq, inArray } from "drizzle-orm";
 import { getDb, type DbOrTx } from "../../db/client.server";
-import { appSettings, expertise, topics } from "../../db/schema";
+import { expertise, topics } from "../../db/schema";
 import { can } from "../auth/policy";
 import type { SessionUser } from "../auth/session.server";
+import { companyCalendar } from "../insights/calendar.server";
 import { csvRow } from "../insights/csv";
 import * as m from "../insights/measures.server";
-import { bucketsOf, isTimeZone, RangeQuerySchema, resolveRange, type Period, type RangeQuery, type ResolvedRange } from "../insights/range";
+import { bucketsOf, RangeQuerySchema, resolveRange, type Period, type RangeQuery, type ResolvedRange } from "../insights/range";
 import { queueAges } from "../insights/review-targets.server";
+import { rollupThrough, usageWindowFor } from "../insights/rollups.server";
 import type { Scope } from "../insights/sql.server";
 import { DomainError } from "../utils/errors";
 
@@ -39,13 +41,9 @@ export function scopeFor(access: InsightsAccess, topicId: string | undefined): S
   return [topicId];
 }
 
-export const TIME_ZONE_SETTING = "timeZone";
-
 /** The company's time zone (an admin setting; UTC until one is set): days and weeks start there. */
 export async function companyTimeZone(db: DbOrTx = getDb()): Promise<string> {
-  const [row] = await db.select().from(appSettings).where(eq(appSettings.key, TIME_ZONE_SETTING));
-  const tz = typeof row?.value === "string" ? row.value : "UTC";
-  return isTimeZone(tz) ? tz : "UTC";
+  return (await companyCalendar(db)).timeZone;
 }
 
 export function parseInsightsQuery(url: URL): { query: RangeQuery; errors: Record<string, string[]> } {
@@ -104,30 +102,33 @@ export async function insightsDashboard(user: SessionUser, url: URL, now = new D
   const keys = bucketsOf(cur, bucket);
 
   // Independent aggregates: on a server they run side by side on the pool; PGlite queues them.
-  // Independent aggregates: on a server they run side by side on the pool; PGlite queues them.
-  const states = m.timeInStates(db, cur, scope);
-  const [fa, fb, ra, rb, la, lb, ha, fea, feb, failed, channels, statesNow, queue, reasons, fs, rs, ls, hs, es] = await Promise.all([
-    m.findability(db, cur, scope),
-    m.findability(db, prev, scope),
-    m.reuse(db, cur, scope),
-    m.reuse(db, prev, scope),
-    states.then((s) => m.flow(db, cur, scope, { states: s })),
-    m.flow(db, prev, scope),
-    m.health(db, cur, scope),
+  // Counts come from the hourly rollups up to `through` and from the raw tables after it.
+  const [through, kept] = await Promise.all([rollupThrough(db), usageWindowFor(db, cur)]);
+  const states = m.timeInStates(db, cur, scope, through);
+  const [fa, fb, ra, rb, la, lb, ha, fea, feb, failed, openedUnused, statesNow, queue, reasons, fs, rs, events, es] = await Promise.all([
+    m.findability(db, cur, scope, through),
+    m.findability(db, prev, scope, through),
+    m.reuse(db, cur, scope, through, false),
+    m.reuse(db, prev, scope, through, false),
+    m.flow(db, cur, scope, through, states),
+    m.flow(db, prev, scope, through),
+    m.health(db, cur, scope, false),
     m.feedback(db, cur, scope),
     m.feedback(db, prev, scope),
     m.failedQueryGroups(db, cur, scope, 10),
-    m.topUsedPerChannel(db, cur, scope, 5),
+    m.openedNotUsedPage(db, cur, scope, { limit: 5, offset: 0 }),
     states,
     queueAges(db, scope, now),
     m.flagReasons(db, cur, scope),
-    m.findabilitySeries(db, cur, scope, bucket, tz),
-    m.reuseSeries(db, cur, scope, bucket, tz),
-    m.flowSeries(db, cur, scope, bucket, tz),
-    m.healthSeries(db, cur, scope, bucket, tz),
+    m.findabilitySeries(db, cur, scope, bucket, tz, through),
+    m.reuseSeries(db, cur, scope, bucket, tz, through),
+    m.eventSeries(db, cur, scope, bucket, tz, through),
     m.feedbackSeries(db, cur, scope, bucket, tz),
   ]);
-  const internal = ha.internalTop;
+  // Per-answer measures: from the job's kept window when this period is one, else grouped here.
+  const usage = kept ? await m.answerUsageKept(db, kept.days, scope, ha.certified + ha.due) : await m.answerUsage(db, cur, scope);
+  const internal = usage.internalTop;
+  const channels = usage.channels;
   const queueSummary = (["in_review", "in_certification"] as const).map((state) => {
     const items = queue.filter((q) => q.state === state);
     return { state, size: items.length, overdue: items.filter((q) => q.overdue).length, oldestDays: items[0]?.ageDays ?? null, oldest: items[0] ?? null };
@@ -147,13 +148,14 @@ export async function insightsDashboard(user: SessionUser, url: URL, now = new D
       ] as Figure[],
       series: series("Searches over time", { searches: "Searches", linked: "Ended in a use", no_result: "Found nothing" }, keys, fs),
       failed,
+      openedUnused: openedUnused.map((r) => ({ answerId: r.answer_id, question: r.question, unused: m.num(r.unused), opens: m.num(r.opens) })),
     },
     reuse: {
       figures: [
         { key: "uses", label: "Uses of certified answers", value: ra.uses, previous: rb.uses, unit: "count", better: "up" },
         { key: "newCertified", label: "New answers certified", value: ra.newCertified, previous: rb.newCertified, unit: "count", better: "up" },
         { key: "reusePerNew", label: "Uses per new answer", value: ra.reusePerNew, previous: rb.reusePerNew, unit: "ratio", better: "up" },
-        { key: "neverUsed", label: "Live answers never used", value: ra.neverUsed, previous: rb.neverUsed, unit: "count", better: "down", drill: "never-used" },
+        { key: "neverUsed", label: "Live answers never used", value: usage.neverUsed, previous: null, unit: "count", better: "down", drill: "never-used" },
       ] as Figure[],
       series: series(
         "Reuse vs create",
@@ -175,7 +177,7 @@ export async function insightsDashboard(user: SessionUser, url: URL, now = new D
         { key: "requestsAnswered", label: "Requests answered", value: la.requestsAnswered, previous: lb.requestsAnswered, unit: "count", better: "up" },
         { key: "medianHoursToAnswerRequest", label: "Time to answer a request (median)", value: la.medianHoursToAnswerRequest, previous: lb.medianHoursToAnswerRequest, unit: "hours", better: "down" },
       ] as Figure[],
-      series: series("Submitted for review vs certified", { submitted: "Submitted", certified: "Certified" }, keys, ls),
+      series: series("Submitted for review vs certified", { submitted: "Submitted", certified: "Certified" }, keys, events),
       states: statesNow,
       queues: queueSummary.map((q) => ({ state: q.state, size: q.size, overdue: q.overdue, oldestDays: q.oldestDays, oldestQuestion: q.oldest?.question ?? null, oldestLink: q.oldest?.link ?? null })),
     },
@@ -186,9 +188,9 @@ export async function insightsDashboard(user: SessionUser, url: URL, now = new D
         { key: "archived", label: "Archived (now)", value: ha.archived, previous: null, unit: "count", better: "down", now: true },
         { key: "pastReverification", label: "Past re-verification", value: ha.pastReverificationShare, previous: null, unit: "percent", better: "down", now: true },
         { key: "unowned", label: "No owner or owner deactivated", value: ha.unowned, previous: null, unit: "count", better: "down", now: true, drill: "unowned" },
-        { key: "internalPopular", label: "Used a lot, not public yet", value: ha.internalPopular, previous: null, unit: "count", better: "down", now: true, drill: "internal-popular" },
+        { key: "internalPopular", label: "Used a lot, not public yet", value: usage.internalPopular, previous: null, unit: "count", better: "down", now: true, drill: "internal-popular" },
       ] as Figure[],
-      series: series("Due for re-verification vs re-verified", { became_due: "Became due", reverified: "Re-verified" }, keys, hs),
+      series: series("Due for re-verification vs re-verified", { became_due: "Became due", reverified: "Re-verified" }, keys, events),
       internal: internal.map((r) => ({ answerId: r.answer_id, question: r.question, uses: m.num(r.uses) })),
     },
     feedback: {
@@ -268,6 +270,18 @@ export const LISTS: Record<string, ListDef> = {
       return groups.map((g) => ({ query: g.query, count: g.count, variants: g.variants.join(" | "), last: g.last }));
     },
     link: (r) => ({ href: `/answers/new?${new URLSearchParams({ question: String(r.query) }).toString()}`, label: "Write this answer" }),
+  },
+  "opened-unused": {
+    title: "Answers opened from a search but not used",
+    columns: [
+      { key: "question", label: "Question" },
+      { key: "unused", label: "Opened, not used" },
+      { key: "opens", label: "Opened" },
+    ],
+    async rows({ db, period, scope }, page) {
+      return (await m.openedNotUsedPage(db, period, scope, page)).map((r) => ({ answerId: r.answer_id, question: r.question, unused: m.num(r.unused), opens: m.num(r.opens) }));
+    },
+    link: (r) => ({ href: `/answers/${String(r.answerId)}`, label: "Open" }),
   },
   "never-used": {
     title: "Live answers never used in the period",

@@ -169,6 +169,19 @@ export default function Home() {
             ))}
           </WorkPanel>
         ) : null}
+        {home.recentUses ? (
+          <WorkPanel id="recent-uses" title="Answers you used recently" total={home.recentUses.length} more={{ to: "/search", label: "Search answers" }} empty="Answers you copy or mark as used in a reply show up here.">
+            {home.recentUses.map((u, i) => (
+              <li key={`${u.answerId}-${i}`}>
+                <Link to={`/answers/${u.answerId}`}>{u.question}</Link>
+                <span className="row-meta">
+                  {u.channel ? <span className="chip">{u.channel}</span> : null}
+                  <span className="age">{age(u.at, now)} ago</span>
+                </span>
+              </li>
+            ))}
+          </WorkPanel>
+        ) : null}
         {breaching ? (
           <WorkPanel id="breaching" title="Reviews at or past their target" total={breaching.length} more={{ to: "/insights/queue", label: "The whole queue" }} empty="Every review and certification in your care is within its target.">
             {breaching.map((b) => (

@@ -7,6 +7,8 @@ import { brandingFromForm } from "../models/faq-settings.server";
 import { DeskSettingsFormSchema } from "../models/agent.schema";
 import { deskSettingsFromForm, getDeskSettings, saveDeskSettings } from "../models/agent-desk.server";
 import { LeaderboardSettingSchema, leaderboardsEnabled, setLeaderboards } from "../models/people.server";
+import { companyCalendar, saveCompanyCalendar } from "../insights/calendar.server";
+import { hhmm, WEEKDAYS, WorkingCalendarForm } from "../insights/working-time";
 import { CsrfInput } from "../ui/csrf-input";
 import { FieldError } from "../ui/field-error";
 import { invalid, parseForm, readForm } from "../utils/forms.server";
@@ -15,8 +17,9 @@ export const meta: MetaFunction = () => [{ title: "Public FAQ settings · Admin 
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "admin.settings");
-  const [branding, desk, boards] = await Promise.all([getBranding(), getDeskSettings(), leaderboardsEnabled()]);
-  return { branding, desk, boards };
+  const [branding, desk, boards, calendar] = await Promise.all([getBranding(), getDeskSettings(), leaderboardsEnabled(), companyCalendar()]);
+  const zones = Intl.supportedValuesOf("timeZone");
+  return { branding, desk, boards, calendar, zones: zones.includes("UTC") ? zones : ["UTC", ...zones] };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -27,6 +30,12 @@ export async function action({ request }: ActionFunctionArgs) {
     if (!parsed.ok) return invalid(parsed.errors);
     await setLeaderboards(parsed.value.enabled === "on", admin.id);
     return { ok: true as const, message: parsed.value.enabled === "on" ? "Leaderboards are shown on People." : "Leaderboards are off: People shows expertise and points, no rankings by points." };
+  }
+  if (form.get("intent") === "calendar") {
+    const parsed = parseForm(form, WorkingCalendarForm);
+    if (!parsed.ok) return invalid(parsed.errors);
+    await saveCompanyCalendar(parsed.value, admin.id);
+    return { ok: true as const, message: "Saved. Review targets count these working hours; Insights shows days in this time zone." };
   }
   if (form.get("intent") === "desk") {
     const parsedDesk = parseForm(form, DeskSettingsFormSchema);
@@ -45,7 +54,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function AdminSettings() {
-  const { branding, desk, boards } = useLoaderData<typeof loader>();
+  const { branding, desk, boards, calendar, zones } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors = result && !result.ok ? result.errors : {};
   return (
@@ -110,6 +119,49 @@ export default function AdminSettings() {
           <FieldError id="panelOrigins-error" errors={errors.panelOrigins} />
           <button type="submit" className="primary">
             Save agent desk
+          </button>
+        </Form>
+      </section>
+      <h2 id="calendar-heading">Working hours and time zone</h2>
+      <section className="card" aria-labelledby="calendar-heading">
+        <Form method="post" noValidate>
+          <CsrfInput />
+          <input type="hidden" name="intent" value="calendar" />
+          <p>Review targets (&ldquo;review within 2 working days&rdquo;) count only these hours; Insights starts its days and weeks in this time zone.</p>
+          <label htmlFor="timeZone">Company time zone</label>
+          <select id="timeZone" name="timeZone" defaultValue={calendar.timeZone} aria-describedby="timeZone-error">
+            {zones.map((z) => (
+              <option key={z} value={z}>
+                {z.replaceAll("_", " ")}
+              </option>
+            ))}
+          </select>
+          <FieldError id="timeZone-error" errors={errors.timeZone} />
+          <fieldset aria-describedby="days-error">
+            <legend>Working days</legend>
+            <div className="checks">
+              {WEEKDAYS.map((name, day) => (
+                <label key={name} className="check">
+                  <input type="checkbox" name="days" value={day} defaultChecked={calendar.days.includes(day)} /> {name}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <FieldError id="days-error" errors={errors.days} />
+          <div className="field-pair">
+            <div>
+              <label htmlFor="start">Working day starts</label>
+              <input id="start" name="start" type="time" defaultValue={hhmm(calendar.startMinute)} aria-describedby="start-error" />
+              <FieldError id="start-error" errors={errors.start} />
+            </div>
+            <div>
+              <label htmlFor="end">Working day ends</label>
+              <input id="end" name="end" type="time" defaultValue={hhmm(calendar.endMinute)} aria-describedby="end-error" />
+              <FieldError id="end-error" errors={errors.end} />
+            </div>
+          </div>
+          <button type="submit" className="primary">
+            Save working hours
           </button>
         </Form>
       </section>

@@ -1,3 +1,4 @@
+import { recordOpen } from "../insights/opens.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
@@ -31,10 +32,12 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "answer.read");
-  const version = new URL(request.url).searchParams.get("version");
+  const url = new URL(request.url);
+  const version = url.searchParams.get("version");
   const n = version && /^\d{1,6}$/.test(version) ? Number(version) : undefined;
   const page = await getAnswerPage(user, params.answerId ?? "", n);
   if (!page) throw new Response("No answer you may read has this address.", { status: 404 });
+  if (page.live && url.searchParams.has("s") && can(user.roles, "search.use")) await recordOpen({ sessionId: url.searchParams.get("s"), answerId: page.answerId, userId: user.id });
   const decides = ["APPROVE", "REQUEST_CHANGES", "REJECT", "CERTIFY"].some((e) => page.allowed.includes(e));
   const submits = page.allowed.includes("SUBMIT") || page.allowed.includes("RESUBMIT");
   const [certify, comments, origin, feedback, faqPath, deciders, readers, reviewers] = await Promise.all([

@@ -58,6 +58,20 @@ export default function Insights() {
           ])}
           empty="No failed searches in this period."
         />
+        <SimpleTable
+          caption="Opened from a search, then not used"
+          csv={csvHref("opened-unused", q)}
+          more={{ href: href("opened-unused"), label: "Every answer opened and left" }}
+          head={["Answer", "Opened, not used", "Opened"]}
+          rows={d.findability.openedUnused.map((r) => [
+            <Link key="a" to={`/answers/${r.answerId}`}>
+              {r.question}
+            </Link>,
+            String(r.unused),
+            String(r.opens),
+          ])}
+          empty="No answer was opened from a search and left unused in this period."
+        />
       </section>
 
       <section aria-labelledby="reuse" className="panel">

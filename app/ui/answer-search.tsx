@@ -15,19 +15,23 @@ function Highlighted({ html, text }: { html?: string | undefined; text: string }
   return html ? <span dangerouslySetInnerHTML={{ __html: html }} /> : <>{text}</>;
 }
 
+const answerHref = (answerId: string, session: string | undefined) => `/answers/${answerId}${session ? `?s=${encodeURIComponent(session)}` : ""}`;
+
 function Result({ hit, selected, onSelect, data, query, conversation, compact }: { hit: Hit; selected: boolean; onSelect: () => void; data: Data; query: string; conversation?: string | undefined; compact: boolean }) {
   const doc = hit.document;
   const target = compact ? "_blank" : undefined;
+  // The search session rides along so the answer page can count "opened, then not used" (Insights).
+  const href = answerHref(doc.id, data.params.session);
   return (
     <li>
       <article className={selected ? "result selected" : "result"} tabIndex={-1} data-answer-id={doc.id} onFocus={onSelect} aria-labelledby={`q-${doc.id}`}>
         <h2 id={`q-${doc.id}`}>
           {compact ? (
-            <a href={`/answers/${doc.id}`} target={target} rel="noopener">
+            <a href={href} target={target} rel="noopener">
               <Highlighted html={hit.highlights.question} text={doc.question} />
             </a>
           ) : (
-            <Link to={`/answers/${doc.id}`}>
+            <Link to={href}>
               <Highlighted html={hit.highlights.question} text={doc.question} />
             </Link>
           )}
@@ -108,8 +112,9 @@ export function AnswerSearch({ initial, basePath, compact = false, conversation 
         const el = results[selected];
         if (!el) return;
         if (e.key === "Enter" && target === el) {
-          if (compact) window.open(`/answers/${el.dataset.answerId}`, "_blank", "noopener");
-          else navigate(`/answers/${el.dataset.answerId}`);
+          const to = answerHref(el.dataset.answerId ?? "", sessionInput.current?.value);
+          if (compact) window.open(to, "_blank", "noopener");
+          else navigate(to);
         } else if (e.key === "s") el.querySelector<HTMLButtonElement>("button[aria-keyshortcuts='s']")?.click();
         else if (e.key === "f") el.querySelector<HTMLButtonElement>("button[aria-keyshortcuts='f']")?.click();
       }

@@ -45,7 +45,9 @@ export const answerUses = pgTable(
     undoneAt: timestamp("undone_at", { withTimezone: true }),
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("answer_uses_answer_idx").on(t.answerId, t.at), index("answer_uses_user_idx").on(t.userId, t.answerId, t.at), index("answer_uses_at_idx").on(t.at), index("answer_uses_search_session_idx").on(t.searchSession).where(sql`${t.searchSession} is not null`)],
+  (t) => [index("answer_uses_answer_idx").on(t.answerId, t.at), index("answer_uses_user_idx").on(t.userId, t.answerId, t.at), index("answer_uses_at_idx").on(t.at),
+    // Insights' per-answer measures read a period's uses by an index-only scan of this.
+    index("answer_uses_period_idx").on(t.at, t.answerId, t.channel).where(sql`${t.undoneAt} is null`), index("answer_uses_search_session_idx").on(t.searchSession).where(sql`${t.searchSession} is not null`)],
 );
 
 /** Searches that found nothing useful: the content gaps. */

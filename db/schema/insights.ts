@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { answerVersions } from "./answers";
+import { boolean, check, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { answers, answerVersions } from "./answers";
 import { users } from "./users";
 
 /**
@@ -33,4 +33,97 @@ export const reviewEscalations = pgTable(
     escalatedAt: timestamp("escalated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.versionId, t.state] })],
+);
+
+/**
+ * Hourly counts behind the dashboard's findability, reuse and flow figures, per exact topic set
+ * (the topics of the search or of the version used), so a period sums a few thousand rows instead
+ * of scanning millions of events, and a scope (`topic_ids && scope`) still counts each event once.
+ * Kept by the insights-rollup job: hours before `insights_rollup_state.through` are final except
+ * the last two days, which every run recomputes (a use can link a search after the fact); the
+ * dashboard reads the raw tables for the rest of a period.
+ */
+export const insightsHourly = pgTable(
+  "insights_hourly",
+  {
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    topicIds: uuid("topic_ids").array().notNull(),
+    searches: integer("searches").notNull().default(0),
+    noResult: integer("no_result").notNull().default(0),
+    linked: integer("linked").notNull().default(0),
+    uses: integer("uses").notNull().default(0),
+    submitted: integer("submitted").notNull().default(0),
+    certified: integer("certified").notNull().default(0),
+    becameDue: integer("became_due").notNull().default(0),
+    reverified: integer("reverified").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.hour, t.topicIds] })],
+);
+
+/** Each finished stay of a version in a workflow state (time in state, review turnaround), kept by the same job. */
+export const insightsStays = pgTable(
+  "insights_stays",
+  {
+    versionId: uuid("version_id")
+      .notNull()
+      .references(() => answerVersions.id, { onDelete: "cascade" }),
+    state: text("state").notNull(),
+    enteredAt: timestamp("entered_at", { withTimezone: true }).notNull(),
+    leftAt: timestamp("left_at", { withTimezone: true }).notNull(),
+    topicIds: uuid("topic_ids").array().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.versionId, t.leftAt, t.state] }), index("insights_stays_left_idx").on(t.leftAt)],
+);
+
+/** How far the rollups reach: everything before `through` is in them (one row, name = 'hourly'). */
+export const insightsRollupState = pgTable("insights_rollup_state", {
+  name: text("name").primaryKey(),
+  through: timestamp("through", { withTimezone: true }).notNull(),
+  ranAt: timestamp("ran_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * An answer opened from a search (its page, reached from a result): with the uses of the same
+ * search session it shows the answers agents open and then do not use. One row per session and answer.
+ */
+export const answerOpens = pgTable(
+  "answer_opens",
+  {
+    sessionId: uuid("session_id").notNull(),
+    answerId: uuid("answer_id")
+      .notNull()
+      .references(() => answers.id, { onDelete: "cascade" }),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.answerId] }), index("answer_opens_at_idx").on(t.at)],
+);
+
+/**
+ * Per answer, its uses in each preset window of the dashboard (last 7, 30 and 90 days up to the
+ * job's run), by channel: the per-answer measures (never used, most used per channel, internal
+ * answers used a lot) read a few thousand rows here instead of grouping a quarter's uses on every
+ * page view. Only answers used in the window have a row. Rebuilt by the insights-rollup job.
+ */
+export const insightsAnswerUsage = pgTable(
+  "insights_answer_usage",
+  {
+    windowDays: integer("window_days").notNull(),
+    answerId: uuid("answer_id")
+      .notNull()
+      .references(() => answers.id, { onDelete: "cascade" }),
+    /** The window is [windowFrom, computedAt): its first local midnight and the job's run. */
+    windowFrom: timestamp("window_from", { withTimezone: true }).notNull(),
+    computedAt: timestamp("computed_at", { withTimezone: true }).notNull(),
+    topicIds: uuid("topic_ids").array().notNull(),
+    internal: boolean("internal").notNull(),
+    question: text("question").notNull(),
+    uses: integer("uses").notNull(),
+    phone: integer("phone").notNull().default(0),
+    email: integer("email").notNull().default(0),
+    chat: integer("chat").notNull().default(0),
+    social: integer("social").notNull().default(0),
+    unknown: integer("unknown").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.windowDays, t.answerId] })],
 );

@@ -1,10 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { answerFlags, answerRatings, answerUses, failedSearches, mailQueue, notifications, searchLog, topics } from "../../db/schema";
+import { answerFlags, answerRatings, answerUses, appSettings, auditLog, failedSearches, insightsHourly, insightsRollupState, mailQueue, notifications, searchLog, topics } from "../../db/schema";
 import * as m from "../../app/insights/measures.server";
 import { resolveRange } from "../../app/insights/range";
 import { escalateOverdueReviews, queueAges } from "../../app/insights/review-targets.server";
+import { companyCalendar, saveCompanyCalendar } from "../../app/insights/calendar.server";
+import { recordOpen } from "../../app/insights/opens.server";
+import { refreshAnswerUsage, refreshRollups, rollupThrough, usageWindowFor } from "../../app/insights/rollups.server";
 import { logSearch } from "../../app/insights/search-log.server";
 import { insightsAccess, insightsCsv, insightsDashboard, insightsList } from "../../app/models/insights.server";
 import { DomainError } from "../../app/utils/errors";
@@ -131,6 +134,114 @@ describe("measures on a known history", () => {
   });
 });
 
+describe("the hourly rollups", () => {
+  const scopes = () => [null, [cast.topic.id], [castB.topic.id], []] as const;
+  const auckland = () => resolveRange({ range: "custom", from: "2026-11-01", to: "2026-11-07" }, at("2026-11-10T12:00:00Z"), "Pacific/Auckland");
+  // Kolkata is 5 h 30 min ahead: its days start on the half hour, so a period's edges are read raw.
+  const kolkata = () => resolveRange({ range: "custom", from: "2026-11-01", to: "2026-11-07" }, at("2026-11-10T12:00:00Z"), "Asia/Kolkata");
+
+  /** Every rollup-backed measure of a period, read through `through` (null: all raw). */
+  async function figures(p: typeof range.current, scope: readonly string[] | null, through: Date | null, tz: string) {
+    return {
+      findability: await m.findability(db(), p, scope, through),
+      reuse: await m.reuse(db(), p, scope, through),
+      states: await m.timeInStates(db(), p, scope, through),
+      flow: await m.flow(db(), p, scope, through),
+      fseries: sortBuckets(await m.findabilitySeries(db(), p, scope, "day", tz, through)),
+      rseries: sortBuckets((await m.reuseSeries(db(), p, scope, "day", tz, through)).uses),
+      events: sortBuckets(await m.eventSeries(db(), p, scope, "day", tz, through)),
+    };
+  }
+  const sortBuckets = <T extends { bucket: string }>(rows: T[]) =>
+    rows
+      .map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k === "bucket" ? v : Number(v)])))
+      .filter((r) => Object.entries(r).some(([k, v]) => k !== "bucket" && v !== 0))
+      .sort((a, b) => String(a.bucket).localeCompare(String(b.bucket)));
+
+  it("give exactly the raw figures, for every scope, in whole-hour and half-hour time zones, with a raw tail after the last run", async () => {
+    // A run in the middle of the period: the rest of it is read raw.
+    const mid = await refreshRollups(db(), at("2026-11-04T11:30:00Z"));
+    expect(mid.through.toISOString()).toBe("2026-11-04T11:00:00.000Z");
+    for (const through of [mid.through, (await refreshRollups(db(), at("2026-11-10T12:00:00Z"))).through]) {
+      for (const [p, tz] of [
+        [range.current, "UTC"],
+        [range.previous, "UTC"],
+        [auckland().current, "Pacific/Auckland"],
+        [kolkata().current, "Asia/Kolkata"],
+      ] as const) {
+        for (const scope of scopes()) expect(await figures(p, scope, through, tz)).toEqual(await figures(p, scope, null, tz));
+      }
+    }
+    expect((await m.findability(db(), range.current, null, await rollupThrough(db()))).searches).toBe(5);
+  });
+
+  it("a second run recomputes the last two days and changes nothing else; a late use links its search", async () => {
+    const now = at("2026-11-10T12:00:00Z");
+    await refreshRollups(db(), now);
+    const before = await db().select().from(insightsHourly).orderBy(insightsHourly.hour);
+    const again = await refreshRollups(db(), now);
+    expect(again.hours).toBe(48);
+    expect(await db().select().from(insightsHourly).orderBy(insightsHourly.hour)).toEqual(before);
+    // A search on 9 November, used an hour later: the next run counts it linked.
+    const session = randomUUID();
+    await db().insert(searchLog).values({ sessionId: session, userId: cast.agent.id, query: "late", results: 2, topicIds: [cast.topic.id], at: at("2026-11-09T08:00:00Z") });
+    await refreshRollups(db(), now);
+    const day = { from: at("2026-11-09T00:00:00Z"), to: at("2026-11-10T00:00:00Z") };
+    expect(await m.findability(db(), day as typeof range.current, null, now)).toMatchObject({ searches: 1, linked: 0 });
+    await db().insert(answerUses).values({ answerId: a1.answerId, versionId: a1.versionId, userId: cast.agent.id, kind: "used", channel: "chat", searchSession: session, at: at("2026-11-09T09:00:00Z") });
+    await refreshRollups(db(), now);
+    expect(await m.findability(db(), day as typeof range.current, null, now)).toMatchObject({ searches: 1, linked: 1 });
+    await db().delete(answerUses).where(eq(answerUses.searchSession, session));
+    await db().delete(searchLog).where(eq(searchLog.sessionId, session));
+    await refreshRollups(db(), now);
+  });
+
+  it("per-answer measures of a preset window: the job's kept rows give what grouping the uses gives", async () => {
+    const now = at("2026-11-10T12:00:00Z");
+    await refreshAnswerUsage(db(), now, "UTC");
+    const week = resolveRange({ range: "7", from: undefined, to: undefined }, now, "UTC").current;
+    expect(await usageWindowFor(db(), week)).toMatchObject({ days: 7 });
+    expect(await usageWindowFor(db(), range.current)).toBeNull();
+    for (const scope of scopes()) {
+      const h = await m.health(db(), week, scope, false);
+      const kept = await m.answerUsageKept(db(), 7, scope, h.certified + h.due);
+      const grouped = await m.answerUsage(db(), week, scope);
+      expect(kept).toEqual(grouped);
+    }
+    expect((await m.answerUsage(db(), week, null)).internalPopular).toBe(1);
+  });
+
+  it("the dashboard reads them: the same page as before the first run", async () => {
+    const url = new URL(`http://x/insights?range=custom&from=2026-11-01&to=2026-11-07`);
+    await db().delete(insightsRollupState);
+    const raw = await insightsDashboard(su(cast.km), url, at("2026-11-10T12:00:00Z"));
+    await refreshRollups(db(), at("2026-11-10T12:00:00Z"));
+    const rolled = await insightsDashboard(su(cast.km), url, at("2026-11-10T12:00:00Z"));
+    expect(rolled).toEqual(raw);
+  });
+});
+
+describe("answers opened from a search but not used", () => {
+  it("counts opens once per search session and answer, and those of a session that used the answer as used", async () => {
+    const opened = randomUUID();
+    expect(await recordOpen({ sessionId: sessions.linked1, answerId: a1.answerId, userId: cast.agent.id }, db())).toBe(true);
+    expect(await recordOpen({ sessionId: sessions.linked1, answerId: a1.answerId, userId: cast.agent.id }, db())).toBe(false);
+    expect(await recordOpen({ sessionId: opened, answerId: a1.answerId, userId: cast.agent.id }, db())).toBe(true);
+    expect(await recordOpen({ sessionId: randomUUID(), answerId: b1.answerId, userId: cast.agent.id }, db())).toBe(true);
+    expect(await recordOpen({ sessionId: "not-a-session'; drop table answers;--", answerId: a1.answerId, userId: cast.agent.id }, db())).toBe(false);
+    expect(await recordOpen({ sessionId: null, answerId: a1.answerId, userId: cast.agent.id }, db())).toBe(false);
+    const today = resolveRange({ range: "7", from: undefined, to: undefined }, new Date(), "UTC").current;
+    const rows = await m.openedNotUsedPage(db(), today, null, { limit: 10, offset: 0 });
+    expect(rows.map((r) => [r.answer_id, Number(r.opens), Number(r.unused)])).toEqual([
+      [a1.answerId, 2, 1],
+      [b1.answerId, 1, 1],
+    ]);
+    expect((await m.openedNotUsedPage(db(), today, [castB.topic.id], { limit: 10, offset: 0 })).map((r) => r.answer_id)).toEqual([b1.answerId]);
+    const list = await insightsList(su(cast.km), new URL("http://x/insights/opened-unused?range=7"), "opened-unused");
+    expect(list.rows.map((r) => r.link?.href)).toEqual([`/answers/${a1.answerId}`, `/answers/${b1.answerId}`]);
+  });
+});
+
 describe("who sees what", () => {
   it("an expert sees only their topics, and may not filter to another", async () => {
     const expertB = await createExpert(db(), [castB.topic]);
@@ -205,6 +316,26 @@ describe("review targets and escalation", () => {
     await db().update(topics).set({ reviewTargetDays: 5 }).where(eq(topics.id, cast.topic.id));
     expect((await queueAges(db(), [cast.topic.id], at("2026-11-19T12:00:00Z")))[0]!.overdue).toBe(false);
     await db().update(topics).set({ reviewTargetDays: 2 }).where(eq(topics.id, cast.topic.id));
+  });
+
+  it("counts the company's working hours in its time zone, and warns a working day ahead", async () => {
+    const admin = await createUser(db(), { roles: ["admin"] });
+    // A Berlin team working 08:00–12:00, Monday to Thursday: Monday 10:00 UTC (11:00 local) to
+    // Thursday 12:00 UTC (13:00 local) is 1 + 4 + 4 + 4 hours = 3.25 of its 4-hour days.
+    await saveCompanyCalendar({ timeZone: "Europe/Berlin", days: [1, 2, 3, 4], startMinute: 8 * 60, endMinute: 12 * 60 }, admin.id, db());
+    expect(await companyCalendar(db())).toEqual({ timeZone: "Europe/Berlin", days: [1, 2, 3, 4], startMinute: 480, endMinute: 720 });
+    const [lateNow] = await queueAges(db(), [cast.topic.id], at("2026-11-19T12:00:00Z"));
+    expect(lateNow).toMatchObject({ versionId: late, ageDays: 3, workingDays: 3.25, overdue: true });
+    // On Tuesday 09:00 local it has waited 1 + 1 hours, half a day; on Wednesday 09:00, 1.5 days:
+    // within a working day of its 2-day target, so reviewers' home pages warn.
+    const [tuesday] = await queueAges(db(), [cast.topic.id], at("2026-11-17T08:00:00Z"));
+    expect(tuesday).toMatchObject({ versionId: late, workingDays: 0.5, overdue: false, dueNext: false });
+    const [wednesday] = await queueAges(db(), [cast.topic.id], at("2026-11-18T08:00:00Z"));
+    expect(wednesday).toMatchObject({ versionId: late, workingDays: 1.5, overdue: false, dueNext: true });
+    const audit = await db().select().from(auditLog).where(eq(auditLog.action, "settings.working-calendar"));
+    expect(audit).toHaveLength(1);
+    await db().delete(appSettings).where(eq(appSettings.key, "workingCalendar"));
+    expect((await companyCalendar(db())).timeZone).toBe("UTC");
   });
 
   it("escalates an overdue item once to the knowledge managers, and not one in time", async () => {
