@@ -354,9 +354,7 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
       const analyzed = analyzeQuery(query.q);
       if (analyzed.words.length === 0) return { hits: [], total: 0 };
       const stems = await stemWords(db, analyzed.words);
-      // Only stopwords ("the and of"): nothing was asked about.
-      if (analyzed.words.every((w) => stopwords.has(w))) return { hits: [], total: 0 };
-      const words = analyzed.words.map((word) => ({ word, lexemes: stems.get(word) ?? [] }));
+      const words = analyzed.words.map((word) => ({ word, lexemes: stems.get(word) ?? [], stop: stopwords.has(word) }));
       const last = analyzed.words.at(-1)!;
       const prefixWord = analyzed.prefix && !query.submitted && last.length >= 2 ? normalizeWord(last) : "";
       const filter = { audience: query.audience, states: query.states, topicIds: query.topicIds, tags: query.tags };

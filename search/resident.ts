@@ -525,7 +525,7 @@ export interface SynonymGroup {
  */
 export function planQuery(
   index: ResidentIndex,
-  words: { word: string; lexemes: string[] }[],
+  words: { word: string; lexemes: string[]; stop?: boolean }[],
   prefixWord: string,
   synonyms: SynonymGroup[],
 ): { terms: WeightedTerm[]; bigrams: [string, string][] } {
@@ -559,6 +559,10 @@ export function planQuery(
   const informative = weighted.filter((t) => t.df <= docCount * TUNING.commonShare);
   if (informative.length >= 2) weighted = informative;
   weighted = weighted.slice(0, MAX_TERMS);
+  // Stopwords (kept in questions for short queries' intent) never match on their own: a query
+  // whose other words found nothing found nothing.
+  const stop = new Set(words.filter((w) => w.stop).flatMap((w) => w.lexemes));
+  if (weighted.every((t) => stop.has(t.term))) return { terms: [], bigrams: [] };
 
   const original = words.flatMap((w) => w.lexemes.filter((l) => factors.has(l)));
   const bigrams: [string, string][] = [];

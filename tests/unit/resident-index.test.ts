@@ -96,6 +96,16 @@ describe("the resident index", () => {
     }
   });
 
+  it("matches stopwords kept in questions, but never on their own", () => {
+    const index = new ResidentIndex();
+    index.upsert(doc("off", `'turn':1A 'light':3A 'off':4A 'the':2A`));
+    index.upsert(doc("on", `'turn':1A 'light':3A 'on':4A 'the':2A`));
+    const off = planQuery(index, [...words(["turn", "turn"], ["lights", "light"]), { word: "off", lexemes: ["off"], stop: true }], "", []);
+    expect(index.rank(off.terms, off.bigrams, {}, 10, 0).ids[0]).toBe("off");
+    const onlyStop = planQuery(index, [{ word: "the", lexemes: ["the"], stop: true }, { word: "off", lexemes: ["off"], stop: true }, ...words(["dogecoin"])], "", []);
+    expect(onlyStop.terms).toEqual([]);
+  });
+
   it("normalises each field by its own average length (BM25F), so a rare field is not crushed", () => {
     const index = new ResidentIndex();
     // Learned phrasings (D) exist on one answer of many: its average is over answers that have it.
