@@ -1,6 +1,8 @@
 // `npm run search:eval -- --corpus corpus.jsonl --queries queries.jsonl [--engine postgres|meilisearch] [--db pglite|server]`
 // Imports the corpus into a fresh temporary database, indexes it, runs every query and prints
-// MRR@10, nDCG@10, Recall@10, Success@1 and latency — overall and per query style.
+// MRR@10, nDCG@10, Recall@10, Success@1 and latency — overall and per query style — beside a plain
+// BM25 over the same corpus (question only, lower-cased words, no stemming, k1 1.2, b 0.75) as the
+// floor any engine must clear.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -22,6 +24,32 @@ const Args = z.object({
   db: z.enum(["pglite", "server"]).default("pglite"),
 });
 const Query = z.object({ id: z.string(), query: z.string().min(1), relevant: z.array(z.string()).min(1), style: z.string().optional() });
+
+/**
+ * The baseline row: what a developer writes in 30 lines. The question only, lower-cased words split
+ * on anything else, no stemming or stopwords, Okapi BM25 (k1 1.2, b 0.75), ties in corpus order.
+ */
+function plainBm25(docs: { id: string; question: string }[]): (q: string, k: number) => string[] {
+  const words = (s: string) => s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const postings = new Map<string, { doc: number; tf: number }[]>();
+  const lengths = docs.map((d, i) => {
+    const ws = words(d.question);
+    const tf = new Map<string, number>();
+    for (const w of ws) tf.set(w, (tf.get(w) ?? 0) + 1);
+    for (const [w, n] of tf) (postings.get(w) ?? postings.set(w, []).get(w)!).push({ doc: i, tf: n });
+    return ws.length;
+  });
+  const avg = lengths.reduce((a, b) => a + b, 0) / Math.max(docs.length, 1);
+  return (q, k) => {
+    const scores = new Map<number, number>();
+    for (const w of new Set(words(q))) {
+      const list = postings.get(w) ?? [];
+      const idf = Math.log(1 + (docs.length - list.length + 0.5) / (list.length + 0.5));
+      for (const { doc, tf } of list) scores.set(doc, (scores.get(doc) ?? 0) + (idf * tf * 2.2) / (tf + 1.2 * (0.25 + (0.75 * lengths[doc]!) / avg)));
+    }
+    return [...scores].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, k).map(([doc]) => docs[doc]!.id);
+  };
+}
 
 function fail(message: string): never {
   process.stderr.write(`search:eval: ${message}\n`);
@@ -92,32 +120,57 @@ try {
   for (const q of queries.slice(0, 5)) await index.search({ q: q.query, limit: 10 }); // warm up
 
   type Row = { rr: number; ndcg: number; recall: number; s1: number; ms: number; style: string };
-  const rows: Row[] = [];
-  for (const q of queries) {
-    const t = performance.now();
-    const result = await index.search({ q: q.query, limit: 10 });
-    const ms = performance.now() - t;
-    const ranked = result.hits.map((h) => corpusId.get(h.document.id) ?? "");
+  const measure = async (run: (q: string) => Promise<string[]> | string[]) => {
+    const rows: Row[] = [];
+    for (const q of queries) {
+      const t = performance.now();
+      const ranked = await run(q.query);
+      const ms = performance.now() - t;
+      rows.push(judge(q, ranked, ms));
+    }
+    return rows;
+  };
+  const judge = (q: (typeof queries)[number], ranked: string[], ms: number): Row => {
     const relevant = new Set(q.relevant);
     const firstHit = ranked.findIndex((id) => relevant.has(id));
     const dcg = ranked.reduce((sum, id, i) => sum + (relevant.has(id) ? 1 / Math.log2(i + 2) : 0), 0);
     const ideal = [...Array(Math.min(relevant.size, 10)).keys()].reduce((sum, i) => sum + 1 / Math.log2(i + 2), 0);
-    rows.push({
+    return {
       rr: firstHit >= 0 ? 1 / (firstHit + 1) : 0,
       ndcg: ideal ? dcg / ideal : 0,
       recall: ranked.filter((id) => relevant.has(id)).length / relevant.size,
       s1: firstHit === 0 ? 1 : 0,
       ms,
       style: q.style ?? "all",
-    });
-  }
+    };
+  };
+  // Submitted queries, as an agent presses Enter or pastes a message: the last word is complete.
+  const rows = await measure(async (q) => (await index.search({ q, limit: 10, submitted: true })).hits.map((h) => corpusId.get(h.document.id) ?? ""));
+  const bm25 = plainBm25(
+    read(corpus)
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as { id: string | number; question: string })
+      .map((d) => ({ id: String(d.id), question: d.question })),
+  );
+  const baseline = await measure((q) => bm25(q, 10));
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
   const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] ?? NaN;
   const line = (label: string, rs: Row[]) =>
-    `${label.padEnd(16)} n=${String(rs.length).padStart(4)}  MRR@10 ${mean(rs.map((r) => r.rr)).toFixed(3)}  nDCG@10 ${mean(rs.map((r) => r.ndcg)).toFixed(3)}  Recall@10 ${mean(rs.map((r) => r.recall)).toFixed(3)}  Success@1 ${mean(rs.map((r) => r.s1)).toFixed(3)}  p50 ${pct(rs.map((r) => r.ms), 50).toFixed(1)} ms  p95 ${pct(rs.map((r) => r.ms), 95).toFixed(1)} ms`;
+    `${label.padEnd(22)} n=${String(rs.length).padStart(4)}  MRR@10 ${mean(rs.map((r) => r.rr)).toFixed(3)}  nDCG@10 ${mean(rs.map((r) => r.ndcg)).toFixed(3)}  Recall@10 ${mean(rs.map((r) => r.recall)).toFixed(3)}  Success@1 ${mean(rs.map((r) => r.s1)).toFixed(3)}  p50 ${pct(rs.map((r) => r.ms), 50).toFixed(1)} ms  p95 ${pct(rs.map((r) => r.ms), 95).toFixed(1)} ms`;
   console.log(`search:eval — engine ${engine}, database ${dbKind}, ${report.created} answers, ${rows.length} queries`);
-  console.log(line("all", rows));
-  for (const style of [...new Set(rows.map((r) => r.style))]) if (style !== "all") console.log(line(`  ${style}`, rows.filter((r) => r.style === style)));
+  const styles = [...new Set(rows.map((r) => r.style))].filter((s) => s !== "all");
+  const gain = (a: Row[], b: Row[]) => {
+    const [x, y] = [mean(a.map((r) => r.rr)), mean(b.map((r) => r.rr))];
+    return `${x >= y ? "+" : ""}${(((x - y) / Math.max(y, 1e-9)) * 100).toFixed(1)} %`;
+  };
+  console.log(line("plain BM25 (question)", baseline));
+  for (const style of styles) console.log(line(`  ${style}`, baseline.filter((r) => r.style === style)));
+  console.log(line(`${engine}`, rows));
+  for (const style of styles) console.log(line(`  ${style}`, rows.filter((r) => r.style === style)));
+  console.log(
+    `MRR@10 against plain BM25: ${gain(rows, baseline)}` +
+      (styles.length > 1 ? ` (${styles.map((s) => `${s} ${gain(rows.filter((r) => r.style === s), baseline.filter((r) => r.style === s))}`).join(", ")})` : ""),
+  );
 } finally {
   setDatabase(undefined);
   await database.close();

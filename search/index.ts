@@ -35,6 +35,11 @@ export interface SearchQuery {
   states?: SearchDocument["state"][];
   limit?: number;
   offset?: number;
+  /**
+   * The query was submitted (Enter, a pasted message, a link), not caught while typing: its last
+   * word is complete and is not widened to the words it starts (*up* is not *upload*).
+   */
+  submitted?: boolean;
 }
 
 export interface SearchHit {

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { listenToOthers, rowsOf, type Db, type DbOrTx } from "../db/client.server";
 import { candidateWords, highlightText, normalizeWord, tokenize, type Token } from "./highlight";
 import type { SearchDocument, SearchHit, SearchIndex, SearchQuery, SearchResult } from "./index";
@@ -35,8 +35,13 @@ const ids = (xs: readonly string[]) => JSON.stringify(xs);
 
 // Stemming depends only on PostgreSQL's `english` configuration, so one cache serves every index.
 const stemCache = new Map<string, string[]>();
+/** The words the `english` configuration drops (its stop list, as queries met them). */
+const stopwords = new Set<string>();
 
-/** Each word's lexemes as PostgreSQL's `english` configuration makes them ([] for a stopword). */
+/**
+ * Each word's lexemes as PostgreSQL's `english` configuration makes them; a word on its stop list
+ * is itself (lower-cased), which only questions index (see `questionLexemes`).
+ */
 async function stemWords(db: DbOrTx, words: readonly string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   const missing: string[] = [];
@@ -46,9 +51,11 @@ async function stemWords(db: DbOrTx, words: readonly string[]): Promise<Map<stri
     else missing.push(w);
   }
   if (missing.length === 0) return out;
-  const found = rows<{ word: string; lexemes: string[] }>(
+  const found = rows<{ word: string; lexemes: string[]; stop: boolean }>(
     await db.execute(sql`
-      select w.word, coalesce((select jsonb_agg(lexeme) from unnest(to_tsvector('english', w.word))), '[]'::jsonb) as lexemes
+      select w.word, coalesce((select jsonb_agg(lexeme) from unnest(to_tsvector('english', w.word))),
+                              (select jsonb_agg(lexeme) from unnest(to_tsvector('simple', w.word))), '[]'::jsonb) as lexemes,
+             to_tsvector('english', w.word) = ''::tsvector and to_tsvector('simple', w.word) <> ''::tsvector as stop
       from jsonb_array_elements_text(${ids(missing)}::jsonb) as w(word)`),
   );
   if (stemCache.size + found.length > STEM_CACHE_MAX) {
@@ -60,6 +67,7 @@ async function stemWords(db: DbOrTx, words: readonly string[]): Promise<Map<stri
     }
   }
   for (const r of found) {
+    if (r.stop) stopwords.add(r.word);
     stemCache.set(r.word, r.lexemes);
     out.set(r.word, r.lexemes);
   }
@@ -88,6 +96,17 @@ type DocRow = [answerId: string, topicIds: string[], tags: string[], audience: s
 // the same corpus ranks the same however its rows were loaded.
 const DOC_COLUMNS = sql`json_build_array(d.answer_id, d.topic_ids, d.tags, d.audience, d.state, d.tsv::text,
   (select coalesce(a.external_id, to_char(a.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || ' ' || a.id) from answers a where a.id = d.answer_id))`;
+
+/**
+ * A question's lexemes: the `english` configuration's (stemmed, stopwords dropped), plus the words
+ * its stop list drops, as they are, at their own positions. Short queries carry their intent in
+ * those words (*when*, *off*, *up*, *through*); they are kept in questions and phrasings only, where
+ * they are few, and their low IDF keeps them from weighing on long queries.
+ */
+function questionLexemes(text: SQL): SQL {
+  return sql`(to_tsvector('english', ${text})::text || ' ' || (select coalesce(string_agg(quote_literal(u.lexeme) || ':' || array_to_string(u.positions, ','), ' '), '')
+    from unnest(to_tsvector('simple', ${text})) u where to_tsvector('english', u.lexeme) = ''::tsvector))::tsvector`;
+}
 
 function apply(index: ResidentIndex, row: DocRow) {
   const [answerId, topicIds, tags, audience, state, tsv, key] = row;
@@ -284,7 +303,7 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
              array(select jsonb_array_elements_text(x.doc->'tags')),
              x.doc->>'audience', x.doc->>'state', v.tsv, ${version}, now()
       from jsonb_to_recordset(${payload}::jsonb) as x(id uuid, doc jsonb, q text, s text, b text)
-      cross join lateral (select setweight(to_tsvector('english', x.q), 'A') || setweight(to_tsvector('english', x.s), 'B') || setweight(to_tsvector('english', x.b), 'C') as tsv) v
+      cross join lateral (select setweight(${questionLexemes(sql`x.q`)}, 'A') || setweight(to_tsvector('english', x.s), 'B') || setweight(to_tsvector('english', x.b), 'C') as tsv) v
       on conflict (answer_id) do update set doc = excluded.doc, topic_ids = excluded.topic_ids, tags = excluded.tags, audience = excluded.audience,
         state = excluded.state, tsv = excluded.tsv, seq = excluded.seq, indexed_at = excluded.indexed_at`);
     await tx.execute(sql`delete from search_removed where answer_id in (select value::uuid from jsonb_array_elements_text(${ids(documents.map((d) => d.id))}::jsonb))`);
@@ -335,9 +354,9 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
       const analyzed = analyzeQuery(query.q);
       if (analyzed.words.length === 0) return { hits: [], total: 0 };
       const stems = await stemWords(db, analyzed.words);
-      const words = analyzed.words.map((word) => ({ word, lexemes: stems.get(word) ?? [] }));
+      const words = analyzed.words.map((word) => ({ word, lexemes: stems.get(word) ?? [], stop: stopwords.has(word) }));
       const last = analyzed.words.at(-1)!;
-      const prefixWord = analyzed.prefix && last.length >= 2 ? normalizeWord(last) : "";
+      const prefixWord = analyzed.prefix && !query.submitted && last.length >= 2 ? normalizeWord(last) : "";
       const filter = { audience: query.audience, states: query.states, topicIds: query.topicIds, tags: query.tags };
 
       const current = await ready(db);

@@ -9,12 +9,36 @@
  */
 
 export const K1 = 1.2;
-export const B = 0.75;
-/** Field weights inside a document's term frequency (tsvector weights A, B, C/D). */
-export const FIELD_WEIGHT: Record<string, number> = { A: 3, B: 2, C: 1, D: 1 };
+const MAX_TERMS_DEFAULT = 12;
+/**
+ * BM25F: each field's term frequency is normalised by that field's length against its average
+ * (b per field) and weighted, the sum saturates once (K1). Fields are the tsvector weights:
+ * A question and author phrasings, B short answer, C body, D learned phrasings (just below A).
+ */
+export const FIELDS = ["A", "B", "C", "D"] as const;
+export const FIELD_WEIGHT: Record<string, number> = { A: 1, B: 0.5, C: 0.33, D: 0.8 };
+export const FIELD_B: Record<string, number> = { A: 0.75, B: 0.75, C: 0.75, D: 0.75 };
+/** Ranking knobs beside BM25F, in one place so search:eval can compare them. */
+export const TUNING = {
+  /** BM25's saturation of the fields' combined term frequency. */
+  k1: K1,
+  /** Score bonus per adjacent query-word pair found in the answer (at most 4 pairs)… */
+  phraseBonus: 0.15,
+  /** …for queries of at least this many terms: on a short query the pair is the query. */
+  phraseMinTerms: MAX_TERMS_DEFAULT,
+  /** Factor of a corrected word (times its similarity), and the similarity it needs. */
+  correction: 0.9,
+  correctionMinSim: 0.4,
+  /** Unknown words shorter than this are left alone: short ones are more often real words than typos. */
+  correctionMinLength: 5,
+  /** Answers under this share of the best score are noise. */
+  floor: 0.15,
+  /** Terms in more than this share of answers are dropped when two rarer ones remain. */
+  commonShare: 0.3,
+};
 /** Longer posting lists are read best-impact first and cut here: bounds the work of common terms. */
 export const POSTINGS_PER_TERM = 1000;
-export const MAX_TERMS = 12;
+export const MAX_TERMS = MAX_TERMS_DEFAULT;
 export const RERANK = 50;
 /** Body word pairs kept per document for the phrase bonus (question and short answer: all). */
 const BODY_BIGRAMS = 160;
@@ -55,9 +79,12 @@ export interface WeightedTerm {
   w: number;
 }
 
+const FIELD_INDEX: Record<string, number> = { A: 0, B: 1, C: 2, D: 3 };
+
 class PostingList {
   docs = new Int32Array(4);
-  tf = new Float32Array(4);
+  /** Term frequency per field, four to a posting (A, B, C, D). */
+  tf = new Float32Array(16);
   n = 0;
   dead = 0;
   /**
@@ -66,19 +93,19 @@ class PostingList {
    */
   bySlot: Int32Array | null = null;
   byImpact: Float32Array | null = null;
-  builtAvg = 0;
+  builtAvg: number[] = [];
 
-  push(slot: number, tf: number) {
+  push(slot: number, tf: ArrayLike<number>) {
     if (this.n === this.docs.length) {
       const docs = new Int32Array(this.n * 2);
       docs.set(this.docs);
       this.docs = docs;
-      const tfs = new Float32Array(this.n * 2);
+      const tfs = new Float32Array(this.n * 8);
       tfs.set(this.tf);
       this.tf = tfs;
     }
     this.docs[this.n] = slot;
-    this.tf[this.n] = tf;
+    this.tf.set(tf, this.n * 4);
     this.n++;
     this.bySlot = null;
   }
@@ -91,7 +118,7 @@ class PostingList {
       const slot = this.docs[i]!;
       if (!alive(slot)) continue;
       this.docs[j] = slot;
-      this.tf[j] = this.tf[i]!;
+      this.tf.copyWithin(j * 4, i * 4, i * 4 + 4);
       j++;
     }
     this.n = j;
@@ -204,7 +231,8 @@ export class ResidentIndex {
   private slotOf = new Map<string, number>();
   private slotAnswer: (string | null)[] = [];
   private slotKey: string[] = [];
-  private slotLength: number[] = [];
+  /** Words per field, four to a slot (A, B, C, D), for BM25F's length normalisation. */
+  private slotLength = new Float32Array(64);
   private slotAudience: string[] = [];
   private slotState: string[] = [];
   private slotTopics: string[][] = [];
@@ -212,7 +240,9 @@ export class ResidentIndex {
   private slotTerms: Int32Array[] = [];
   private slotBigrams: Uint32Array[] = [];
   private liveDocs = 0;
-  private totalLength = 0;
+  private totalLength = [0, 0, 0, 0];
+  /** Live documents that have each field: a field's average length is over those (D is rare). */
+  private fieldDocs = [0, 0, 0, 0];
   private deadSlots = 0;
   private scores = new Float64Array(0);
   private touched: Int32Array | null = null;
@@ -254,16 +284,21 @@ export class ResidentIndex {
     // Which lexeme stands at each position, and in which field (weight letter).
     const atPosition = new Map<number, number>();
     const fieldAt = new Map<number, string>();
+    const lengths = [0, 0, 0, 0];
+    const tf = [0, 0, 0, 0];
     doc.terms.forEach((t, i) => {
       const id = this.internTerm(t.lexeme);
       ids[i] = id;
-      let tf = t.positions.length === 0 ? 1 : 0;
+      tf.fill(0);
+      // A lexeme without positions (a tsvector stripped of them) counts once, in the body.
+      if (t.positions.length === 0) tf[2] = 1;
       t.positions.forEach((p, k) => {
         const weight = t.weights[k] ?? "D";
-        tf += FIELD_WEIGHT[weight] ?? 1;
+        tf[FIELD_INDEX[weight] ?? 3]!++;
         atPosition.set(p, id);
         fieldAt.set(p, weight);
       });
+      for (let f = 0; f < 4; f++) lengths[f]! += tf[f]!;
       this.postings[id]!.push(slot, tf);
       this.df[id]!++;
     });
@@ -283,7 +318,12 @@ export class ResidentIndex {
     this.slotOf.set(doc.answerId, slot);
     this.slotAnswer.push(doc.answerId);
     this.slotKey.push(doc.key ?? doc.answerId);
-    this.slotLength.push(Math.max(doc.length, 1));
+    if (this.slotLength.length < (slot + 1) * 4) {
+      const grown = new Float32Array(Math.max(64, this.slotLength.length * 2));
+      grown.set(this.slotLength);
+      this.slotLength = grown;
+    }
+    this.slotLength.set(lengths, slot * 4);
     this.slotAudience.push(doc.audience);
     this.slotState.push(doc.state);
     this.slotTopics.push(doc.topicIds);
@@ -291,7 +331,10 @@ export class ResidentIndex {
     this.slotTerms.push(ids);
     this.slotBigrams.push(bigrams);
     this.liveDocs++;
-    this.totalLength += Math.max(doc.length, 1);
+    for (let f = 0; f < 4; f++) {
+      this.totalLength[f]! += lengths[f]!;
+      if (lengths[f]! > 0) this.fieldDocs[f]!++;
+    }
   }
 
   remove(answerId: string): void {
@@ -310,7 +353,10 @@ export class ResidentIndex {
     this.slotTopics[slot] = [];
     this.slotTags[slot] = [];
     this.liveDocs--;
-    this.totalLength -= this.slotLength[slot]!;
+    for (let f = 0; f < 4; f++) {
+      this.totalLength[f]! -= this.slotLength[slot * 4 + f]!;
+      if (this.slotLength[slot * 4 + f]! > 0) this.fieldDocs[f]!--;
+    }
     this.deadSlots++;
   }
 
@@ -370,13 +416,21 @@ export class ResidentIndex {
     return true;
   }
 
-  private impactOrder(list: PostingList, avg: number): { slots: Int32Array; impacts: Float32Array } {
-    if (list.bySlot && list.byImpact && Math.abs(list.builtAvg - avg) <= avg * 0.05) return { slots: list.bySlot, impacts: list.byImpact };
+  private impactOrder(list: PostingList, avg: number[]): { slots: Int32Array; impacts: Float32Array } {
+    if (list.bySlot && list.byImpact && avg.every((a, f) => Math.abs((list.builtAvg[f] ?? -1) - a) <= a * 0.05)) return { slots: list.bySlot, impacts: list.byImpact };
     const n = list.n;
     const impact = new Float32Array(n);
+    const weight = FIELDS.map((f) => FIELD_WEIGHT[f] ?? 1);
+    const b = FIELDS.map((f) => FIELD_B[f] ?? 0.75);
+    const lengths = this.slotLength;
     for (let i = 0; i < n; i++) {
-      const tf = list.tf[i]!;
-      impact[i] = (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * this.slotLength[list.docs[i]!]!) / avg));
+      const slot = list.docs[i]!;
+      let tf = 0;
+      for (let f = 0; f < 4; f++) {
+        const t = list.tf[i * 4 + f]!;
+        if (t > 0) tf += (weight[f]! * t) / (1 - b[f]! + (b[f]! * lengths[slot * 4 + f]!) / Math.max(avg[f]!, 1e-9));
+      }
+      impact[i] = (tf * (TUNING.k1 + 1)) / (tf + TUNING.k1);
     }
     let slots = list.docs.slice(0, n);
     let impacts = impact;
@@ -407,7 +461,7 @@ export class ResidentIndex {
     // Reused between queries: a query touches at most MAX_TERMS × POSTINGS_PER_TERM answers.
     const touched = (this.touched ??= new Int32Array(MAX_TERMS * POSTINGS_PER_TERM));
     let nTouched = 0;
-    const avg = this.totalLength / Math.max(this.liveDocs, 1);
+    const avg = this.totalLength.map((t, f) => t / Math.max(this.fieldDocs[f]!, 1));
     const filtered = !!(filter.audience || filter.states?.length || filter.topicIds?.length || filter.tags?.length);
     const passes = filtered ? new Map<number, boolean>() : null;
     const ok = (slot: number) => {
@@ -446,10 +500,10 @@ export class ResidentIndex {
       .map((slot, i) => {
         let phrases = 0;
         for (const h of pairs) if (containsSorted(this.slotBigrams[slot]!, h)) phrases++;
-        return { id: this.slotAnswer[slot]!, key: this.slotKey[slot]!, score: top.scores[i]! * (1 + 0.25 * Math.min(phrases, 4)) };
+        return { id: this.slotAnswer[slot]!, key: this.slotKey[slot]!, score: top.scores[i]! * (1 + TUNING.phraseBonus * Math.min(phrases, 4)) };
       })
       .sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const floor = (all[0]?.score ?? 0) * 0.15;
+    const floor = (all[0]?.score ?? 0) * TUNING.floor;
     const reachable = all.filter((r) => r.score >= floor);
     const page = reachable.slice(offset, offset + limit);
     // The count a person sees is the count they can page to: the answers above the noise floor,
@@ -471,7 +525,7 @@ export interface SynonymGroup {
  */
 export function planQuery(
   index: ResidentIndex,
-  words: { word: string; lexemes: string[] }[],
+  words: { word: string; lexemes: string[]; stop?: boolean }[],
   prefixWord: string,
   synonyms: SynonymGroup[],
 ): { terms: WeightedTerm[]; bigrams: [string, string][] } {
@@ -482,11 +536,11 @@ export function planQuery(
   for (const w of words) {
     for (const l of w.lexemes) {
       if (index.frequency(l) > 0) add(l, 1);
-      else if (l.length >= 3 && !unknown.includes(l)) unknown.push(l);
+      else if (l.length >= TUNING.correctionMinLength && !unknown.includes(l)) unknown.push(l);
     }
   }
   for (const u of unknown.slice(0, 8)) {
-    for (const fix of index.corrections(u)) if (fix.sim >= 0.4) add(fix.term, 0.9 * fix.sim);
+    for (const fix of index.corrections(u)) if (fix.sim >= TUNING.correctionMinSim) add(fix.term, TUNING.correction * fix.sim);
   }
   if (prefixWord) for (const c of index.completions(prefixWord)) add(c.term, c.term === prefixWord ? 1 : 0.8);
   // A synonym group applies when every word of one of its phrases was asked for, even unknown ones.
@@ -502,12 +556,17 @@ export function planQuery(
     })
     .filter((t) => t.df > 0)
     .sort((a, b) => b.w - a.w || (a.term < b.term ? -1 : 1));
-  const informative = weighted.filter((t) => t.df <= docCount * 0.3);
+  const informative = weighted.filter((t) => t.df <= docCount * TUNING.commonShare);
   if (informative.length >= 2) weighted = informative;
   weighted = weighted.slice(0, MAX_TERMS);
+  // Stopwords (kept in questions for short queries' intent) never match on their own: a query
+  // whose other words found nothing found nothing.
+  const stop = new Set(words.filter((w) => w.stop).flatMap((w) => w.lexemes));
+  if (weighted.every((t) => stop.has(t.term))) return { terms: [], bigrams: [] };
 
   const original = words.flatMap((w) => w.lexemes.filter((l) => factors.has(l)));
   const bigrams: [string, string][] = [];
+  if (weighted.length < TUNING.phraseMinTerms) return { terms: weighted, bigrams };
   for (let i = 0; i + 1 < original.length && bigrams.length < 10; i++) {
     if (original[i] !== original[i + 1]) bigrams.push([original[i]!, original[i + 1]!]);
   }

@@ -7,6 +7,7 @@ import {
   POSTINGS_PER_TERM,
   ResidentIndex,
   trigrams,
+  TUNING,
   type IndexedDocument,
 } from "../../search/resident";
 
@@ -77,13 +78,41 @@ describe("the resident index", () => {
     expect(planQuery(index, words(["money", "money"]), "", synonyms).terms).toEqual([]);
   });
 
-  it("gives a bonus to query words that stand next to each other in the answer", () => {
+  it("gives a bonus to query words that stand next to each other in the answer, on long queries", () => {
     const index = new ResidentIndex();
     index.upsert(doc("apart", `'factori':1A 'x':2A 'reset':3A 'y':4A`));
     index.upsert(doc("together", `'factori':1A 'reset':2A 'x':3A 'y':4A`));
-    const plan = planQuery(index, words(["factory", "factori"], ["reset", "reset"]), "", []);
-    expect(plan.bigrams).toEqual([["factori", "reset"]]);
-    expect(index.rank(plan.terms, plan.bigrams, {}, 10, 0).ids[0]).toBe("together");
+    const query = words(["factory", "factori"], ["reset", "reset"]);
+    // A short query is its own phrase: no bonus (it cost MRR on the short-query development sets).
+    expect(planQuery(index, query, "", []).bigrams).toEqual([]);
+    const minTerms = TUNING.phraseMinTerms;
+    TUNING.phraseMinTerms = 2;
+    try {
+      const plan = planQuery(index, query, "", []);
+      expect(plan.bigrams).toEqual([["factori", "reset"]]);
+      expect(index.rank(plan.terms, plan.bigrams, {}, 10, 0).ids[0]).toBe("together");
+    } finally {
+      TUNING.phraseMinTerms = minTerms;
+    }
+  });
+
+  it("matches stopwords kept in questions, but never on their own", () => {
+    const index = new ResidentIndex();
+    index.upsert(doc("off", `'turn':1A 'light':3A 'off':4A 'the':2A`));
+    index.upsert(doc("on", `'turn':1A 'light':3A 'on':4A 'the':2A`));
+    const off = planQuery(index, [...words(["turn", "turn"], ["lights", "light"]), { word: "off", lexemes: ["off"], stop: true }], "", []);
+    expect(index.rank(off.terms, off.bigrams, {}, 10, 0).ids[0]).toBe("off");
+    const onlyStop = planQuery(index, [{ word: "the", lexemes: ["the"], stop: true }, { word: "off", lexemes: ["off"], stop: true }, ...words(["dogecoin"])], "", []);
+    expect(onlyStop.terms).toEqual([]);
+  });
+
+  it("normalises each field by its own average length (BM25F), so a rare field is not crushed", () => {
+    const index = new ResidentIndex();
+    // Learned phrasings (D) exist on one answer of many: its average is over answers that have it.
+    for (let i = 0; i < 50; i++) index.upsert(doc(`q${i}`, `'cancel':1A 'plan':2A 'word${i}':3A`));
+    index.upsert(doc("learned", `'close':1A 'contract':2A 'termin':3D 'plan':4D`));
+    const plan = planQuery(index, words(["terminate", "termin"], ["plan", "plan"]), "", []);
+    expect(index.rank(plan.terms, plan.bigrams, {}, 10, 0).ids[0]).toBe("learned");
   });
 
   it("filters by audience, state, topic and tag", () => {
