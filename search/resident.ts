@@ -10,8 +10,12 @@
 
 export const K1 = 1.2;
 export const B = 0.75;
-/** Field weights inside a document's term frequency (tsvector weights A, B, C/D). */
-export const FIELD_WEIGHT: Record<string, number> = { A: 3, B: 2, C: 1, D: 1 };
+/**
+ * Field weights inside a document's term frequency (tsvector weights): A question and the
+ * author's phrasings, B short answer, C body, D phrasings learned from agents' uses (below A: two
+ * agents' wording is evidence, the author's is the answer's own; equal to the short answer).
+ */
+export const FIELD_WEIGHT: Record<string, number> = { A: 3, B: 2, C: 1, D: 2 };
 /** Longer posting lists are read best-impact first and cut here: bounds the work of common terms. */
 export const POSTINGS_PER_TERM = 1000;
 export const MAX_TERMS = 12;
