@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { agePhrasings, normalizePhrasing } from "../../app/learning/learn.server";
 import { decidePhrasing, listPhrasings } from "../../app/learning/review.server";
 import { synonymSuggestions } from "../../app/learning/synonyms.server";
-import { recordUse, undoUse } from "../../app/models/agent.server";
+import { createApiToken, recordUse, undoUse } from "../../app/models/agent.server";
 import type { SessionUser } from "../../app/auth/session.server";
 import { answers, answerVersions, auditLog, learnedPhrasings, phrasingEvidence, searchSynonyms, type User } from "../../db/schema";
 import { loadDocuments } from "../../search/documents";
@@ -85,10 +85,13 @@ describe("learned phrasings", () => {
 
   it("counts a help-desk tool's token once per conversation", async () => {
     const q = "router lights all red";
-    // No user and no conversation: one teacher however often.
-    await recordUse({ answerId: router, kind: "used", apiTokenId: null, userId: agents[2]!.id, conversation: "C-1", searchQuery: q });
-    await recordUse({ answerId: router, kind: "used", userId: agents[2]!.id, conversation: "C-2", searchQuery: q });
-    expect((await phrasingRow(router, q))!.active).toBe(false);
+    const { id: apiTokenId } = await createApiToken({ name: "Help desk", scopes: ["uses:write"], createdBy: cast.km.id });
+    // The tool does not say who is typing: one conversation is one teacher, however often.
+    await recordUse({ answerId: router, kind: "used", apiTokenId, conversation: "C-1", searchQuery: q });
+    await recordUse({ answerId: router, kind: "copy_full", apiTokenId, conversation: "C-1", searchQuery: q });
+    expect(await phrasingRow(router, q)).toMatchObject({ agents: 1, active: false });
+    await recordUse({ answerId: router, kind: "used", apiTokenId, conversation: "C-2", searchQuery: q });
+    expect(await phrasingRow(router, q)).toMatchObject({ agents: 2, conversations: 2, active: true });
   });
 
   it("stops counting an undone use, and the index follows", async () => {
