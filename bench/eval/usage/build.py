@@ -3,7 +3,7 @@
     python3 bench/eval/usage/build.py path/to/data_full.json
 
 Deterministic (file order, no randomness). Writes next to this script:
-  corpus.jsonl           150 answers, one per intent: the question is the intent's shortest `val` query
+  corpus.jsonl           150 answers, one per intent: the question is the intent's shortest `val` query of at least three words
   corpus-verbatim.jsonl  the same, with every logged phrasing of the intent as an alternative (the ceiling)
   usage.jsonl            uses from the `train` split: per intent, 15 queries each used by two different
                          agents in two conversations, and 5 queries used twice by one agent (must not teach)
@@ -18,17 +18,14 @@ by = lambda split: {i: [q for q, it in data[split] if it == i] for i in dict.fro
 train, val, test = by("train"), by("val"), by("test")
 intents = sorted(train)
 
-def words(intent):
-    return intent.replace("_", " ")
-
 corpus, verbatim, usage, queries = [], [], [], []
 n = 0
 for k, intent in enumerate(intents):
-    question = min(val[intent], key=lambda q: (len(q), q))
+    question = min([q for q in val[intent] if len(q.split()) >= 3] or val[intent], key=lambda q: (len(q), q))
     taught = train[intent][:TAUGHT]
     solo = train[intent][TAUGHT:TAUGHT + SOLO]
-    line = {"id": intent, "question": question, "short_answer": f"The {words(intent)} answer.", "answer": f"How we help with {words(intent)}.",
-            "topic": "CLINC150", "audience": "internal"}
+    # Only the question carries words: the intent's label would hand the ranker the answer key.
+    line = {"id": intent, "question": question, "answer": question, "topic": "CLINC150", "audience": "internal"}
     corpus.append(line)
     verbatim.append({**line, "alternatives": taught + solo})
     for j, q in enumerate(taught):
