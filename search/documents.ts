@@ -6,6 +6,9 @@ import type { SearchDocument } from "./index";
 /** Only these states are ever searchable; drafts, archived and superseded versions never are. */
 export const SEARCHABLE_STATES = ["certified", "reverification_due"] as const;
 
+/** The most-taught learned phrasings a document carries (the rest wait for a place). */
+export const LEARNED_PER_DOCUMENT = 30;
+
 const ISO = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
 /**
@@ -17,7 +20,13 @@ export async function loadDocuments(db: DbOrTx, answerIds: string[]): Promise<Se
   if (answerIds.length === 0) return [];
   const rows = rowsOf<SearchDocument>(
     await db.execute(sql`
-      select a.id, v.id as "versionId", v.question, v.alternatives, v.short_answer as "shortAnswer", v.body_text as body,
+      select a.id, v.id as "versionId", v.question, v.alternatives,
+        (select coalesce(array_agg(p.phrasing order by p.agents desc, p.phrasing), '{}'::text[]) from (
+           select p.phrasing, p.agents from learned_phrasings p
+           where p.answer_id = a.id and p.active and not exists (select 1 from unnest(v.alternatives) alt where lower(alt) = p.phrasing)
+             and lower(v.question) <> p.phrasing
+           order by p.agents desc, p.phrasing limit ${LEARNED_PER_DOCUMENT}) p) as "learnedPhrasings",
+        v.short_answer as "shortAnswer", v.body_text as body,
         v.topic_ids as "topicIds",
         (select coalesce(array_agg(coalesce(t.name, '') order by u.ord), '{}'::text[])
            from unnest(v.topic_ids) with ordinality as u(id, ord) left join topics t on t.id = u.id) as "topicNames",

@@ -1,4 +1,4 @@
-// `npm run search:eval -- --corpus corpus.jsonl --queries queries.jsonl [--engine postgres|meilisearch] [--db pglite|server]`
+// `npm run search:eval -- --corpus corpus.jsonl --queries queries.jsonl [--usage usage.jsonl] [--engine postgres|meilisearch] [--db pglite|server]`
 // Imports the corpus into a fresh temporary database, indexes it, runs every query and prints
 // MRR@10, nDCG@10, Recall@10, Success@1 and latency — overall and per query style — beside a plain
 // BM25 over the same corpus (question only, lower-cased words, no stemming, k1 1.2, b 0.75) as the
@@ -16,12 +16,15 @@ import type { SearchIndex } from "./index";
 import { createMeilisearchIndex } from "./meilisearch";
 import { drainAll } from "./outbox";
 import { createPostgresIndex } from "./postgres";
+import { parseUsage, replayUsage, type UsageLine } from "./usage-replay";
 
 const Args = z.object({
   corpus: z.string({ message: "--corpus file.jsonl is required" }),
   queries: z.string({ message: "--queries file.jsonl is required" }),
   engine: z.enum(["postgres", "meilisearch"]).default("postgres"),
   db: z.enum(["pglite", "server"]).default("pglite"),
+  /** A log of agents' uses replayed after the import, before the queries (search/usage-replay.ts). */
+  usage: z.string().optional(),
 });
 const Query = z.object({ id: z.string(), query: z.string().min(1), relevant: z.array(z.string()).min(1), style: z.string().optional() });
 
@@ -56,10 +59,10 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const { values } = parseArgs({ options: { corpus: { type: "string" }, queries: { type: "string" }, engine: { type: "string" }, db: { type: "string" } } });
+const { values } = parseArgs({ options: { corpus: { type: "string" }, queries: { type: "string" }, engine: { type: "string" }, db: { type: "string" }, usage: { type: "string" } } });
 const args = Args.safeParse(values);
 if (!args.success) fail(args.error.issues.map((i) => i.message).join("; "));
-const { corpus, queries: queriesFile, engine, db: dbKind } = args.data;
+const { corpus, queries: queriesFile, engine, db: dbKind, usage: usageFile } = args.data;
 if (engine === "meilisearch" && !process.env.MEILI_URL) fail("--engine meilisearch needs MEILI_URL (and MEILI_KEY if the server has one)");
 
 const read = (file: string) => {
@@ -117,6 +120,19 @@ try {
   // Answers are keyed by the corpus id through answers.external_id = import:<id>.
   const ext = await db.query.answers.findMany({ columns: { id: true, externalId: true } });
   const corpusId = new Map(ext.map((a) => [a.id, a.externalId?.replace(/^import:/, "") ?? ""]));
+  if (usageFile) {
+    const answerOf = new Map([...corpusId].map(([answerId, id]) => [id, answerId]));
+    const t1 = performance.now();
+    let usage: UsageLine[] = [];
+    try {
+      usage = parseUsage(read(usageFile), usageFile);
+    } catch (error) {
+      fail((error as Error).message);
+    }
+    const replayed = await replayUsage(db, usage, (id) => answerOf.get(id));
+    await drainAll(db, index);
+    process.stderr.write(`replayed ${usage.length} uses (${replayed.recorded} recorded, ${replayed.repeated} repeats, ${replayed.unknown} unknown ids, ${replayed.agents} agents) in ${((performance.now() - t1) / 1000).toFixed(1)} s\n`);
+  }
   for (const q of queries.slice(0, 5)) await index.search({ q: q.query, limit: 10 }); // warm up
 
   type Row = { rr: number; ndcg: number; recall: number; s1: number; ms: number; style: string };
@@ -157,7 +173,7 @@ try {
   const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] ?? NaN;
   const line = (label: string, rs: Row[]) =>
     `${label.padEnd(22)} n=${String(rs.length).padStart(4)}  MRR@10 ${mean(rs.map((r) => r.rr)).toFixed(3)}  nDCG@10 ${mean(rs.map((r) => r.ndcg)).toFixed(3)}  Recall@10 ${mean(rs.map((r) => r.recall)).toFixed(3)}  Success@1 ${mean(rs.map((r) => r.s1)).toFixed(3)}  p50 ${pct(rs.map((r) => r.ms), 50).toFixed(1)} ms  p95 ${pct(rs.map((r) => r.ms), 95).toFixed(1)} ms`;
-  console.log(`search:eval — engine ${engine}, database ${dbKind}, ${report.created} answers, ${rows.length} queries`);
+  console.log(`search:eval — engine ${engine}, database ${dbKind}, ${report.created} answers, ${rows.length} queries${usageFile ? `, after replaying ${usageFile}` : ""}`);
   const styles = [...new Set(rows.map((r) => r.style))].filter((s) => s !== "all");
   const gain = (a: Row[], b: Row[]) => {
     const [x, y] = [mean(a.map((r) => r.rr)), mean(b.map((r) => r.rr))];

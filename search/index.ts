@@ -13,6 +13,8 @@ export interface SearchDocument {
   versionId: string;
   question: string;
   alternatives: string[];
+  /** Wordings agents searched with before using this answer (app/learning): indexed below the author's phrasings. */
+  learnedPhrasings?: string[];
   shortAnswer: string;
   /** The full answer as plain text. */
   body: string;

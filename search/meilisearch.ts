@@ -40,7 +40,8 @@ export function createMeilisearchIndex(options: { host: string; apiKey?: string;
       await client.createIndex(options.indexUid ?? "answers", { primaryKey: "id" }).waitTask().catch(() => undefined);
       await index
         .updateSettings({
-          searchableAttributes: ["question", "alternatives", "shortAnswer", "body"],
+          // Learned phrasings (agents' wordings) rank after the author's question and phrasings.
+          searchableAttributes: ["question", "alternatives", "learnedPhrasings", "shortAnswer", "body"],
           filterableAttributes: ["topicIds", "tags", "audience", "state"],
           displayedAttributes: ["*"],
           typoTolerance: { enabled: true, minWordSizeForTypos: { oneTypo: 4, twoTypos: 8 } },
@@ -55,7 +56,8 @@ export function createMeilisearchIndex(options: { host: string; apiKey?: string;
     async upsert(documents) {
       if (documents.length === 0) return;
       await configure();
-      await wrap("indexing", () => index.addDocuments(documents, { primaryKey: "id" }).waitTask());
+      const full = documents.map((d) => ({ ...d, learnedPhrasings: d.learnedPhrasings ?? [] }));
+      await wrap("indexing", () => index.addDocuments(full, { primaryKey: "id" }).waitTask());
     },
     async remove(ids) {
       if (ids.length === 0) return;

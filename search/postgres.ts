@@ -294,7 +294,7 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
   async function upsertIn(tx: DbOrTx, documents: SearchDocument[]) {
     const version = await nextVersion(tx);
     const payload = JSON.stringify(
-      documents.map((d) => ({ id: d.id, doc: d, q: [d.question, ...d.alternatives].join("\n"), s: d.shortAnswer, b: d.body })),
+      documents.map((d) => ({ id: d.id, doc: d, q: [d.question, ...d.alternatives].join("\n"), l: (d.learnedPhrasings ?? []).join("\n"), s: d.shortAnswer, b: d.body })),
     );
     await tx.execute(sql`
       insert into search_documents as t (answer_id, doc, topic_ids, tags, audience, state, tsv, seq, indexed_at)
@@ -302,8 +302,8 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
              array(select jsonb_array_elements_text(x.doc->'topicIds'))::uuid[],
              array(select jsonb_array_elements_text(x.doc->'tags')),
              x.doc->>'audience', x.doc->>'state', v.tsv, ${version}, now()
-      from jsonb_to_recordset(${payload}::jsonb) as x(id uuid, doc jsonb, q text, s text, b text)
-      cross join lateral (select setweight(${questionLexemes(sql`x.q`)}, 'A') || setweight(to_tsvector('english', x.s), 'B') || setweight(to_tsvector('english', x.b), 'C') as tsv) v
+      from jsonb_to_recordset(${payload}::jsonb) as x(id uuid, doc jsonb, q text, l text, s text, b text)
+      cross join lateral (select setweight(${questionLexemes(sql`x.q`)}, 'A') || setweight(${questionLexemes(sql`coalesce(x.l, '')`)}, 'D') || setweight(to_tsvector('english', x.s), 'B') || setweight(to_tsvector('english', x.b), 'C') as tsv) v
       on conflict (answer_id) do update set doc = excluded.doc, topic_ids = excluded.topic_ids, tags = excluded.tags, audience = excluded.audience,
         state = excluded.state, tsv = excluded.tsv, seq = excluded.seq, indexed_at = excluded.indexed_at`);
     await tx.execute(sql`delete from search_removed where answer_id in (select value::uuid from jsonb_array_elements_text(${ids(documents.map((d) => d.id))}::jsonb))`);

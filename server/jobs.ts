@@ -5,6 +5,7 @@ import { getDb } from "../db/client.server";
 import { configuredTransport } from "../app/notifications/mail-transport.server";
 import { drainMailQueue } from "../app/notifications/mail-queue.server";
 import { insightsRollupJob, reviewEscalationJob } from "../app/insights/jobs.server";
+import { phrasingAgeingJob } from "../app/learning/jobs.server";
 import { reverificationJob } from "../workflows/reverification";
 import { metrics } from "./metrics";
 
@@ -20,6 +21,7 @@ export const jobs: Job[] = [
   reverificationJob,
   reviewEscalationJob,
   insightsRollupJob,
+  phrasingAgeingJob,
   // Keeps search within a second of certification; a down engine only delays it (the outbox retries).
   { name: "search-outbox", everyMs: 500, run: () => drainSearchOutbox() },
   { name: "rate-limit-prune", everyMs: 10 * 60_000, run: () => pruneRateLimits() },

@@ -49,6 +49,10 @@ export const ACTIONS = [
   "insights.view",
   /** the knowledge-health dashboard limited to the topics one reviews (experts) */
   "insights.topics",
+  /** review phrasings learned from agents' searches: promote to an "also asked as", or reject */
+  "phrasings.review",
+  /** the same, for answers in the topics one reviews (experts) */
+  "phrasings.topics",
   "admin.users",
   "admin.topics",
   "admin.tokens",
@@ -63,8 +67,8 @@ const AUTHOR: Action[] = ["answer.draft", "content.write", "content.read", "answ
 
 export const POLICY: Record<Role, readonly Action[]> = {
   employee: AUTHOR,
-  expert: [...AUTHOR, "answer.review", "answer.reverify", "insights.topics"],
-  knowledge_manager: [...AUTHOR, "answer.certify", "answer.archive", "answer.reverify", "insights.view", "admin.synonyms"],
+  expert: [...AUTHOR, "answer.review", "answer.reverify", "insights.topics", "phrasings.topics"],
+  knowledge_manager: [...AUTHOR, "answer.certify", "answer.archive", "answer.reverify", "insights.view", "admin.synonyms", "phrasings.review"],
   agent: ["answer.read", "search.use", "answer.use", "answer.request", "content.read", "answer.feedback", "people.view"],
   admin: [
     "answer.read",
@@ -80,6 +84,7 @@ export const POLICY: Record<Role, readonly Action[]> = {
     "admin.settings",
     "admin.synonyms",
     "admin.audit",
+    "phrasings.review",
   ],
 };
 

@@ -21,6 +21,7 @@ import { DomainError } from "../utils/errors";
 import { creditUse, scopesForWords, suggestReviewers } from "./expertise.server";
 import { RateLimiter } from "./rate-limit.server";
 import { recordAudit } from "./audit.server";
+import { forgetUse, learnFromUse } from "../learning/learn.server";
 
 // ---- uses ----------------------------------------------------------------------------------
 
@@ -86,6 +87,8 @@ export async function recordUse(input: UseInput, db: Db = getDb()): Promise<{ ve
       })
       .returning({ id: answerUses.id });
     if (input.kind === "used") await creditUse(tx, { answerId: input.answerId, useId: row!.id, agentId: input.userId ?? null, now: at });
+    // The search's wording teaches the index which answer it asks for (app/learning/learn.server.ts).
+    if (input.searchQuery) await learnFromUse(tx, { ...input, useId: row!.id, at });
     return { versionId: live.versionId, useId: row!.id, repeated: false };
   });
 }
@@ -102,6 +105,7 @@ export async function undoUse(input: { useId: string; userId?: string | null; ap
       .where(and(eq(answerUses.id, input.useId), who, isNull(answerUses.undoneAt), gt(answerUses.at, new Date(now.getTime() - 86_400_000))))
       .returning({ id: answerUses.id, answerId: answerUses.answerId, kind: answerUses.kind });
     for (const u of undone) if (u.kind === "used") await creditUse(tx, { answerId: u.answerId, useId: u.id, agentId: input.userId ?? null, now }, true);
+    for (const u of undone) await forgetUse(tx, u.id, now);
     return undone;
   });
   if (done.length === 0) throw new DomainError("not_found", "There is no use of yours to undo here (it may be undone already, or older than a day).");

@@ -27,7 +27,7 @@ const KIND_ACTIONS: Record<AuditKind, string[]> = {
   tokens: ["token.%"],
   settings: ["settings.%", "search.synonyms"],
   topics: ["topic.%"],
-  moderation: ["content.%", "flag.%", "answer.%"],
+  moderation: ["content.%", "flag.%", "answer.%", "phrasing.%"],
 };
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -4,6 +4,8 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
 import { checkHealth } from "../models/health.server";
 import { listSynonymGroups, saveSynonymGroups, SynonymsSchema } from "../models/synonyms.server";
+import { addSuggestedSynonym, AddSuggestionSchema, synonymSuggestions } from "../learning/synonyms.server";
+import { SynonymSuggestions } from "../ui/synonym-suggestions";
 import { CsrfInput } from "../ui/csrf-input";
 import { FieldError } from "../ui/field-error";
 import { invalid, parseForm, readForm, type FieldErrors } from "../utils/forms.server";
@@ -12,20 +14,28 @@ export const meta: MetaFunction = () => [{ title: "Synonyms · Admin · Vetted" 
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "admin.synonyms");
-  const [groups, health] = await Promise.all([listSynonymGroups(), checkHealth()]);
-  return { groups, search: health.search ?? null };
+  const [groups, health, suggestions] = await Promise.all([listSynonymGroups(), checkHealth(), synonymSuggestions()]);
+  return { groups, search: health.search ?? null, suggestions };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "admin.synonyms");
-  const parsed = parseForm(await readForm(request), SynonymsSchema);
+  const form = await readForm(request);
+  if (form.get("intent") === "add-suggestion") {
+    // A suggestion learned from agents' searches, added through the same synonyms model.
+    const pair = parseForm(form, AddSuggestionSchema);
+    if (!pair.ok) return invalid(pair.errors);
+    await addSuggestedSynonym(pair.value, user.id);
+    return data({ ok: true as const, message: `Added “${pair.value.searched}” and “${pair.value.answered}” as synonyms.` });
+  }
+  const parsed = parseForm(form, SynonymsSchema);
   if (!parsed.ok) return invalid(parsed.errors);
   await saveSynonymGroups(parsed.value.groups, user.id);
   return data({ ok: true as const, message: `Saved ${parsed.value.groups.length} synonym group${parsed.value.groups.length === 1 ? "" : "s"}.` });
 }
 
 export default function Synonyms() {
-  const { groups, search } = useLoaderData<typeof loader>();
+  const { groups, search, suggestions } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: FieldErrors = result && !result.ok ? result.errors : {};
   return (
@@ -51,6 +61,7 @@ export default function Synonyms() {
           {result.message}
         </p>
       ) : null}
+      <SynonymSuggestions suggestions={suggestions} />
       <Form method="post">
         <CsrfInput />
         <label htmlFor="groups">Synonym groups</label>

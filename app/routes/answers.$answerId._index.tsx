@@ -27,6 +27,8 @@ import { handleFeedbackIntent, readerFeedback } from "../models/feedback-actions
 import { AnswerFeedback, type FeedbackResult } from "../ui/answer-feedback";
 import { FeedbackCard } from "../ui/feedback-card";
 import { reviewerSuggestions } from "../models/people.server";
+import { minAgentsToLearn, phrasingsOfAnswer } from "../learning/review.server";
+import { LearnedPhrasings } from "../ui/learned-phrasings";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.page.shown.question ?? "Answer"} · Vetted` }];
 
@@ -40,7 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (page.live && url.searchParams.has("s") && can(user.roles, "search.use")) await recordOpen({ sessionId: url.searchParams.get("s"), answerId: page.answerId, userId: user.id });
   const decides = ["APPROVE", "REQUEST_CHANGES", "REJECT", "CERTIFY"].some((e) => page.allowed.includes(e));
   const submits = page.allowed.includes("SUBMIT") || page.allowed.includes("RESUBMIT");
-  const [certify, comments, origin, feedback, faqPath, deciders, readers, reviewers] = await Promise.all([
+  const [certify, comments, origin, feedback, faqPath, deciders, readers, reviewers, phrasings] = await Promise.all([
     page.allowed.includes("CERTIFY") ? certifyOptions(page) : null,
     listComments(user, "answer", page.answerId),
     originLink(page.origin),
@@ -49,6 +51,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     decides ? null : decidersFor(page.shown),
     can(user.roles, "answer.feedback") ? readerFeedback(user, page.answerId) : null,
     submits ? reviewerSuggestions(page.topics.map((t) => t.id), page.shown.authorId) : null,
+    phrasingsOfAnswer(user, page.answerId),
   ]);
   return {
     page,
@@ -64,6 +67,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     desk: { canCopy: can(user.roles, "search.use"), canUse: can(user.roles, "answer.use") },
     canComment: can(user.roles, "content.write"),
     canModerate: can(user.roles, "content.moderate"),
+    learned: { phrasings, minAgents: minAgentsToLearn() },
   };
 }
 
@@ -85,7 +89,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function AnswerPage() {
   useCleanIndexUrl();
-  const { page, certify, comments, origin, canComment, canModerate, feedback, readers, reviewers, faqPath, deciders, userId, desk } = useLoaderData<typeof loader>();
+  const { page, certify, comments, origin, canComment, canModerate, feedback, readers, reviewers, faqPath, deciders, userId, desk, learned } = useLoaderData<typeof loader>();
   const posted = useActionData<typeof action>();
   // Rate and flag answer in their own card; everything else beside the workflow buttons.
   const isFeedback = posted && "intent" in posted && (posted.intent === "rate" || posted.intent === "flag");
@@ -161,6 +165,7 @@ export default function AnswerPage() {
             </FeedbackCard>
           ) : null}
 
+          <LearnedPhrasings phrasings={learned.phrasings} minAgents={learned.minAgents} back={`/answers/${page.answerId}`} />
           <History events={page.history} />
           <Comments comments={comments} canComment={canComment} canModerate={canModerate} errors={refusedIntent ? {} : errors} />
         </div>

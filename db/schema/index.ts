@@ -11,3 +11,4 @@ export * from "./people";
 export * from "./sso";
 export * from "./mail";
 export * from "./insights";
+export * from "./learning";

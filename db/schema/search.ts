@@ -19,7 +19,7 @@ export const searchDocuments = pgTable(
     tags: text("tags").array().notNull(),
     audience: text("audience").notNull(),
     state: text("state").notNull().default("certified"),
-    /** Weighted: question and phrasings A, short answer B, full answer C. */
+    /** Weighted: question and phrasings A, short answer B, full answer C, learned phrasings D. */
     tsv: tsvector("tsv").notNull(),
     seq: bigint("seq", { mode: "number" }).notNull().default(0),
     indexedAt: timestamp("indexed_at", { withTimezone: true }).notNull().defaultNow(),

@@ -52,6 +52,7 @@ const ROUTES = [
   "/settings/notifications",
   "/unsubscribe",
   "/admin/mail",
+  "/phrasings",
 ];
 const FIELDS = ["q", "intent", "title", "question", "comment", "body", "topicId", "version", "page", "redirectTo", "email", "password", "helpful", "channel", "actor", "kind", "from", "to", "state", "code", "rules", "breakGlass", "issuer", "u", "k", "s", "confirm", "digestHour", "timeZone", "modes.certified"];
 

@@ -41,6 +41,9 @@ const corpus = {
   refund: doc({ question: "How long does a refund take?", alternatives: ["money back"], shortAnswer: "Refunds take 5 working days.", body: "We refund the card you paid with.", tags: ["refunds"], audience: "public" }),
   close: doc({ question: "How do I close my account?", shortAnswer: "Use Account, Privacy, Close account.", body: "Open orders must be finished first.", topicIds: [TOPIC_B], tags: ["account"] }),
   router: doc({ question: "How do I factory reset the router?", shortAnswer: "Hold the reset button for ten seconds.", body: "The wireless network name returns to the label.", topicIds: [TOPIC_B], tags: ["router"], audience: "public" }),
+  esim: doc({ question: "How do I activate an eSIM?", shortAnswer: "Scan the QR code in the app.", learnedPhrasings: ["digital sim on my new handset"], tags: ["esim"] }),
+  porting: doc({ question: "Can I keep my phone number when I switch?", alternatives: ["port my number"], shortAnswer: "Yes: ask your old provider for a PAC." }),
+  blocked: doc({ question: "Why was my line barred?", shortAnswer: "Unpaid bills bar a line.", learnedPhrasings: ["port my number"] }),
   invoice: doc({ question: "Where is my invoice?", shortAnswer: "Invoices are under Billing.", body: "Download the PDF; refunds appear as credit notes.", tags: ["invoices"] }),
 };
 
@@ -65,6 +68,16 @@ function contract(name: string, make: () => SearchIndex) {
     });
     it("completes the word being typed", async () => expect((await top("facto"))[0]).toBe(corpus.router.id));
     it("uses synonyms", async () => expect((await top("terminate my account"))[0]).toBe(corpus.close.id));
+    it("finds an answer by a phrasing learned from agents, ranked below the author's phrasings", async () => {
+      expect((await top("digital sim handset"))[0]).toBe(corpus.esim.id);
+      expect((await top("port my number")).slice(0, 2)).toEqual([corpus.porting.id, corpus.blocked.id]);
+    });
+    it("forgets a learned phrasing when the document comes without it (a rejection), and learns it back", async () => {
+      await index.upsert([{ ...corpus.esim, learnedPhrasings: [] }]);
+      expect(await top("digital sim handset")).not.toContain(corpus.esim.id);
+      await index.upsert([corpus.esim]);
+      expect((await top("digital sim handset"))[0]).toBe(corpus.esim.id);
+    });
     it("never needs every word of a long pasted message", async () => {
       const pasted =
         "hi there im really annoyed, i sent the thing back two weeks ago and still no money back on my card?? how long does this take honestly";

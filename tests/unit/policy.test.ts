@@ -5,7 +5,7 @@ import { navigationFor } from "../../app/ui/navigation";
 // The expected matrix, written out independently of POLICY: a change to either must be deliberate.
 const EXPECTED: Record<Role, Action[]> = {
   employee: ["answer.draft", "answer.read", "search.use", "answer.request", "content.write", "content.read", "answer.feedback", "feedback.act", "people.view"],
-  expert: ["answer.draft", "answer.review", "answer.reverify", "insights.topics", "answer.read", "search.use", "answer.request", "content.write", "content.read", "answer.feedback", "feedback.act", "people.view"],
+  expert: ["answer.draft", "answer.review", "answer.reverify", "insights.topics", "phrasings.topics", "answer.read", "search.use", "answer.request", "content.write", "content.read", "answer.feedback", "feedback.act", "people.view"],
   knowledge_manager: [
     "answer.draft",
     "answer.certify",
@@ -18,6 +18,7 @@ const EXPECTED: Record<Role, Action[]> = {
     "content.read",
     "insights.view",
     "admin.synonyms",
+    "phrasings.review",
     "answer.feedback",
     "feedback.act",
     "people.view",
@@ -37,6 +38,7 @@ const EXPECTED: Record<Role, Action[]> = {
     "admin.settings",
     "admin.synonyms",
     "admin.audit",
+    "phrasings.review",
   ],
 };
 
