@@ -40,10 +40,12 @@ const WIKI_TSV = sql`(setweight(to_tsvector('english', p.title), 'A') || setweig
 const BLOG_TSV = sql`(setweight(to_tsvector('english', b.title), 'A') || setweight(to_tsvector('english', b.body_text), 'C'))`;
 const THREAD_TSV = sql`(setweight(to_tsvector('english', t.title), 'A') || setweight(to_tsvector('english', t.body_text), 'C'))`;
 const REPLY_TSV = sql`to_tsvector('english', r.body_text)`;
+/** ts_rank's weights for D, C, B, A: bodies count for more than PostgreSQL's default (0.1, 0.2, 0.4, 1). */
+const WEIGHTS = sql`'{0.2, 0.4, 0.6, 1.0}'::float4[]`;
 
-/** Kept from the best candidates; answers below 15 % of the best score are noise, as for answers. */
+/** Kept from the best candidates; items below 10 % of the best score are noise (answers: 15 %). */
 const CANDIDATES = 50;
-const NOISE_FLOOR = 0.15;
+const NOISE_FLOOR = 0.1;
 
 /** Each word's lexemes under PostgreSQL's `english` configuration ([] for a stopword). */
 export async function stemAll(db: DbOrTx, words: readonly string[]): Promise<Map<string, string[]>> {
@@ -108,17 +110,17 @@ export async function searchContent(
     await db.execute(sql`
       with q as (select ${tsq}::tsquery as q)
       select * from (
-        select 'wiki' as kind, p.id, p.title, p.body_text as body, null as reply, p.updated_at::text as updated_at, ts_rank(${WIKI_TSV}, q.q)::float8 as rank
+        select 'wiki' as kind, p.id, p.title, p.body_text as body, null as reply, p.updated_at::text as updated_at, ts_rank(${WEIGHTS}, ${WIKI_TSV}, q.q)::float8 as rank
         from wiki_pages p, q where ${WIKI_TSV} @@ q.q and p.hidden_at is null
         union all
-        select 'blog', b.id, b.title, b.body_text, null, coalesce(b.published_at, b.updated_at)::text, ts_rank(${BLOG_TSV}, q.q)::float8
+        select 'blog', b.id, b.title, b.body_text, null, coalesce(b.published_at, b.updated_at)::text, ts_rank(${WEIGHTS}, ${BLOG_TSV}, q.q)::float8
         from blog_posts b, q where ${BLOG_TSV} @@ q.q and b.status = 'published' and b.hidden_at is null
         union all
         select 'forum', t.id, t.title, t.body_text, br.body_text, t.last_activity_at::text,
-          (case when ${THREAD_TSV} @@ q.q then ts_rank(${THREAD_TSV}, q.q) else 0 end + 0.5 * coalesce(br.rank, 0))::float8
+          (case when ${THREAD_TSV} @@ q.q then ts_rank(${WEIGHTS}, ${THREAD_TSV}, q.q) else 0 end + 0.8 * coalesce(br.rank, 0))::float8
         from forum_threads t cross join q
         left join lateral (
-          select r.body_text, ts_rank(${REPLY_TSV}, q.q) as rank from forum_replies r
+          select r.body_text, ts_rank(${WEIGHTS}, setweight(${REPLY_TSV}, 'C'), q.q) as rank from forum_replies r
           where r.thread_id = t.id and r.hidden_at is null and ${REPLY_TSV} @@ q.q order by rank desc, r.created_at, r.id limit 1
         ) br on true
         where t.hidden_at is null and (${THREAD_TSV} @@ q.q or br.rank is not null)
