@@ -137,7 +137,8 @@ export function AnswerSearch({
     },
     [searchLive],
   );
-  const completion = useCompletion(completeUrl, searchFor);
+  const inputFocused = useCallback(() => document.activeElement === input.current, []);
+  const completion = useCompletion(completeUrl, searchFor, inputFocused);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -181,7 +182,7 @@ export function AnswerSearch({
       <h1 className="visually-hidden">Search certified answers</h1>
       <Form method="get" action={basePath} ref={form} role="search" className="search-form" onChange={searchLive}>
         <label htmlFor="q" className="visually-hidden">
-          Search certified answers
+          {data.scope.available ? "Search answers, wiki, blog and forum" : "Search certified answers"}
         </label>
         <div className="search-box">
           <input

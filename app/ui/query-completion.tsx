@@ -11,7 +11,7 @@ export interface CompletionItem {
  * the box, Enter (or a click) puts the chosen one in the box, Escape closes the list. The query is
  * never rewritten by itself: only a choice changes it.
  */
-export function useCompletion(url: string | undefined, onChoose: (text: string) => void) {
+export function useCompletion(url: string | undefined, onChoose: (text: string) => void, isFocused: () => boolean) {
   const [items, setItems] = useState<CompletionItem[]>([]);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
@@ -19,6 +19,8 @@ export function useCompletion(url: string | undefined, onChoose: (text: string) 
   const pending = useRef<AbortController | null>(null);
 
   const close = useCallback(() => {
+    clearTimeout(timer.current);
+    pending.current?.abort();
     setOpen(false);
     setActive(-1);
   }, []);
@@ -47,13 +49,14 @@ export function useCompletion(url: string | undefined, onChoose: (text: string) 
             if (controller.signal.aborted) return;
             setItems(body.items);
             setActive(-1);
-            setOpen(body.items.length > 0);
+            // Suggestions that arrive after the person left the box wait for the next keystroke.
+            setOpen(body.items.length > 0 && isFocused());
           })
           // An aborted or failed request just means no suggestions this time.
           .catch(() => undefined);
       }, 120);
     },
-    [url, close],
+    [url, close, isFocused],
   );
 
   const choose = useCallback(
