@@ -140,6 +140,8 @@ async function search(request: ApiRequest): Promise<ApiResponse> {
   const p = parsed.data;
   const result = await searchAnswers({
     q: p.q,
+    // A help-desk tool sends whole questions or tickets: the last word is a word, not a prefix.
+    submitted: true,
     limit: p.limit,
     ...(p.topic ? { topicIds: [p.topic] } : {}),
     ...(p.tag ? { tags: [p.tag.toLowerCase()] } : {}),

@@ -5,7 +5,7 @@ import { resolveRange } from "./range";
 import { query } from "./sql.server";
 
 /**
- * The hourly rollups (insights_hourly, insights_stays; docs/decisions/018-insights-rollups.md).
+ * The hourly rollups (insights_hourly, insights_stays; docs/decisions/020-insights-rollups.md).
  * `refreshRollups` recomputes the hours from two days before the last run up to the last whole
  * hour in one transaction; `splitPeriod` tells a measure which part of its period to read from
  * the rollups and which parts (the edges of a period that does not start or end on a whole hour,

@@ -103,7 +103,7 @@ export async function findFaqAnswer(topicSlug: string, slug: string, db: DbOrTx 
 export async function searchFaq(query: string, limit = 20, db: DbOrTx = getDb()): Promise<FaqAnswerSummary[]> {
   const q = query.trim();
   if (!q) return [];
-  const { hits } = await searchAnswers({ q, audience: "public", states: ["certified"], limit });
+  const { hits } = await searchAnswers({ q, audience: "public", states: ["certified"], limit, submitted: true });
   const ids = [...new Set(hits.map((h) => h.document.id))].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
   if (ids.length === 0) return [];
   const rows = await summaries(db, sql`where a.id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`);

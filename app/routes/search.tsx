@@ -8,10 +8,11 @@ export const meta: MetaFunction = () => [{ title: "Search · Vetted" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "search.use");
-  return agentSearch(new URL(request.url), user);
+  // The page searches the wiki, blog and forum too (for who may read them); the help-desk panel does not.
+  return agentSearch(new URL(request.url), user, { allowContent: true });
 }
 
 export default function Search() {
   const data = useLoaderData<typeof loader>() as AgentSearchData;
-  return <AnswerSearch initial={data} basePath="/search" />;
+  return <AnswerSearch initial={data} basePath="/search" completeUrl="/search/complete" />;
 }

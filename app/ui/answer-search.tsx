@@ -6,9 +6,33 @@ import { formatDate } from "./format";
 import { Pagination } from "./pagination";
 import { ReplyActions } from "./reply-actions";
 import { AnswerFeedback } from "./answer-feedback";
+import { CompletionList, useCompletion } from "./query-completion";
 
 type Data = AgentSearchData;
 type Hit = NonNullable<Data["result"]>["hits"][number];
+type ContentHit = NonNullable<Data["content"]>["hits"][number];
+
+const KIND_LABELS: Record<ContentHit["kind"], string> = { wiki: "Wiki page", blog: "Blog post", forum: "Forum thread" };
+
+/** A wiki page, blog post or forum thread found by the same words: shown after the answers, never as one. */
+function ContentResult({ hit }: { hit: ContentHit }) {
+  return (
+    <li>
+      <article className={`content-result kind-${hit.kind}`} data-kind={hit.kind} aria-labelledby={`c-${hit.id}`}>
+        <p className="result-labels">
+          <span className={`kind-label kind-${hit.kind}`}>{KIND_LABELS[hit.kind]}</span>
+          <span className="badge uncertified">Not certified</span>
+        </p>
+        <h3 id={`c-${hit.id}`}>
+          {/* Highlights are built on the server with the text escaped and only <mark> added. */}
+          <Link to={hit.href} dangerouslySetInnerHTML={{ __html: hit.titleHtml }} />
+        </h3>
+        <p className="snippet muted" dangerouslySetInnerHTML={{ __html: hit.snippetHtml }} />
+        <p className="meta muted">Updated {formatDate(hit.updatedAt)}</p>
+      </article>
+    </li>
+  );
+}
 
 function Highlighted({ html, text }: { html?: string | undefined; text: string }) {
   // Highlights come from the engine with the text escaped and only <mark> added.
@@ -25,6 +49,11 @@ function Result({ hit, selected, onSelect, data, query, conversation, compact }:
   return (
     <li>
       <article className={selected ? "result selected" : "result"} tabIndex={-1} data-answer-id={doc.id} onFocus={onSelect} aria-labelledby={`q-${doc.id}`}>
+        {data.scope.available ? (
+          <p className="result-labels">
+            <span className="badge certified">✓ Certified answer</span>
+          </p>
+        ) : null}
         <h2 id={`q-${doc.id}`}>
           {compact ? (
             <a href={href} target={target} rel="noopener">
@@ -63,7 +92,20 @@ function Result({ hit, selected, onSelect, data, query, conversation, compact }:
  * or tag without words, and "request an answer" when nothing fits. The /search page and the
  * help-desk panel (compact) both render it.
  */
-export function AnswerSearch({ initial, basePath, compact = false, conversation }: { initial: Data; basePath: string; compact?: boolean; conversation?: string | undefined }) {
+export function AnswerSearch({
+  initial,
+  basePath,
+  compact = false,
+  conversation,
+  completeUrl,
+}: {
+  initial: Data;
+  basePath: string;
+  compact?: boolean;
+  conversation?: string | undefined;
+  /** Where whole-query completions come from (GET ?q=); none: no suggestion list. */
+  completeUrl?: string | undefined;
+}) {
   const live = useFetcher<Data>();
   const data = (live.data ?? initial) as Data;
   const navigate = useNavigate();
@@ -88,6 +130,19 @@ export function AnswerSearch({ initial, basePath, compact = false, conversation 
       setSelected(-1);
     }, 180);
   }, [live, basePath]);
+
+  /** Puts a chosen suggestion or correction in the box and searches for it. */
+  const searchFor = useCallback(
+    (text: string) => {
+      if (!input.current) return;
+      input.current.value = text;
+      input.current.focus();
+      searchLive();
+    },
+    [searchLive],
+  );
+  const inputFocused = useCallback(() => document.activeElement === input.current, []);
+  const completion = useCompletion(completeUrl, searchFor, inputFocused);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -132,21 +187,40 @@ export function AnswerSearch({ initial, basePath, compact = false, conversation 
       <h1 className="visually-hidden">Search certified answers</h1>
       <Form method="get" action={basePath} ref={form} role="search" className="search-form" onChange={searchLive}>
         <label htmlFor="q" className="visually-hidden">
-          Search certified answers
+          {data.scope.available ? "Search answers, wiki, blog and forum" : "Search certified answers"}
         </label>
-        <input
-          id="q"
-          ref={input}
-          name="q"
-          type="search"
-          defaultValue={params.q}
-          placeholder={compact ? "Search certified answers ( / )" : "Search certified answers — press / to focus, ↓ to pick a result"}
-          autoComplete="off"
-          // In a framed panel the browser refuses autofocus (the ticket has the focus): "/" focuses.
-          autoFocus={!compact}
-          onInput={searchLive}
-          aria-keyshortcuts="/"
-        />
+        <div className="search-box">
+          <input
+            id="q"
+            ref={input}
+            name="q"
+            type="search"
+            defaultValue={params.q}
+            placeholder={
+              compact ? "Search certified answers ( / )" : data.scope.available ? "Search answers, wiki, blog and forum — press / to focus, ↓ to pick" : "Search certified answers — press / to focus, ↓ to pick a result"
+            }
+            autoComplete="off"
+            // In a framed panel the browser refuses autofocus (the ticket has the focus): "/" focuses.
+            autoFocus={!compact}
+            onInput={(e) => {
+              searchLive();
+              completion.typed(e.currentTarget.value);
+            }}
+            onKeyDown={completion.onKeyDown}
+            onBlur={completion.close}
+            aria-keyshortcuts="/"
+            {...(completeUrl
+              ? {
+                  role: "combobox",
+                  "aria-autocomplete": "list" as const,
+                  "aria-expanded": completion.open,
+                  "aria-controls": "q-completions",
+                  "aria-activedescendant": completion.open && completion.active >= 0 ? `q-completions-${completion.active}` : undefined,
+                }
+              : {})}
+          />
+          {completeUrl ? <CompletionList id="q-completions" items={completion.items} active={completion.active} open={completion.open} onChoose={completion.choose} /> : null}
+        </div>
         <input type="hidden" name="session" ref={sessionInput} defaultValue={params.session} />
         {conversation ? <input type="hidden" name="conversation" value={conversation} /> : null}
         <select name="topic" defaultValue={params.topic ?? ""} aria-label="Filter by topic">
@@ -164,6 +238,17 @@ export function AnswerSearch({ initial, basePath, compact = false, conversation 
           <option value="public">Public</option>
         </select>
         <button type="submit">{params.q || !(params.topic || params.tag) ? "Search" : "Browse"}</button>
+        {initial.scope.available ? (
+          <fieldset className="scope-switch">
+            <legend>Search in</legend>
+            <label>
+              <input type="radio" name="scope" value="certified" defaultChecked={initial.scope.value === "certified"} /> Certified answers only
+            </label>
+            <label>
+              <input type="radio" name="scope" value="all" defaultChecked={initial.scope.value === "all"} /> Answers, wiki, blog &amp; forum
+            </label>
+          </fieldset>
+        ) : null}
       </Form>
       {data.error ? <p className="field-error">{data.error}</p> : null}
       {result ? (
@@ -178,6 +263,21 @@ export function AnswerSearch({ initial, basePath, compact = false, conversation 
       ) : (
         <p className="muted">Type a customer's words — a few keywords, a whole question, or a pasted message — or choose a topic to browse its answers.</p>
       )}
+      {data.didYouMean ? (
+        <p className="did-you-mean">
+          Did you mean{" "}
+          <Link
+            to={`${basePath}?${new URLSearchParams({ q: data.didYouMean, ...(data.scope.available ? { scope: data.scope.value } : {}) }).toString()}`}
+            onClick={(e) => {
+              e.preventDefault();
+              searchFor(data.didYouMean!);
+            }}
+          >
+            {data.didYouMean}
+          </Link>
+          ?
+        </p>
+      ) : null}
       {result && result.hits.length > 0 ? (
         <ol className="results" start={shownFrom}>
           {result.hits.map((hit, i) => (
@@ -190,8 +290,20 @@ export function AnswerSearch({ initial, basePath, compact = false, conversation 
           page={params.page}
           pageSize={params.limit}
           total={result.total}
-          params={{ q: params.q, topic: params.topic ?? "", tag: params.tag ?? "", audience: params.audience ?? "", session: params.session }}
+          params={{ q: params.q, topic: params.topic ?? "", tag: params.tag ?? "", audience: params.audience ?? "", session: params.session, ...(data.scope.available ? { scope: data.scope.value } : {}) }}
         />
+      ) : null}
+      {data.content && data.content.hits.length > 0 ? (
+        <section className="content-results" aria-labelledby="content-heading">
+          <h2 id="content-heading">
+            From the wiki, blog and forum <span className="muted">· {data.content.total} not certified — check before you rely on them</span>
+          </h2>
+          <ol className="results">
+            {data.content.hits.map((hit) => (
+              <ContentResult key={`${hit.kind}-${hit.id}`} hit={hit} />
+            ))}
+          </ol>
+        </section>
       ) : null}
       {result && result.mode === "search" ? (
         <section className="card request-answer" aria-labelledby="request-heading">

@@ -27,7 +27,8 @@ describe("search for agents and the closed loop from a failed search to a certif
     const alex = await as("alex@example.com");
     await alex.goto(`${app.url}/search`);
     await alex.waitForLoadState("networkidle");
-    await alex.getByRole("searchbox").click();
+    // The box is a combobox now (whole-query suggestions under it).
+    await alex.getByRole("combobox", { name: /^Search/ }).click();
     await alex.keyboard.type("how lnog does a refnd take", { delay: 20 });
     const first = alex.locator(".result").first();
     await first.getByRole("link", { name: /How long does a refund take\?/ }).waitFor();
