@@ -2,7 +2,8 @@ import { getDb } from "../../db/client.server";
 import type { Job } from "../../server/jobs";
 import { escalateOverdueReviews } from "./review-targets.server";
 import { companyCalendar } from "./calendar.server";
-import { refreshAnswerUsage, refreshRollups } from "./rollups.server";
+import { keptUsage } from "./measures.server";
+import { refreshAnswerUsage, refreshHealthNow, refreshRollups } from "./rollups.server";
 
 /** Every 15 minutes: reviews and certifications past their topic's target go to its knowledge managers, once. */
 export const reviewEscalationJob: Job = {
@@ -25,7 +26,8 @@ export const insightsRollupJob: Job = {
   async run(log) {
     const now = new Date();
     const result = await refreshRollups(getDb(), now);
-    await refreshAnswerUsage(getDb(), now, (await companyCalendar()).timeZone);
+    await refreshAnswerUsage(getDb(), now, (await companyCalendar()).timeZone, (tx, days) => keptUsage(tx, days, null));
+    await refreshHealthNow(getDb(), now);
     if (result.from === null) log.info({ through: result.through }, "insights rollups filled from the whole history");
     return result;
   },

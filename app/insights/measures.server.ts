@@ -3,7 +3,7 @@ import type { DbOrTx } from "../../db/client.server";
 import { groupQueries, type QueryGroup } from "./group-queries";
 import type { Period } from "./range";
 import { usedInSession } from "./opens.server";
-import { splitPeriod, staysEndingIn } from "./rollups.server";
+import { DRAFT_TO_CERTIFIED, draftToCertifiedIn, splitPeriod, staysEndingIn } from "./rollups.server";
 import { bucketOf, inScope, num, numOrNull, overlapsScope, query, share, within, type Scope } from "./sql.server";
 
 /**
@@ -86,6 +86,12 @@ const findabilityRaw = (p: Window, scope: Scope, grouped?: { bucket: "day" | "we
       count(*) filter (where l.session_id in (${linkedSessions(p)}))::int as linked
     from search_log l where ${within(sql`l.at`, p)} and ${overlapsScope(sql`l.topic_ids`, scope)} ${grouped ? sql`group by 1` : sql``}`;
 
+/** The period's figures from its chart's buckets (the dashboard has the series; one query fewer). */
+export function findabilityOf(series: { searches: number; linked: number; no_result: number }[]): Findability {
+  const { searches, linked, no_result: noResult } = addCounts(FINDABILITY, series);
+  return { searches, linked, noResult, linkRate: share(linked, searches), noResultShare: share(noResult, searches) };
+}
+
 /** `through`: how far the rollups reach (rollupThrough); null reads every row raw. */
 export async function findability(db: DbOrTx, p: Period, scope: Scope, through: Date | null = null): Promise<Findability> {
   const parts = splitPeriod(p, through);
@@ -154,20 +160,17 @@ const LIVE = sql`v.state in ('certified', 'reverification_due')`;
 const usesCountRaw = (p: Window, scope: Scope, grouped?: { bucket: "day" | "week"; tz: string }): SQL =>
   sql`select ${grouped ? sql`${bucketOf(sql`uses.at`, grouped.bucket, grouped.tz)} as bucket,` : sql``} count(*)::int as uses from ${usesIn(p, scope)} ${grouped ? sql`group by 1` : sql``}`;
 
+/** Reuse of a period from its chart's buckets, with the never-used count measured apart. */
+export function reuseOf(series: { uses: { n: number }[]; created: { n: number }[] }, neverUsed: number): Reuse {
+  const uses = series.uses.reduce((n, r) => n + num(r.n), 0);
+  const newCertified = series.created.reduce((n, r) => n + num(r.n), 0);
+  return { uses, newCertified, reusePerNew: newCertified > 0 ? Math.round((uses / newCertified) * 10) / 10 : null, neverUsed };
+}
+
 /** `withNeverUsed`: the count of live answers unused in the period (the dashboard asks it of the current period only: it compares against the answers live now). */
 export async function reuse(db: DbOrTx, p: Period, scope: Scope, through: Date | null = null, withNeverUsed = true): Promise<Reuse> {
-  const parts = splitPeriod(p, through);
-  const [counts, c, nu] = await Promise.all([
-    Promise.all([hourlySums(db, parts.rollup, scope, ["uses"] as const), ...parts.raw.map(async (w) => (await query<{ uses: number }>(db, usesCountRaw(w, scope)))[0] ?? {})]),
-    query<{ n: number }>(
-      db,
-      sql`select count(*)::int as n from answer_versions v where v.number = 1 and v.certified_at is not null and ${within(sql`v.certified_at`, p)} and ${overlapsScope(sql`v.topic_ids`, scope)}`,
-    ),
-    withNeverUsed ? neverUsedCount(db, p, scope) : Promise.resolve(0),
-  ]);
-  const uses = addCounts(["uses"] as const, counts).uses;
-  const newCertified = num(c[0]?.n);
-  return { uses, newCertified, reusePerNew: newCertified > 0 ? Math.round((uses / newCertified) * 10) / 10 : null, neverUsed: nu };
+  const [counts, neverUsed] = await Promise.all([countSums(db, p, scope, through), withNeverUsed ? neverUsedCount(db, p, scope) : Promise.resolve(0)]);
+  return reuseOf({ uses: [{ n: counts.uses }], created: [{ n: counts.new_certified }] }, neverUsed);
 }
 
 /**
@@ -186,19 +189,13 @@ async function neverUsedCount(db: DbOrTx, p: Window, scope: Scope): Promise<numb
 }
 
 export async function reuseSeries(db: DbOrTx, p: Period, scope: Scope, bucket: "day" | "week", tz: string, through: Date | null = null) {
-  const parts = splitPeriod(p, through);
-  const [uses, created] = await Promise.all([
-    Promise.all([hourlySeries(db, parts.rollup, scope, ["uses"] as const, bucket, tz), ...parts.raw.map((w) => query<Bucketed>(db, usesCountRaw(w, scope, { bucket, tz })))]).then((lists) =>
-      addSeries(["uses"] as const, lists).map((r) => ({ bucket: r.bucket, n: r.uses })),
-    ),
-    query<{ bucket: string; n: number }>(
-      db,
-      sql`select ${bucketOf(sql`v.certified_at`, bucket, tz)} as bucket, count(*)::int as n from answer_versions v
-      where v.number = 1 and v.certified_at is not null and ${within(sql`v.certified_at`, p)} and ${overlapsScope(sql`v.topic_ids`, scope)} group by 1`,
-    ),
-  ]);
-  return { uses, created };
+  return reuseSeriesOf(await countSeries(db, p, scope, bucket, tz, through));
 }
+
+export const reuseSeriesOf = (rows: ({ bucket: string } & Counts)[]) => ({
+  uses: rows.map((r) => ({ bucket: r.bucket, n: r.uses })),
+  created: rows.map((r) => ({ bucket: r.bucket, n: r.new_certified })),
+});
 
 export interface AnswerUsage {
   neverUsed: number;
@@ -235,16 +232,38 @@ export async function answerUsage(db: DbOrTx, p: Period, scope: Scope): Promise<
         (select coalesce(json_agg(json_build_object('answer_id', answer_id, 'question', question, 'uses', n) order by n desc, answer_id), '[]'::json)
           from (select * from internal order by n desc, answer_id limit 10) i) as internal_top`,
   );
-  const json = <T>(v: T | string | undefined): T => (typeof v === "string" ? (JSON.parse(v) as T) : (v as T));
-  return { neverUsed: num(r?.never_used), channels: json(r?.channels) ?? [], internalPopular: num(r?.internal_count), internalTop: json(r?.internal_top) ?? [] };
+  return {
+    neverUsed: num(r?.never_used),
+    channels: json<AnswerUsage["channels"]>(r?.channels) ?? [],
+    internalPopular: num(r?.internal_count),
+    internalTop: json<AnswerUsage["internalTop"]>(r?.internal_top) ?? [],
+  };
 }
+
+export type KeptUsage = Omit<AnswerUsage, "neverUsed"> & { used: number };
 
 /**
  * The same measures from insights_answer_usage (kept by the job for the preset windows): current
  * to the job's last run, a few minutes at most. `liveCount` is the live answers in scope now
- * (the health panel's certified + due), from which the used ones are taken.
+ * (the health panel's certified + due), from which the used ones are taken. Every topic at once
+ * (the knowledge managers' view) reads the summary the job stored with the rows.
  */
 export async function answerUsageKept(db: DbOrTx, windowDays: number, scope: Scope, liveCount: number): Promise<AnswerUsage> {
+  return withNeverUsed(await keptOrSummary(db, windowDays, scope), liveCount);
+}
+
+export async function keptOrSummary(db: DbOrTx, windowDays: number, scope: Scope): Promise<KeptUsage> {
+  const stored = scope === null ? await query<{ summary: KeptUsage | string }>(db, sql`select summary from insights_usage_summary where window_days = ${windowDays}`) : [];
+  return stored[0] ? json<KeptUsage>(stored[0].summary) : keptUsage(db, windowDays, scope);
+}
+
+export function withNeverUsed({ used, ...rest }: KeptUsage, liveCount: number): AnswerUsage {
+  return { neverUsed: Math.max(0, liveCount - used), ...rest };
+}
+
+const json = <T>(v: unknown): T => (typeof v === "string" ? (JSON.parse(v) as T) : (v as T));
+
+export async function keptUsage(db: DbOrTx, windowDays: number, scope: Scope): Promise<KeptUsage> {
   const inScopeRows = sql`s.window_days = ${windowDays} and ${overlapsScope(sql`s.topic_ids`, scope)}`;
   const top = (channel: string) =>
     sql`(select coalesce(json_agg(json_build_object('channel', ${channel}::text, 'answer_id', t.answer_id, 'question', t.question, 'uses', t.n) order by t.n desc, t.answer_id), '[]'::json)
@@ -260,13 +279,37 @@ export async function answerUsageKept(db: DbOrTx, windowDays: number, scope: Sco
         from (select s.answer_id, s.question, s.uses from insights_answer_usage s where ${inScopeRows} and s.internal and s.uses >= ${INTERNAL_POPULAR_USES}
           order by s.uses desc, s.answer_id limit 10) t) as internal_top`,
   );
-  const json = <T>(v: unknown): T => (typeof v === "string" ? (JSON.parse(v) as T) : (v as T));
   return {
-    neverUsed: Math.max(0, liveCount - num(r?.used)),
+    used: num(r?.used),
     channels: channels.flatMap((c) => json<AnswerUsage["channels"]>(r?.[`top_${c}`]) ?? []),
     internalPopular: num(r?.internal_count),
     internalTop: json<AnswerUsage["internalTop"]>(r?.internal_top) ?? [],
   };
+}
+
+/** The health figures from the job's snapshot (the internal-answer ones come from answerUsage). */
+export function healthOf(now: HealthNow): Health {
+  return { certified: now.certified, due: now.due, archived: now.archived, pastReverificationShare: share(now.due, now.certified + now.due), unowned: now.unowned, internalPopular: 0, internalTop: [] };
+}
+
+export interface HealthNow {
+  certified: number;
+  due: number;
+  archived: number;
+  unowned: number;
+  computedAt: string;
+}
+
+/** The health panel's "now" counts from the job's snapshot, or null before its first run. */
+export async function healthNow(db: DbOrTx, scope: Scope): Promise<HealthNow | null> {
+  const [r] = await query<{ certified: number; due: number; archived: number; unowned: number; computed_at: string | null }>(
+    db,
+    sql`select coalesce(sum(certified), 0)::int as certified, coalesce(sum(due), 0)::int as due, coalesce(sum(archived), 0)::int as archived,
+      coalesce(sum(unowned), 0)::int as unowned, (select to_char(max(computed_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') from insights_health_now) as computed_at
+      from insights_health_now h where ${overlapsScope(sql`h.topic_ids`, scope)}`,
+  );
+  if (!r?.computed_at) return null;
+  return { certified: num(r.certified), due: num(r.due), archived: num(r.archived), unowned: num(r.unowned), computedAt: r.computed_at };
 }
 
 /** The most used answers per channel (five each). */
@@ -305,30 +348,24 @@ export interface Flow {
   medianHoursToAnswerRequest: number | null;
 }
 
-/** `states`: the period's time in states when the caller has it already (the dashboard shows both). */
-export async function flow(db: DbOrTx, p: Period, scope: Scope, through: Date | null = null, states?: Promise<Awaited<ReturnType<typeof timeInStates>>>): Promise<Flow> {
-  const [[c], inStates, [r]] = await Promise.all([
-    query<{ n: number; p50: number | null; p90: number | null }>(
-    db,
-    sql`select count(*)::int as n,
-      (percentile_cont(0.5) within group (order by extract(epoch from (v.certified_at - v.created_at)) / 3600))::float8 as p50,
-      (percentile_cont(0.9) within group (order by extract(epoch from (v.certified_at - v.created_at)) / 3600))::float8 as p90
-    from answer_versions v where v.certified_at is not null and ${within(sql`v.certified_at`, p)} and ${overlapsScope(sql`v.topic_ids`, scope)}`,
-    ),
-    states ?? timeInStates(db, p, scope, through),
+/** `stays`: the period's staysOf when the caller has it already (the dashboard shows the states too). */
+export async function flow(db: DbOrTx, p: Period, scope: Scope, through: Date | null = null, stays?: Promise<Awaited<ReturnType<typeof staysOf>>>): Promise<Flow> {
+  const [inStates, [r]] = await Promise.all([
+    stays ?? staysOf(db, p, scope, through),
     query<{ opened: number; answered: number; p50: number | null }>(
-    db,
-    sql`select count(*) filter (where ${within(sql`r.created_at`, p)})::int as opened,
+      db,
+      sql`select count(*) filter (where ${within(sql`r.created_at`, p)})::int as opened,
       count(*) filter (where r.answered_at is not null and ${within(sql`r.answered_at`, p)})::int as answered,
       (percentile_cont(0.5) within group (order by extract(epoch from (r.answered_at - r.created_at)) / 3600)
         filter (where r.answered_at is not null and ${within(sql`r.answered_at`, p)}))::float8 as p50
     from answer_requests r where (${within(sql`r.created_at`, p)} or ${within(sql`r.answered_at`, p)}) and ${inScope(sql`r.topic_id`, scope)}`,
     ),
   ]);
+  const certified = inStates.find((s) => s.state === DRAFT_TO_CERTIFIED);
   return {
-    certified: num(c?.n),
-    medianHoursToCertify: numOrNull(c?.p50),
-    p90HoursToCertify: numOrNull(c?.p90),
+    certified: certified?.stays ?? 0,
+    medianHoursToCertify: certified?.medianHours ?? null,
+    p90HoursToCertify: certified?.p90Hours ?? null,
     medianReviewHours: inStates.find((s) => s.state === "in_review")?.medianHours ?? null,
     requestsOpened: num(r?.opened),
     requestsAnswered: num(r?.answered),
@@ -342,9 +379,17 @@ export async function flow(db: DbOrTx, p: Period, scope: Scope, through: Date | 
  * left out). Stays that ended before `through` come from insights_stays, the rest from the events.
  */
 export async function timeInStates(db: DbOrTx, p: Period, scope: Scope, through: Date | null = null) {
+  return (await staysOf(db, p, scope, through)).filter((s) => s.state !== DRAFT_TO_CERTIFIED);
+}
+
+/** The period's stays per state, and the pseudo-state of the whole way from draft to certified. */
+export async function staysOf(db: DbOrTx, p: Period, scope: Scope, through: Date | null = null) {
   const cut = through ? new Date(Math.min(Math.max(through.getTime(), p.from.getTime()), p.to.getTime())) : p.from;
+  const since = sql`>= ${cut.toISOString()}::timestamptz`;
+  const before = sql`< ${p.to.toISOString()}::timestamptz`;
   const kept = sql`select s.state, s.entered_at, s.left_at, s.topic_ids from insights_stays s where ${within(sql`s.left_at`, { from: p.from, to: cut })}`;
-  const fresh = sql`select r.prev_state, r.prev_at, r.at, r.topic_ids from (${staysEndingIn(sql`>= ${cut.toISOString()}::timestamptz`, sql`< ${p.to.toISOString()}::timestamptz`)}) r`;
+  const fresh = sql`select r.prev_state, r.prev_at, r.at, r.topic_ids from (${staysEndingIn(since, before)}) r
+    union all select d.state, d.entered_at, d.left_at, d.topic_ids from (${draftToCertifiedIn(since, before)}) d`;
   const rows = await query<{ state: string; n: number; p50: number | null; p90: number | null }>(
     db,
     sql`select state, count(*)::int as n,
@@ -363,7 +408,8 @@ const eventCountsRaw = (p: Window, scope: Scope, bucket: "day" | "week", tz: str
       count(*) filter (where e.to_state = 'in_review' and e.from_state is distinct from 'in_review')::int as submitted,
       count(*) filter (where e.event = 'CERTIFY')::int as certified,
       count(*) filter (where e.to_state = 'reverification_due' and e.from_state is distinct from 'reverification_due')::int as became_due,
-      count(*) filter (where e.event = 'REVERIFY')::int as reverified
+      count(*) filter (where e.event = 'REVERIFY')::int as reverified,
+      count(*) filter (where e.event = 'CERTIFY' and v.number = 1)::int as new_certified
     from answer_events e join answer_versions v on v.id = e.version_id
     where ${within(sql`e.at`, p)} and ${overlapsScope(sql`v.topic_ids`, scope)} group by 1`;
 
@@ -372,6 +418,30 @@ export async function eventSeries(db: DbOrTx, p: Period, scope: Scope, bucket: "
   const parts = splitPeriod(p, through);
   const lists = await Promise.all([hourlySeries(db, parts.rollup, scope, EVENT_COUNTS, bucket, tz), ...parts.raw.map((w) => query<Bucketed>(db, eventCountsRaw(w, scope, bucket, tz)))]);
   return addSeries(EVENT_COUNTS, lists);
+}
+
+/** Every count the rollups hold: findability, uses, workflow events, new answers. */
+export const COUNTS = [...FINDABILITY, "uses", ...EVENT_COUNTS, "new_certified"] as const;
+export type Counts = Record<(typeof COUNTS)[number], number>;
+
+const rawCounts = (db: DbOrTx, w: Window, scope: Scope, bucket: "day" | "week", tz: string, grouped: boolean) => [
+  query<Bucketed>(db, findabilityRaw(w, scope, grouped ? { bucket, tz } : undefined)),
+  query<Bucketed>(db, usesCountRaw(w, scope, grouped ? { bucket, tz } : undefined)),
+  query<Bucketed>(db, eventCountsRaw(w, scope, bucket, tz)),
+];
+
+/** A period's counts per chart bucket: one read of the hourly rows, plus the raw parts. */
+export async function countSeries(db: DbOrTx, p: Period, scope: Scope, bucket: "day" | "week", tz: string, through: Date | null = null) {
+  const parts = splitPeriod(p, through);
+  const lists = await Promise.all([hourlySeries(db, parts.rollup, scope, COUNTS, bucket, tz), ...parts.raw.flatMap((w) => rawCounts(db, w, scope, bucket, tz, true))]);
+  return addSeries(COUNTS, lists);
+}
+
+/** A period's counts in total (the previous period's figures). */
+export async function countSums(db: DbOrTx, p: Period, scope: Scope, through: Date | null = null): Promise<Counts> {
+  const parts = splitPeriod(p, through);
+  const [rolled, ...raw] = await Promise.all([hourlySums(db, parts.rollup, scope, COUNTS), ...parts.raw.flatMap((w) => rawCounts(db, w, scope, "day", "UTC", false))]);
+  return addCounts(COUNTS, [rolled as Partial<Counts>, ...(raw.flat() as Partial<Counts>[])]);
 }
 
 // ---------------------------------------------------------------- health (as of now)

@@ -45,16 +45,17 @@ export async function refreshRollups(db: Db, now = new Date()): Promise<{ from: 
     const before = sql`< ${iso(through)}::timestamptz`;
     await tx.execute(sql`delete from insights_hourly where hour ${since} and hour ${before}`);
     await tx.execute(sql`
-      insert into insights_hourly (hour, topic_ids, searches, no_result, linked, uses, submitted, certified, became_due, reverified)
-      select hour, topic_ids, sum(searches)::int, sum(no_result)::int, sum(linked)::int, sum(uses)::int, sum(submitted)::int, sum(certified)::int, sum(became_due)::int, sum(reverified)::int
+      insert into insights_hourly (hour, topic_ids, searches, no_result, linked, uses, submitted, certified, became_due, reverified, new_certified)
+      select hour, topic_ids, sum(searches)::int, sum(no_result)::int, sum(linked)::int, sum(uses)::int, sum(submitted)::int, sum(certified)::int, sum(became_due)::int, sum(reverified)::int,
+        sum(new_certified)::int
       from (
         select date_trunc('hour', l.at, 'UTC') as hour, ${sortedTopics(sql`l.topic_ids`)} as topic_ids, count(*) as searches,
           count(*) filter (where l.results = 0) as no_result,
           count(*) filter (where l.session_id in (select u.search_session from answer_uses u where u.search_session is not null and u.undone_at is null and u.at ${since})) as linked,
-          0 as uses, 0 as submitted, 0 as certified, 0 as became_due, 0 as reverified
+          0 as uses, 0 as submitted, 0 as certified, 0 as became_due, 0 as reverified, 0 as new_certified
         from search_log l where l.at ${since} and l.at ${before} group by 1, 2
         union all
-        select date_trunc('hour', u.at, 'UTC'), ${sortedTopics(sql`v.topic_ids`)}, 0, 0, 0, count(*), 0, 0, 0, 0
+        select date_trunc('hour', u.at, 'UTC'), ${sortedTopics(sql`v.topic_ids`)}, 0, 0, 0, count(*), 0, 0, 0, 0, 0
         from answer_uses u join answers a on a.id = u.answer_id join answer_versions v on v.id = coalesce(u.version_id, a.live_version_id)
         where u.undone_at is null and u.at ${since} and u.at ${before} group by 1, 2
         union all
@@ -62,12 +63,14 @@ export async function refreshRollups(db: Db, now = new Date()): Promise<{ from: 
           count(*) filter (where e.to_state = 'in_review' and e.from_state is distinct from 'in_review'),
           count(*) filter (where e.event = 'CERTIFY'),
           count(*) filter (where e.to_state = 'reverification_due' and e.from_state is distinct from 'reverification_due'),
-          count(*) filter (where e.event = 'REVERIFY')
+          count(*) filter (where e.event = 'REVERIFY'),
+          count(*) filter (where e.event = 'CERTIFY' and v.number = 1)
         from answer_events e join answer_versions v on v.id = e.version_id
         where e.at ${since} and e.at ${before} group by 1, 2
       ) parts group by hour, topic_ids`);
     await tx.execute(sql`delete from insights_stays where left_at ${since} and left_at ${before}`);
     await tx.execute(sql`insert into insights_stays (version_id, state, entered_at, left_at, topic_ids) ${staysEndingIn(since, before)} on conflict do nothing`);
+    await tx.execute(sql`insert into insights_stays (version_id, state, entered_at, left_at, topic_ids) ${draftToCertifiedIn(since, before)} on conflict do nothing`);
     await tx.execute(sql`
       insert into insights_rollup_state (name, through, ran_at) values (${ROLLUP_NAME}, ${iso(through)}::timestamptz, now())
       on conflict (name) do update set through = excluded.through, ran_at = excluded.ran_at`);
@@ -99,10 +102,11 @@ export const USAGE_WINDOWS = [7, 30, 90] as const;
  * it from the window's first local midnight up to now, by channel. One transaction, so the
  * dashboard sees the old rows or the new ones, never a mix.
  */
-export async function refreshAnswerUsage(db: Db, now: Date, timeZone: string): Promise<void> {
+export async function refreshAnswerUsage(db: Db, now: Date, timeZone: string, summarize?: (tx: DbOrTx, windowDays: number) => Promise<unknown>): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('vetted:insights-answer-usage'))`);
     await tx.execute(sql`delete from insights_answer_usage`);
+    await tx.execute(sql`delete from insights_usage_summary`);
     for (const days of USAGE_WINDOWS) {
       const from = resolveRange({ range: String(days) as "7", from: undefined, to: undefined }, now, timeZone).current.from;
       await tx.execute(sql`
@@ -115,7 +119,25 @@ export async function refreshAnswerUsage(db: Db, now: Date, timeZone: string): P
               from answer_uses u where u.undone_at is null and u.at >= ${iso(from)}::timestamptz and u.at < ${iso(now)}::timestamptz group by 1) per
         join answers a on a.id = per.answer_id join answer_versions v on v.id = a.live_version_id
         where v.state in ('certified', 'reverification_due')`);
+      if (summarize) {
+        const summary = JSON.stringify(await summarize(tx, days));
+        await tx.execute(sql`insert into insights_usage_summary (window_days, window_from, computed_at, summary) values (${days}, ${iso(from)}::timestamptz, ${iso(now)}::timestamptz, ${summary}::jsonb)`);
+      }
     }
+  });
+}
+
+/** Rebuilds insights_health_now: live, due, archived and unowned answers per exact topic set. */
+export async function refreshHealthNow(db: Db, now: Date): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('vetted:insights-health-now'))`);
+    await tx.execute(sql`delete from insights_health_now`);
+    await tx.execute(sql`
+      insert into insights_health_now (topic_ids, certified, due, archived, unowned, computed_at)
+      select ${sortedTopics(sql`v.topic_ids`)}, count(*) filter (where v.state = 'certified')::int, count(*) filter (where v.state = 'reverification_due')::int,
+        count(*) filter (where v.state = 'archived')::int,
+        count(*) filter (where v.state in ('certified', 'reverification_due') and (v.owner_id is null or o.active = false))::int, ${iso(now)}::timestamptz
+      from answers a join answer_versions v on v.id = a.live_version_id left join users o on o.id = v.owner_id group by 1`);
   });
 }
 
@@ -127,6 +149,14 @@ export async function usageWindowFor(db: DbOrTx, p: Pick<Period, "from" | "days"
     sql`select computed_at::text as computed_at from insights_answer_usage where window_days = ${p.days} and window_from = ${iso(p.from)}::timestamptz limit 1`,
   );
   return row ? { days: p.days, computedAt: new Date(row.computed_at) } : null;
+}
+
+/** Kept beside the stays: each version's whole way from draft to certified (flow's median and p90). */
+export const DRAFT_TO_CERTIFIED = "draft_to_certified";
+
+export function draftToCertifiedIn(since: SQL, before: SQL): SQL {
+  return sql`select v.id as version_id, ${DRAFT_TO_CERTIFIED}::text as state, v.created_at as entered_at, v.certified_at as left_at, ${sortedTopics(sql`v.topic_ids`)} as topic_ids
+    from answer_versions v where v.certified_at ${since} and v.certified_at ${before}`;
 }
 
 export interface PeriodParts {

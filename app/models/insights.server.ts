@@ -8,7 +8,7 @@ import { csvRow } from "../insights/csv";
 import * as m from "../insights/measures.server";
 import { bucketsOf, RangeQuerySchema, resolveRange, type Period, type RangeQuery, type ResolvedRange } from "../insights/range";
 import { queueAges } from "../insights/review-targets.server";
-import { rollupThrough, usageWindowFor } from "../insights/rollups.server";
+import { DRAFT_TO_CERTIFIED, rollupThrough, usageWindowFor } from "../insights/rollups.server";
 import type { Scope } from "../insights/sql.server";
 import { DomainError } from "../utils/errors";
 
@@ -104,30 +104,35 @@ export async function insightsDashboard(user: SessionUser, url: URL, now = new D
   // Independent aggregates: on a server they run side by side on the pool; PGlite queues them.
   // Counts come from the hourly rollups up to `through` and from the raw tables after it.
   const [through, kept] = await Promise.all([rollupThrough(db), usageWindowFor(db, cur)]);
-  const states = m.timeInStates(db, cur, scope, through);
-  const [fa, fb, ra, rb, la, lb, ha, fea, feb, failed, openedUnused, statesNow, queue, reasons, fs, rs, events, es] = await Promise.all([
-    m.findability(db, cur, scope, through),
-    m.findability(db, prev, scope, through),
-    m.reuse(db, cur, scope, through, false),
-    m.reuse(db, prev, scope, through, false),
-    m.flow(db, cur, scope, through, states),
+  const stays = m.staysOf(db, cur, scope, through);
+  const [counts, before, la, lb, ha, fea, feb, failed, openedUnused, statesNow, queue, reasons, es, perAnswer] = await Promise.all([
+    m.countSeries(db, cur, scope, bucket, tz, through),
+    m.countSums(db, prev, scope, through),
+    m.flow(db, cur, scope, through, stays),
     m.flow(db, prev, scope, through),
-    m.health(db, cur, scope, false),
+    // "Now" counts: the job's snapshot (minutes old) when there is one; counted here before its first run.
+    m.healthNow(db, scope).then(async (snap) => ({ ...(snap ? m.healthOf(snap) : await m.health(db, cur, scope, false)), asOf: snap?.computedAt ?? null })),
     m.feedback(db, cur, scope),
     m.feedback(db, prev, scope),
     m.failedQueryGroups(db, cur, scope, 10),
     m.openedNotUsedPage(db, cur, scope, { limit: 5, offset: 0 }),
-    states,
+    stays.then((all) => all.filter((s) => s.state !== DRAFT_TO_CERTIFIED)),
     queueAges(db, scope, now),
     m.flagReasons(db, cur, scope),
-    m.findabilitySeries(db, cur, scope, bucket, tz, through),
-    m.reuseSeries(db, cur, scope, bucket, tz, through),
-    m.eventSeries(db, cur, scope, bucket, tz, through),
     m.feedbackSeries(db, cur, scope, bucket, tz),
+    // Per-answer measures: from the job's kept window when this period is one, else grouped here.
+    kept ? m.keptOrSummary(db, kept.days, scope) : m.answerUsage(db, cur, scope),
   ]);
-  // Per-answer measures: from the job's kept window when this period is one, else grouped here.
-  const usage = kept ? await m.answerUsageKept(db, kept.days, scope, ha.certified + ha.due) : await m.answerUsage(db, cur, scope);
+  const usage = "used" in perAnswer ? m.withNeverUsed(perAnswer, ha.certified + ha.due) : perAnswer;
   const internal = usage.internalTop;
+  // This period's headline counts are its charts' buckets added up; the previous period's are sums.
+  const fs = counts;
+  const events = counts;
+  const rs = m.reuseSeriesOf(counts);
+  const fa = m.findabilityOf(counts);
+  const ra = m.reuseOf(rs, usage.neverUsed);
+  const fb = m.findabilityOf([before]);
+  const rb = m.reuseOf({ uses: [{ n: before.uses }], created: [{ n: before.new_certified }] }, 0);
   const channels = usage.channels;
   const queueSummary = (["in_review", "in_certification"] as const).map((state) => {
     const items = queue.filter((q) => q.state === state);
@@ -182,6 +187,8 @@ export async function insightsDashboard(user: SessionUser, url: URL, now = new D
       queues: queueSummary.map((q) => ({ state: q.state, size: q.size, overdue: q.overdue, oldestDays: q.oldestDays, oldestQuestion: q.oldest?.question ?? null, oldestLink: q.oldest?.link ?? null })),
     },
     health: {
+      /** When the "now" counts were taken, as local time of day (null: counted for this page). */
+      asOf: ha.asOf ? new Intl.DateTimeFormat("en-GB", { timeZone: tz, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(ha.asOf)) : null,
       figures: [
         { key: "certified", label: "Certified (now)", value: ha.certified, previous: null, unit: "count", better: "up", now: true },
         { key: "due", label: "Re-verification due (now)", value: ha.due, previous: null, unit: "count", better: "down", now: true },

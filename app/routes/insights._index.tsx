@@ -135,6 +135,7 @@ export default function Insights() {
 
       <section aria-labelledby="health" className="panel">
         <h2 id="health">Health</h2>
+        {d.health.asOf ? <p className="muted">Counts marked &ldquo;now&rdquo; as of {d.health.asOf} (refreshed every 5 minutes).</p> : null}
         <div className="figures">
           {d.health.figures.map((f) => (
             <FigureCard key={f.key} figure={f} previousLabel={prevLabel} href={f.drill ? href(f.drill) : undefined} />

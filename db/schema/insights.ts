@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { answers, answerVersions } from "./answers";
 import { users } from "./users";
 
@@ -56,6 +56,8 @@ export const insightsHourly = pgTable(
     certified: integer("certified").notNull().default(0),
     becameDue: integer("became_due").notNull().default(0),
     reverified: integer("reverified").notNull().default(0),
+    /** First versions certified: new answers (reuse vs create). */
+    newCertified: integer("new_certified").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.hour, t.topicIds] })],
 );
@@ -127,3 +129,21 @@ export const insightsAnswerUsage = pgTable(
   },
   (t) => [primaryKey({ columns: [t.windowDays, t.answerId] })],
 );
+
+/** The health panel's counts as they stand, per exact topic set of the live versions; rebuilt by the job. */
+export const insightsHealthNow = pgTable("insights_health_now", {
+  topicIds: uuid("topic_ids").array().primaryKey(),
+  certified: integer("certified").notNull(),
+  due: integer("due").notNull(),
+  archived: integer("archived").notNull(),
+  unowned: integer("unowned").notNull(),
+  computedAt: timestamp("computed_at", { withTimezone: true }).notNull(),
+});
+
+/** The per-answer measures of each preset window for every topic (the knowledge managers' view), as the job last computed them. */
+export const insightsUsageSummary = pgTable("insights_usage_summary", {
+  windowDays: integer("window_days").primaryKey(),
+  windowFrom: timestamp("window_from", { withTimezone: true }).notNull(),
+  computedAt: timestamp("computed_at", { withTimezone: true }).notNull(),
+  summary: jsonb("summary").notNull(),
+});

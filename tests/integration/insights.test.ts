@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { answerFlags, answerRatings, answerUses, appSettings, auditLog, failedSearches, insightsHourly, insightsRollupState, mailQueue, notifications, searchLog, topics } from "../../db/schema";
+import { answerFlags, answerRatings, answerUses, appSettings, auditLog, failedSearches, insightsAnswerUsage, insightsHealthNow, insightsHourly, insightsRollupState, insightsUsageSummary, mailQueue, notifications, searchLog, topics } from "../../db/schema";
 import * as m from "../../app/insights/measures.server";
 import { resolveRange } from "../../app/insights/range";
 import { escalateOverdueReviews, queueAges } from "../../app/insights/review-targets.server";
 import { companyCalendar, saveCompanyCalendar } from "../../app/insights/calendar.server";
 import { recordOpen } from "../../app/insights/opens.server";
-import { refreshAnswerUsage, refreshRollups, rollupThrough, usageWindowFor } from "../../app/insights/rollups.server";
+import { refreshAnswerUsage, refreshHealthNow, refreshRollups, rollupThrough, usageWindowFor } from "../../app/insights/rollups.server";
 import { logSearch } from "../../app/insights/search-log.server";
 import { insightsAccess, insightsCsv, insightsDashboard, insightsList } from "../../app/models/insights.server";
 import { DomainError } from "../../app/utils/errors";
@@ -211,13 +211,33 @@ describe("the hourly rollups", () => {
     expect((await m.answerUsage(db(), week, null)).internalPopular).toBe(1);
   });
 
-  it("the dashboard reads them: the same page as before the first run", async () => {
-    const url = new URL(`http://x/insights?range=custom&from=2026-11-01&to=2026-11-07`);
-    await db().delete(insightsRollupState);
-    const raw = await insightsDashboard(su(cast.km), url, at("2026-11-10T12:00:00Z"));
-    await refreshRollups(db(), at("2026-11-10T12:00:00Z"));
-    const rolled = await insightsDashboard(su(cast.km), url, at("2026-11-10T12:00:00Z"));
-    expect(rolled).toEqual(raw);
+  it("the dashboard reads them: the same page as before the job's first run, for a custom and a preset period and an expert", async () => {
+    const now = at("2026-11-10T12:00:00Z");
+    const expertB = await createExpert(db(), [castB.topic]);
+    const pages = [
+      [su(cast.km), "range=custom&from=2026-11-01&to=2026-11-07"],
+      [su(cast.km), "range=7"],
+      [su(expertB), "range=30"],
+    ] as const;
+    const clear = async () => {
+      for (const t of [insightsRollupState, insightsAnswerUsage, insightsUsageSummary, insightsHealthNow]) await db().delete(t);
+    };
+    const job = async () => {
+      await refreshRollups(db(), now);
+      await refreshAnswerUsage(db(), now, "UTC", (tx, days) => m.keptUsage(tx, days, null));
+      await refreshHealthNow(db(), now);
+    };
+    for (const [user, query] of pages) {
+      await clear();
+      const raw = await insightsDashboard(user, new URL(`http://x/insights?${query}`), now);
+      expect(raw.health.asOf).toBeNull();
+      await job();
+      const rolled = await insightsDashboard(user, new URL(`http://x/insights?${query}`), now);
+      expect(rolled.health.asOf).toBe("12:00");
+      expect({ ...rolled, health: { ...rolled.health, asOf: null } }).toEqual(raw);
+    }
+    expect(await m.healthNow(db(), [castB.topic.id])).toMatchObject({ certified: 1, due: 0 });
+    expect(await m.healthNow(db(), [])).toMatchObject({ certified: 0 });
   });
 });
 
