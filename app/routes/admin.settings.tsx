@@ -13,7 +13,7 @@ import { CsrfInput } from "../ui/csrf-input";
 import { FieldError } from "../ui/field-error";
 import { invalid, parseForm, readForm } from "../utils/forms.server";
 
-export const meta: MetaFunction = () => [{ title: "Public FAQ settings · Admin · Vetted" }];
+export const meta: MetaFunction = () => [{ title: "Settings · Admin · Vetted" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "admin.settings");
@@ -59,7 +59,8 @@ export default function AdminSettings() {
   const errors = result && !result.ok ? result.errors : {};
   return (
     <>
-      <h1>Public FAQ settings</h1>
+      <h1>Settings</h1>
+      <h2 id="faq-heading">Public FAQ</h2>
       <p>How the public FAQ at <a href="/faq">/faq</a> and its static export look.</p>
       {result?.ok ? (
         <p className="notice success" role="status">

@@ -8,7 +8,7 @@ const SECTIONS: { to: string; label: string; action: Action }[] = [
   { to: "/admin/topics", label: "Topics and experts", action: "admin.topics" },
   { to: "/admin/synonyms", label: "Search and synonyms", action: "admin.synonyms" },
   { to: "/admin/tokens", label: "API tokens", action: "admin.tokens" },
-  { to: "/admin/settings", label: "Public FAQ settings", action: "admin.settings" },
+  { to: "/admin/settings", label: "Settings", action: "admin.settings" },
   { to: "/admin/sso", label: "Single sign-on", action: "admin.settings" },
   { to: "/admin/audit", label: "Audit log", action: "admin.audit" },
   { to: "/admin/mail", label: "Email", action: "admin.settings" },

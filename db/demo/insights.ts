@@ -3,7 +3,7 @@ import { count, eq, sql } from "drizzle-orm";
 import type { Role } from "../../app/auth/policy";
 import { createDraft, sendEvent } from "../../workflows/approval.service";
 import type { Db } from "../client.server";
-import { answers, answerUses, answerVersions, failedSearches, searchLog, topics, users } from "../schema";
+import { answerOpens, answers, answerUses, answerVersions, failedSearches, searchLog, topics, users } from "../schema";
 
 const DAY = 86_400_000;
 
@@ -48,6 +48,11 @@ export async function seedDemoInsights(db: Db, now = new Date(), days = 120): Pr
   const logs: (typeof searchLog.$inferInsert)[] = [];
   const uses: (typeof answerUses.$inferInsert)[] = [];
   const misses: (typeof failedSearches.$inferInsert)[] = [];
+  const opens: (typeof answerOpens.$inferInsert)[] = [];
+  // Its own generator, so the searches and uses above stay what they were before opens existed.
+  const openRnd = random(7);
+  // A few answers agents open and leave (a question that matches, an answer that does not help).
+  const disappointing = new Set(live.filter((_, i) => i % 7 === 3).map((a) => a.answerId));
   const channels = ["chat", "email", "phone", "chat", "social"] as const;
   for (let d = days; d >= 1; d--) {
     const day = new Date(now.getTime() - d * DAY);
@@ -68,7 +73,9 @@ export async function seedDemoInsights(db: Db, now = new Date(), days = 120): Pr
       }
       const hit = live[Math.floor(rnd() * live.length)]!;
       logs.push({ sessionId, userId: alex.id, query: hit.question.toLowerCase().replace(/\?$/, ""), results: 1 + Math.floor(rnd() * 6), topicIds: hit.topicIds, at });
-      if (rnd() < 0.45 + 0.25 * progress) {
+      const used = rnd() < 0.45 + 0.25 * progress;
+      if (openRnd() < (used ? 0.3 : disappointing.has(hit.answerId) ? 0.8 : 0.25)) opens.push({ sessionId, answerId: hit.answerId, userId: alex.id, at: new Date(at.getTime() + 30_000) });
+      if (used) {
         uses.push({ answerId: hit.answerId, versionId: hit.versionId, userId: alex.id, kind: "used", channel: channels[Math.floor(rnd() * channels.length)]!, conversation: `demo-${sessionId.slice(0, 8)}`, searchSession: sessionId, searchQuery: hit.question, at: new Date(at.getTime() + 60_000) });
       }
     }
@@ -77,6 +84,7 @@ export async function seedDemoInsights(db: Db, now = new Date(), days = 120): Pr
   for (let i = 0; i < logs.length; i += 500) await db.insert(searchLog).values(logs.slice(i, i + 500));
   for (let i = 0; i < uses.length; i += 500) await db.insert(answerUses).values(uses.slice(i, i + 500));
   for (let i = 0; i < misses.length; i += 500) await db.insert(failedSearches).values(misses.slice(i, i + 500));
+  for (let i = 0; i < opens.length; i += 500) await db.insert(answerOpens).values(opens.slice(i, i + 500));
 }
 
 /** Answers written for the gaps over the months, each through the real workflow with review times in days, and one review left waiting past its target. */

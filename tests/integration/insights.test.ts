@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { answerFlags, answerRatings, answerUses, appSettings, auditLog, failedSearches, insightsAnswerUsage, insightsHealthNow, insightsHourly, insightsRollupState, insightsUsageSummary, mailQueue, notifications, searchLog, topics } from "../../db/schema";
+import { answerOpens, answerFlags, answerRatings, answerUses, appSettings, auditLog, failedSearches, insightsAnswerUsage, insightsHealthNow, insightsHourly, insightsRollupState, insightsUsageSummary, mailQueue, notifications, searchLog, topics } from "../../db/schema";
 import * as m from "../../app/insights/measures.server";
 import { resolveRange } from "../../app/insights/range";
 import { escalateOverdueReviews, queueAges } from "../../app/insights/review-targets.server";
@@ -10,11 +10,13 @@ import { recordOpen } from "../../app/insights/opens.server";
 import { refreshAnswerUsage, refreshHealthNow, refreshRollups, rollupThrough, usageWindowFor } from "../../app/insights/rollups.server";
 import { logSearch } from "../../app/insights/search-log.server";
 import { insightsAccess, insightsCsv, insightsDashboard, insightsList } from "../../app/models/insights.server";
+import { homeFor } from "../../app/models/home.server";
 import { DomainError } from "../../app/utils/errors";
 import { createDraft, sendEvent } from "../../workflows/approval.service";
 import { actor, draftInput, workflowCast } from "../support/answers";
+import { TestClient } from "../support/app";
 import { useFreshDatabase } from "../support/db";
-import { createExpert, createUser } from "../support/factories";
+import { createExpert, createUser, TEST_PASSWORD } from "../support/factories";
 
 /**
  * A small hand-built history whose figures are known, measured on both databases. The period
@@ -262,6 +264,52 @@ describe("answers opened from a search but not used", () => {
   });
 });
 
+describe("through the routes", () => {
+  it("an admin sets the working calendar; bad input is refused field by field; others may not", async () => {
+    const agent = new TestClient();
+    await agent.signIn(cast.agent.email, TEST_PASSWORD);
+    await agent.page("/search");
+    expect((await agent.post("/admin/settings", { intent: "calendar", timeZone: "UTC", days: ["1"], start: "09:00", end: "17:00" })).status).toBe(403);
+    const admin = await createUser(db(), { roles: ["admin"] });
+    const client = new TestClient();
+    await client.signIn(admin.email, TEST_PASSWORD);
+    const { html } = await client.page("/admin/settings");
+    expect(html).toContain("Working hours and time zone");
+    const bad = await client.post("/admin/settings", { intent: "calendar", timeZone: "Mars/Olympus", start: "9am", end: "08:00" });
+    expect(bad.status).toBe(400);
+    const page = await bad.text();
+    expect(page).toContain("Choose a time zone from the list");
+    expect(page).toMatch(/Choose (the|at least one) working day/);
+    expect(page).toContain("Enter a time as HH:MM");
+    expect(await companyCalendar(db())).toMatchObject({ timeZone: "UTC" });
+    const good = await client.post("/admin/settings", { intent: "calendar", timeZone: "Europe/Lisbon", days: ["1", "2", "3", "4"], start: "08:30", end: "16:30" });
+    expect(good.status).toBe(200);
+    expect(await companyCalendar(db())).toEqual({ timeZone: "Europe/Lisbon", days: [1, 2, 3, 4], startMinute: 510, endMinute: 990 });
+    await db().delete(appSettings).where(eq(appSettings.key, "workingCalendar"));
+  });
+
+  it("an answer opened from a search result is recorded once for its session; a made-up session changes nothing", async () => {
+    const agent = new TestClient();
+    await agent.signIn(cast.agent.email, TEST_PASSWORD);
+    const session = randomUUID();
+    expect((await agent.page(`/answers/${a1.answerId}?s=${session}`)).response.status).toBe(200);
+    expect((await agent.page(`/answers/${a1.answerId}?s=${session}`)).response.status).toBe(200);
+    expect((await agent.page(`/answers/${a1.answerId}?s=%27%3Bdrop`)).response.status).toBe(200);
+    const rows = await db().select().from(answerOpens).where(eq(answerOpens.sessionId, session));
+    expect(rows.map((r) => [r.answerId, r.userId])).toEqual([[a1.answerId, cast.agent.id]]);
+  });
+
+  it("an agent's home page lists the answers they used lately, newest first, without undone ones", async () => {
+    const home = await homeFor(su(cast.agent), at("2026-11-10T12:00:00Z"));
+    const at_ = home.recentUses!.map((u) => u.at.getTime());
+    expect(at_).toEqual([...at_].sort((a, b) => b - a));
+    expect(home.recentUses?.[0]?.answerId).toBe(b1.answerId);
+    expect(home.recentUses?.length).toBe(6);
+    expect(home.recentUses?.some((u) => u.answerId === a1.answerId && u.at.toISOString() === "2026-11-05T11:00:00.000Z")).toBe(false);
+    expect((await homeFor(su(cast.author))).recentUses).toBeNull();
+  });
+});
+
 describe("who sees what", () => {
   it("an expert sees only their topics, and may not filter to another", async () => {
     const expertB = await createExpert(db(), [castB.topic]);
@@ -352,7 +400,7 @@ describe("review targets and escalation", () => {
     expect(tuesday).toMatchObject({ versionId: late, workingDays: 0.5, overdue: false, dueNext: false });
     const [wednesday] = await queueAges(db(), [cast.topic.id], at("2026-11-18T08:00:00Z"));
     expect(wednesday).toMatchObject({ versionId: late, workingDays: 1.5, overdue: false, dueNext: true });
-    const audit = await db().select().from(auditLog).where(eq(auditLog.action, "settings.working-calendar"));
+    const audit = await db().select().from(auditLog).where(and(eq(auditLog.action, "settings.working-calendar"), eq(auditLog.actorId, admin.id)));
     expect(audit).toHaveLength(1);
     await db().delete(appSettings).where(eq(appSettings.key, "workingCalendar"));
     expect((await companyCalendar(db())).timeZone).toBe("UTC");
