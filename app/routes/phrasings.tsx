@@ -4,8 +4,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { PhrasingDecisionSchema, PhrasingListSchema, decidePhrasing, listPhrasings, mayReviewPhrasings, minAgentsToLearn } from "../learning/review.server";
 import { forbidden, requireUser } from "../auth/session.server";
 import { FieldError } from "../ui/field-error";
-import { formatDate } from "../ui/format";
-import { PhrasingDecisions } from "../ui/learned-phrasings";
+import { PhrasingTable } from "../ui/learned-phrasings";
 import { domainErrorResponse, invalid, parseForm, parseQuery, readForm, type FieldErrors } from "../utils/forms.server";
 import { safeRedirect } from "../utils/http.server";
 
@@ -64,36 +63,7 @@ export default function Phrasings() {
       {phrasings.length === 0 ? (
         <p>Nothing here.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Phrasing</th>
-              <th scope="col">Answer</th>
-              <th scope="col">Agents</th>
-              <th scope="col">Conversations</th>
-              <th scope="col">Last seen</th>
-              <th scope="col">In search</th>
-              <th scope="col">Decision</th>
-            </tr>
-          </thead>
-          <tbody>
-            {phrasings.map((p) => (
-              <tr key={p.id}>
-                <td>{p.phrasing}</td>
-                <td>
-                  <Link to={`/answers/${p.answerId}`}>{p.question ?? "(no certified version)"}</Link>
-                </td>
-                <td>{p.agents}</td>
-                <td>{p.conversations}</td>
-                <td>{formatDate(p.lastSeenAt)}</td>
-                <td>{p.active ? "yes" : "not yet"}</td>
-                <td>
-                  <PhrasingDecisions p={p} back={`/phrasings?status=${status}`} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <PhrasingTable phrasings={phrasings} back={`/phrasings?status=${status}`} showAnswer />
       )}
     </>
   );

@@ -1,4 +1,4 @@
-import { Form } from "@remix-run/react";
+import { Form, Link } from "@remix-run/react";
 import { CsrfInput } from "./csrf-input";
 import { formatDate } from "./format";
 
@@ -42,32 +42,45 @@ export function LearnedPhrasings({ phrasings, minAgents, back }: { phrasings: Le
         Agents searched with these words before using this answer. A phrasing is searchable once {minAgents} different agents taught it; promote one
         to make it an official “also asked as” (a new draft, reviewed like any edit), or reject it to keep it out of search for good.
       </p>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Phrasing</th>
-            <th scope="col">Agents</th>
-            <th scope="col">Conversations</th>
-            <th scope="col">Last seen</th>
-            <th scope="col">In search</th>
-            <th scope="col">Decision</th>
-          </tr>
-        </thead>
-        <tbody>
-          {phrasings.map((p) => (
-            <tr key={p.id}>
-              <td>{p.phrasing}</td>
-              <td>{p.agents}</td>
-              <td>{p.conversations}</td>
-              <td>{formatDate(p.lastSeenAt)}</td>
-              <td>{p.active ? "yes" : "not yet"}</td>
-              <td>
-                <PhrasingDecisions p={p} back={back} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <PhrasingTable phrasings={phrasings} back={back} />
     </section>
+  );
+}
+
+/** The phrasings with their evidence and a decision each; the review list adds the answer column. */
+export function PhrasingTable({ phrasings, back, showAnswer = false }: { phrasings: LearnedPhrasingView[]; back: string; showAnswer?: boolean }) {
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">Phrasing</th>
+          {showAnswer ? <th scope="col">Answer</th> : null}
+          <th scope="col">Agents</th>
+          <th scope="col">Conversations</th>
+          <th scope="col">Last seen</th>
+          <th scope="col">In search</th>
+          <th scope="col">Decision</th>
+        </tr>
+      </thead>
+      <tbody>
+        {phrasings.map((p) => (
+          <tr key={p.id}>
+            <td>{p.phrasing}</td>
+            {showAnswer ? (
+              <td>
+                <Link to={`/answers/${p.answerId}`}>{p.question ?? "(no certified version)"}</Link>
+              </td>
+            ) : null}
+            <td>{p.agents}</td>
+            <td>{p.conversations}</td>
+            <td>{formatDate(p.lastSeenAt)}</td>
+            <td>{p.active ? "yes" : "not yet"}</td>
+            <td>
+              <PhrasingDecisions p={p} back={back} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
