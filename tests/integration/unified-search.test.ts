@@ -81,8 +81,8 @@ describe("one search box across answers, wiki, blog and forum", () => {
       expect(html).toContain(label);
     }
     expect(html.split("Not certified").length - 1).toBe(3);
-    // Answer links stay /answers/<id>.
-    expect(html).toContain(`href="/answers/${ids.cancel}"`);
+    // Answer links carry the search session, so opening one counts for Insights' "opened, not used".
+    expect(html).toMatch(new RegExp(`href="/answers/${ids.cancel}\\?s=[0-9a-f-]{36}"`));
   });
 
   it("never shows hidden pages, hidden threads or drafts, not even to a moderator or the author", async () => {
