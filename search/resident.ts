@@ -17,7 +17,7 @@ const MAX_TERMS_DEFAULT = 12;
  */
 export const FIELDS = ["A", "B", "C", "D"] as const;
 export const FIELD_WEIGHT: Record<string, number> = { A: 1, B: 0.5, C: 0.33, D: 0.8 };
-export const FIELD_B: Record<string, number> = { A: 0.75, B: 0.75, C: 0.75, D: 0.75 };
+export const FIELD_B: Record<string, number> = { A: 0.75, B: 0.75, C: 0.75, D: 0.3 };
 /** Ranking knobs beside BM25F, in one place so search:eval can compare them. */
 export const TUNING = {
   /** BM25's saturation of the fields' combined term frequency. */
@@ -38,6 +38,11 @@ export const TUNING = {
 };
 /** Longer posting lists are read best-impact first and cut here: bounds the work of common terms. */
 export const POSTINGS_PER_TERM = 1000;
+let tuning = 0;
+/** Call after changing FIELD_WEIGHT, FIELD_B or TUNING.k1 in a running process (search/tune-ranking.ts): cached impacts are rebuilt. */
+export function retuned(): void {
+  tuning++;
+}
 export const MAX_TERMS = MAX_TERMS_DEFAULT;
 export const RERANK = 50;
 /** Body word pairs kept per document for the phrase bonus (question and short answer: all). */
@@ -94,6 +99,7 @@ class PostingList {
   bySlot: Int32Array | null = null;
   byImpact: Float32Array | null = null;
   builtAvg: number[] = [];
+  builtTuning = -1;
 
   push(slot: number, tf: ArrayLike<number>) {
     if (this.n === this.docs.length) {
@@ -417,7 +423,7 @@ export class ResidentIndex {
   }
 
   private impactOrder(list: PostingList, avg: number[]): { slots: Int32Array; impacts: Float32Array } {
-    if (list.bySlot && list.byImpact && avg.every((a, f) => Math.abs((list.builtAvg[f] ?? -1) - a) <= a * 0.05)) return { slots: list.bySlot, impacts: list.byImpact };
+    if (list.bySlot && list.byImpact && list.builtTuning === tuning && avg.every((a, f) => Math.abs((list.builtAvg[f] ?? -1) - a) <= a * 0.05)) return { slots: list.bySlot, impacts: list.byImpact };
     const n = list.n;
     const impact = new Float32Array(n);
     const weight = FIELDS.map((f) => FIELD_WEIGHT[f] ?? 1);
@@ -447,6 +453,7 @@ export class ResidentIndex {
     list.bySlot = slots;
     list.byImpact = impacts;
     list.builtAvg = avg;
+    list.builtTuning = tuning;
     return { slots, impacts };
   }
 

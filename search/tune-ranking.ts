@@ -1,0 +1,61 @@
+// TUNE='[{"name":"base"},{"name":"bA 0.9","b":{"A":0.9}},{"name":"k1 1.6","t":{"k1":1.6}}]' npx tsx search/tune-ranking.ts [DIAG=<set>]
+// Compares ranking knobs (TUNING, FIELD_WEIGHT, FIELD_B of search/resident.ts) on all three
+// development sets at once, in one process: each set is imported into PGlite once and every
+// configuration is run over it. Prints per configuration and set MRR@10 and its gain over the
+// plain BM25 row of search:eval. DIAG=<set> lists that set's queries where plain BM25 ranks the
+// first relevant answer higher, with both top hits. Knobs that change the stored tsvector cannot
+// be compared this way (they need a reindex): use search:eval.
+import { readFileSync } from "node:fs";
+import { createDb, setDatabase } from "../db/client.server";
+import { migrateDatabase } from "../db/migrate";
+import { users } from "../db/schema";
+import { importAnswers } from "../workflows/import";
+import { drainAll } from "./outbox";
+import { plainBm25 } from "./plain-bm25";
+import { createPostgresIndex } from "./postgres";
+import { FIELD_B, FIELD_WEIGHT, retuned, TUNING } from "./resident";
+
+type Cfg = { name: string; t?: Partial<typeof TUNING>; w?: Record<string, number>; b?: Record<string, number> };
+const configs = JSON.parse(process.env.TUNE ?? "[]") as Cfg[];
+const base = { t: { ...TUNING }, w: { ...FIELD_WEIGHT }, b: { ...FIELD_B } };
+const sets = ["clinc150", "hwu64", "semeval-cqa"];
+if (configs.length === 0) configs.push({ name: "current" });
+const table: Record<string, string[]> = {};
+for (const set of sets) {
+  const corpus = readFileSync(`bench/eval/${set}/corpus.jsonl`, "utf8").split("\n").filter((l) => l.trim());
+  const queries = readFileSync(`bench/eval/${set}/queries.jsonl`, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as { query: string; relevant: string[] });
+  const database = await createDb({ dataDir: "memory://" });
+  setDatabase(database);
+  await migrateDatabase(database);
+  const db = database.db;
+  await db.insert(users).values({ email: "eval@vetted.local", displayName: "x", roles: ["knowledge_manager"], passwordHash: null });
+  await importAnswers(db, corpus, { as: "certified", skipInvalid: false, userEmail: "eval@vetted.local" });
+  const index = createPostgresIndex(() => db);
+  await index.clear();
+  await drainAll(db, index);
+  const ext = await db.query.answers.findMany({ columns: { id: true, externalId: true } });
+  const corpusId = new Map(ext.map((a) => [a.id, a.externalId?.replace(/^import:/, "") ?? ""]));
+  const rr = (ranked: string[], rel: string[]) => { const i = ranked.findIndex((id) => rel.includes(id)); return i >= 0 ? 1 / (i + 1) : 0; };
+  const bm = plainBm25(corpus.map((l) => JSON.parse(l) as { id: string; question: string }).map((d) => ({ id: String(d.id), question: d.question })));
+  const plain = queries.reduce((s, q) => s + rr(bm(q.query, 10), q.relevant), 0) / queries.length;
+  for (const c of configs) {
+    Object.assign(TUNING, base.t, c.t ?? {});
+    Object.assign(FIELD_WEIGHT, base.w, c.w ?? {});
+    Object.assign(FIELD_B, base.b, c.b ?? {});
+    retuned();
+    let sum = 0;
+    const text = new Map(corpus.map((l) => JSON.parse(l) as { id: string; question: string }).map((d) => [String(d.id), d.question]));
+    for (const q of queries) {
+      const ours = (await index.search({ q: q.query, limit: 10, submitted: true })).hits.map((h) => corpusId.get(h.document.id) ?? "");
+      const r = rr(ours, q.relevant);
+      sum += r;
+      const p = bm(q.query, 10);
+      if (process.env.DIAG === set && rr(p, q.relevant) > r) console.log(`Q ${q.query}\n  plain ${rr(p, q.relevant).toFixed(2)} ${text.get(p[0]!)}\n  ours  ${r.toFixed(2)} ${text.get(ours[0]!)}`);
+    }
+    const m = sum / queries.length;
+    (table[c.name] ??= []).push(`${m.toFixed(3)} ${((m / plain - 1) * 100).toFixed(1).padStart(5)}%`);
+  }
+  setDatabase(undefined);
+  await database.close();
+}
+for (const c of configs) console.log(c.name.padEnd(40), table[c.name]!.join("   "));
