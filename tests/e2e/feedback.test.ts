@@ -40,7 +40,8 @@ describe("flag a problem → revision certified → the flagger is told", () => 
     await open(alex, `${app.url}/search?q=${encodeURIComponent("track my parcel")}`);
     const hit = alex.locator(".result").filter({ hasText: "How do I track my parcel?" }).first();
     await hit.waitFor();
-    answerUrl = app.url + ((await hit.getByRole("link", { name: "How do I track my parcel?" }).getAttribute("href")) ?? "");
+    // The result's link carries its search session (?s=…); the answer's own address is the path.
+    answerUrl = app.url + ((await hit.getByRole("link", { name: "How do I track my parcel?" }).getAttribute("href")) ?? "").replace(/\?.*$/, "");
 
     await hit.getByRole("button", { name: "Not helpful" }).click();
     await hit.getByText("Thanks: marked not helpful.").waitFor();

@@ -115,7 +115,8 @@ describe("sign-in", () => {
     for (let round = 0; round < 10; round++) for (const p of people) await signIn({ email: p.email, password: `Spring2026-${round}`, ip }, db());
     const next = await createUser(db());
     expect((await new TestClient(ip).signIn(next.email, TEST_PASSWORD)).status).toBe(429);
-  });
+    // Eleven sign-ins hash a password each (scrypt): slow on a loaded machine, not a timing claim.
+  }, 120_000);
 });
 
 describe("CSRF and cookies", () => {

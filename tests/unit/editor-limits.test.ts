@@ -104,7 +104,8 @@ describe("the string renderer", () => {
       compared++;
     }
     expect(compared).toBeGreaterThan(10);
-  });
+    // A whole corpus rendered twice in jsdom: seconds on a loaded CI machine, not a timing claim.
+  }, 60_000);
 
   it("escapes text and attributes", () => {
     const v = validateDocument(doc(p(text('<img src=x onerror=alert(1)> "&', [{ type: "link", attrs: { href: 'https://a.example/"><script>' } }]))));
