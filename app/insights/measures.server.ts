@@ -387,16 +387,18 @@ export async function staysOf(db: DbOrTx, p: Period, scope: Scope, through: Date
   const cut = through ? new Date(Math.min(Math.max(through.getTime(), p.from.getTime()), p.to.getTime())) : p.from;
   const since = sql`>= ${cut.toISOString()}::timestamptz`;
   const before = sql`< ${p.to.toISOString()}::timestamptz`;
-  const kept = sql`select s.state, s.entered_at, s.left_at, s.topic_ids from insights_stays s where ${within(sql`s.left_at`, { from: p.from, to: cut })}`;
-  const fresh = sql`select r.prev_state, r.prev_at, r.at, r.topic_ids from (${staysEndingIn(since, before)}) r
-    union all select d.state, d.entered_at, d.left_at, d.topic_ids from (${draftToCertifiedIn(since, before)}) d`;
+  // Only (state, hours) reach the sort: with the topic arrays along, a quarter's stays spill to disk.
+  const hours = (a: SQL, b: SQL) => sql`extract(epoch from (${b} - ${a}))::float8 / 3600`;
+  const kept = sql`select s.state, ${hours(sql`s.entered_at`, sql`s.left_at`)} from insights_stays s
+    where ${within(sql`s.left_at`, { from: p.from, to: cut })} and ${overlapsScope(sql`s.topic_ids`, scope)}`;
+  const fresh = sql`select r.prev_state, ${hours(sql`r.prev_at`, sql`r.at`)} from (${staysEndingIn(since, before)}) r where ${overlapsScope(sql`r.topic_ids`, scope)}
+    union all select d.state, ${hours(sql`d.entered_at`, sql`d.left_at`)} from (${draftToCertifiedIn(since, before)}) d where ${overlapsScope(sql`d.topic_ids`, scope)}`;
   const rows = await query<{ state: string; n: number; p50: number | null; p90: number | null }>(
     db,
     sql`select state, count(*)::int as n,
-        (percentile_cont(0.5) within group (order by extract(epoch from (left_at - entered_at)) / 3600))::float8 as p50,
-        (percentile_cont(0.9) within group (order by extract(epoch from (left_at - entered_at)) / 3600))::float8 as p90
-      from (${kept} union all ${fresh}) stays (state, entered_at, left_at, topic_ids)
-      where ${overlapsScope(sql`stays.topic_ids`, scope)} group by state order by state`,
+        (percentile_cont(0.5) within group (order by h))::float8 as p50,
+        (percentile_cont(0.9) within group (order by h))::float8 as p90
+      from (${kept} union all ${fresh}) stays (state, h) group by state order by state`,
   );
   return rows.map((r) => ({ state: r.state, stays: num(r.n), medianHours: numOrNull(r.p50), p90Hours: numOrNull(r.p90) }));
 }

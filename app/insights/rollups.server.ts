@@ -87,9 +87,9 @@ export function staysEndingIn(since: SQL, before: SQL): SQL {
   return sql`
     select c.version_id, c.prev_state, c.prev_at, c.at, c.topic_ids from (
       select e.version_id, e.at, lag(e.at) over w as prev_at, lag(e.to_state) over w as prev_state, ${sortedTopics(sql`v.topic_ids`)} as topic_ids
-      from answer_events e join answer_versions v on v.id = e.version_id
+      from (select distinct x.version_id from answer_events x where x.at ${since} and x.at ${before}) recent
+      join answer_events e on e.version_id = recent.version_id join answer_versions v on v.id = e.version_id
       where e.from_state is distinct from e.to_state and e.at ${before}
-        and e.version_id in (select x.version_id from answer_events x where x.at ${since} and x.at ${before})
       window w as (partition by e.version_id order by e.at, e.id)) c
     where c.prev_state is not null and c.at ${since}`;
 }
