@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Db, type DbOrTx } from "../../db/client.server";
 import { answers, answerVersions, expertise, learnedPhrasings, PHRASING_STATUSES, searchOutbox, type PhrasingStatus } from "../../db/schema";
@@ -70,15 +70,20 @@ function inScope(scope: string[] | null) {
   return sql`${answerVersions.topicIds} && array(select jsonb_array_elements_text(${JSON.stringify(scope)}::jsonb))::uuid[]`;
 }
 
-/** The review list: phrasings of one status, most-taught first. */
-export async function listPhrasings(user: SessionUser, options: { status?: PhrasingStatus; limit?: number } = {}, db: DbOrTx = getDb()): Promise<PhrasingRow[]> {
-  const scope = await reviewScope(user, db);
+/** Phrasings with their answer's live question, limited to what the reviewer may see. */
+function phrasingsWhere(scope: string[] | null, where: SQL | undefined, db: DbOrTx) {
   return db
     .select(COLUMNS)
     .from(learnedPhrasings)
     .innerJoin(answers, eq(answers.id, learnedPhrasings.answerId))
     .leftJoin(answerVersions, eq(answerVersions.id, answers.liveVersionId))
-    .where(and(eq(learnedPhrasings.status, options.status ?? "learned"), inScope(scope)))
+    .where(and(where, inScope(scope)))
+    .$dynamic();
+}
+
+/** The review list: phrasings of one status, most-taught first. */
+export async function listPhrasings(user: SessionUser, options: { status?: PhrasingStatus; limit?: number } = {}, db: DbOrTx = getDb()): Promise<PhrasingRow[]> {
+  return phrasingsWhere(await reviewScope(user, db), eq(learnedPhrasings.status, options.status ?? "learned"), db)
     .orderBy(desc(learnedPhrasings.active), desc(learnedPhrasings.agents), desc(learnedPhrasings.lastSeenAt), learnedPhrasings.id)
     .limit(options.limit ?? 200);
 }
@@ -86,13 +91,7 @@ export async function listPhrasings(user: SessionUser, options: { status?: Phras
 /** One answer's learned and promoted phrasings, for its page; [] for those who do not review them. */
 export async function phrasingsOfAnswer(user: SessionUser, answerId: string, db: DbOrTx = getDb()): Promise<PhrasingRow[]> {
   if (!mayReviewPhrasings(user)) return [];
-  const scope = await reviewScope(user, db);
-  return db
-    .select(COLUMNS)
-    .from(learnedPhrasings)
-    .innerJoin(answers, eq(answers.id, learnedPhrasings.answerId))
-    .leftJoin(answerVersions, eq(answerVersions.id, answers.liveVersionId))
-    .where(and(eq(learnedPhrasings.answerId, answerId), inArray(learnedPhrasings.status, ["learned", "promoted"]), inScope(scope)))
+  return phrasingsWhere(await reviewScope(user, db), and(eq(learnedPhrasings.answerId, answerId), inArray(learnedPhrasings.status, ["learned", "promoted"])), db)
     .orderBy(desc(learnedPhrasings.active), desc(learnedPhrasings.agents), learnedPhrasings.phrasing)
     .limit(100);
 }
