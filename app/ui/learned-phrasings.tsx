@@ -1,18 +1,10 @@
 import { Form, Link } from "@remix-run/react";
+import type { PhrasingRow } from "../learning/review.server";
 import { CsrfInput } from "./csrf-input";
 import { formatDate } from "./format";
 
-export interface LearnedPhrasingView {
-  id: string;
-  answerId: string;
-  question: string | null;
-  phrasing: string;
-  agents: number;
-  conversations: number;
-  status: "learned" | "promoted" | "rejected";
-  active: boolean;
-  lastSeenAt: string | Date;
-}
+/** A phrasing as the page receives it: the model's row, its dates serialised. */
+export type LearnedPhrasingView = Omit<PhrasingRow, "firstSeenAt" | "lastSeenAt"> & { lastSeenAt: string | Date };
 
 /** Promote / reject buttons for one learned phrasing; posts to /phrasings and comes back to `back`. */
 export function PhrasingDecisions({ p, back }: { p: LearnedPhrasingView; back: string }) {
