@@ -44,8 +44,11 @@ async function hourlySeries<K extends string>(db: DbOrTx, part: Window | null, s
   if (!part) return [];
   return query<Bucketed>(
     db,
-    sql`select ${bucketOf(sql`h.hour`, bucket, tz)} as bucket, ${sql.join(cols.map((c) => sql`sum(${sql.identifier(c)})::int as ${sql.identifier(c)}`), sql`, `)}
-      from insights_hourly h where ${within(sql`h.hour`, part)} and ${overlapsScope(sql`h.topic_ids`, scope)} group by 1`,
+    // Per hour first (the topic sets added up), then per bucket: the time-zone arithmetic of the
+    // bucket runs once per hour, not once per row (90 days × topic sets is ~40,000 rows).
+    sql`select ${bucketOf(sql`x.hour`, bucket, tz)} as bucket, ${sql.join(cols.map((c) => sql`sum(${sql.identifier(c)})::int as ${sql.identifier(c)}`), sql`, `)}
+      from (select h.hour, ${sql.join(cols.map((c) => sql`sum(${sql.identifier(c)}) as ${sql.identifier(c)}`), sql`, `)}
+        from insights_hourly h where ${within(sql`h.hour`, part)} and ${overlapsScope(sql`h.topic_ids`, scope)} group by h.hour) x group by 1`,
   );
 }
 
@@ -110,7 +113,7 @@ export async function findabilitySeries(db: DbOrTx, p: Period, scope: Scope, buc
 export async function failedQueryGroups(db: DbOrTx, p: Period, scope: Scope, limit = 25): Promise<{ groups: QueryGroup[]; total: number }> {
   const rows = await query<{ q: string; n: number; last: string }>(
     db,
-    sql`select lower(btrim(f.query)) as q, count(*)::int as n, max(f.at)::text as last from failed_searches f
+    sql`select f.query_key as q, count(*)::int as n, max(f.at)::text as last from failed_searches f
       where ${within(sql`f.at`, p)} and ${failedTopicScope(scope)} group by 1 order by 2 desc, 1 limit 2000`,
   );
   const groups = groupQueries(rows.map((r) => ({ query: r.q, count: num(r.n), last: r.last })));
@@ -264,19 +267,23 @@ export function withNeverUsed({ used, ...rest }: KeptUsage, liveCount: number): 
 const json = <T>(v: unknown): T => (typeof v === "string" ? (JSON.parse(v) as T) : (v as T));
 
 export async function keptUsage(db: DbOrTx, windowDays: number, scope: Scope): Promise<KeptUsage> {
-  const inScopeRows = sql`s.window_days = ${windowDays} and ${overlapsScope(sql`s.topic_ids`, scope)}`;
+  // One scan of the window's rows in scope, materialised, that every figure below reads: an
+  // expert's topics are a small share of the table, and seven scans of it cost 200+ ms at 100,000.
   const top = (channel: string) =>
     sql`(select coalesce(json_agg(json_build_object('channel', ${channel}::text, 'answer_id', t.answer_id, 'question', t.question, 'uses', t.n) order by t.n desc, t.answer_id), '[]'::json)
-      from (select s.answer_id, s.question, s.${sql.identifier(channel)} as n from insights_answer_usage s where ${inScopeRows} and s.${sql.identifier(channel)} > 0
+      from (select s.answer_id, s.question, s.${sql.identifier(channel)} as n from kept s where s.${sql.identifier(channel)} > 0
         order by s.${sql.identifier(channel)} desc, s.answer_id limit 5) t)`;
   const channels = ["chat", "email", "phone", "social", "unknown"];
   const [r] = await query<Record<string, unknown> & { used: number; internal_count: number }>(
     db,
-    sql`select (select count(*)::int from insights_answer_usage s where ${inScopeRows}) as used,
+    sql`with kept as materialized (
+        select s.answer_id, s.question, s.internal, s.uses, s.chat, s.email, s.phone, s.social, s.unknown from insights_answer_usage s
+        where s.window_days = ${windowDays} and ${overlapsScope(sql`s.topic_ids`, scope)})
+      select (select count(*)::int from kept) as used,
       ${sql.join(channels.map((c) => sql`${top(c)} as ${sql.identifier(`top_${c}`)}`), sql`, `)},
-      (select count(*)::int from insights_answer_usage s where ${inScopeRows} and s.internal and s.uses >= ${INTERNAL_POPULAR_USES}) as internal_count,
+      (select count(*)::int from kept s where s.internal and s.uses >= ${INTERNAL_POPULAR_USES}) as internal_count,
       (select coalesce(json_agg(json_build_object('answer_id', t.answer_id, 'question', t.question, 'uses', t.uses) order by t.uses desc, t.answer_id), '[]'::json)
-        from (select s.answer_id, s.question, s.uses from insights_answer_usage s where ${inScopeRows} and s.internal and s.uses >= ${INTERNAL_POPULAR_USES}
+        from (select s.answer_id, s.question, s.uses from kept s where s.internal and s.uses >= ${INTERNAL_POPULAR_USES}
           order by s.uses desc, s.answer_id limit 10) t) as internal_top`,
   );
   return {
@@ -351,7 +358,8 @@ export interface Flow {
 /** `stays`: the period's staysOf when the caller has it already (the dashboard shows the states too). */
 export async function flow(db: DbOrTx, p: Period, scope: Scope, through: Date | null = null, stays?: Promise<Awaited<ReturnType<typeof staysOf>>>): Promise<Flow> {
   const [inStates, [r]] = await Promise.all([
-    stays ?? staysOf(db, p, scope, through),
+    // Only the two states flow reads: half the stays to sort when the caller has none to share.
+    stays ?? staysOf(db, p, scope, through, [DRAFT_TO_CERTIFIED, "in_review"]),
     query<{ opened: number; answered: number; p50: number | null }>(
       db,
       sql`select count(*) filter (where ${within(sql`r.created_at`, p)})::int as opened,
@@ -382,23 +390,25 @@ export async function timeInStates(db: DbOrTx, p: Period, scope: Scope, through:
   return (await staysOf(db, p, scope, through)).filter((s) => s.state !== DRAFT_TO_CERTIFIED);
 }
 
-/** The period's stays per state, and the pseudo-state of the whole way from draft to certified. */
-export async function staysOf(db: DbOrTx, p: Period, scope: Scope, through: Date | null = null) {
+/** The period's stays per state (all, or `states`), and the pseudo-state of the whole way from draft to certified. */
+export async function staysOf(db: DbOrTx, p: Period, scope: Scope, through: Date | null = null, states?: readonly string[]) {
   const cut = through ? new Date(Math.min(Math.max(through.getTime(), p.from.getTime()), p.to.getTime())) : p.from;
   const since = sql`>= ${cut.toISOString()}::timestamptz`;
   const before = sql`< ${p.to.toISOString()}::timestamptz`;
-  // Only (state, hours) reach the sort: with the topic arrays along, a quarter's stays spill to disk.
-  const hours = (a: SQL, b: SQL) => sql`extract(epoch from (${b} - ${a}))::float8 / 3600`;
-  const kept = sql`select s.state, ${hours(sql`s.entered_at`, sql`s.left_at`)} from insights_stays s
+  // Only (state, seconds) reach the sort, as integers: the kept ones from a covering index
+  // (migration 0022). Whole seconds on both paths, so the rollup and the raw figures agree exactly.
+  const seconds = (a: SQL, b: SQL) => sql`extract(epoch from (${b} - ${a}))::integer`;
+  const kept = sql`select s.state, s.seconds from insights_stays s
     where ${within(sql`s.left_at`, { from: p.from, to: cut })} and ${overlapsScope(sql`s.topic_ids`, scope)}`;
-  const fresh = sql`select r.prev_state, ${hours(sql`r.prev_at`, sql`r.at`)} from (${staysEndingIn(since, before)}) r where ${overlapsScope(sql`r.topic_ids`, scope)}
-    union all select d.state, ${hours(sql`d.entered_at`, sql`d.left_at`)} from (${draftToCertifiedIn(since, before)}) d where ${overlapsScope(sql`d.topic_ids`, scope)}`;
+  const fresh = sql`select r.prev_state, ${seconds(sql`r.prev_at`, sql`r.at`)} from (${staysEndingIn(since, before)}) r where ${overlapsScope(sql`r.topic_ids`, scope)}
+    union all select d.state, ${seconds(sql`d.entered_at`, sql`d.left_at`)} from (${draftToCertifiedIn(since, before)}) d where ${overlapsScope(sql`d.topic_ids`, scope)}`;
   const rows = await query<{ state: string; n: number; p50: number | null; p90: number | null }>(
     db,
     sql`select state, count(*)::int as n,
-        (percentile_cont(0.5) within group (order by h))::float8 as p50,
-        (percentile_cont(0.9) within group (order by h))::float8 as p90
-      from (${kept} union all ${fresh}) stays (state, h) group by state order by state`,
+        (percentile_cont(0.5) within group (order by s) / 3600)::float8 as p50,
+        (percentile_cont(0.9) within group (order by s) / 3600)::float8 as p90
+      from (${kept} union all ${fresh}) stays (state, s)
+      ${states ? sql`where state in (${sql.join(states.map((x) => sql`${x}`), sql`, `)})` : sql``} group by state order by state`,
   );
   return rows.map((r) => ({ state: r.state, stays: num(r.n), medianHours: numOrNull(r.p50), p90Hours: numOrNull(r.p90) }));
 }
