@@ -18,7 +18,7 @@ import { buildIfStale, root } from "../server/build-if-stale.mjs";
 import { freePort } from "../tests/support/server";
 import { createDraft, sendEvent } from "../workflows/approval.service";
 import { importAnswers } from "../workflows/import";
-import { benchDatabase, loadTest, ms, openAgain, percentile } from "./support";
+import { benchDatabase, keptBenchDatabase, loadTest, ms, openAgain, percentile } from "./support";
 
 const N = Number(process.env.ANSWERS ?? 100_000);
 const N_PGLITE = Number(process.env.ANSWERS_PGLITE ?? 20_000);
@@ -82,67 +82,81 @@ const memory = () => {
 };
 
 async function measure(driver: "postgres" | "pglite", count: number) {
-  const database = await benchDatabase(driver, 20);
+  // KEEP_DB=name (server only): the answers are imported once into that database and reused.
+  const keep = driver === "postgres" ? process.env.KEEP_DB : undefined;
+  const database = keep ? await keptBenchDatabase(keep, 20) : await benchDatabase(driver, 20);
   setDatabase(database);
   const db = database.db;
   try {
-    await db.insert(users).values({ email: "bench@vetted.local", displayName: "Bench KM", roles: ["knowledge_manager", "admin"], passwordHash: null });
-    const lines = Array.from({ length: count }, (_, i) => answerLine(i));
-    const rssBefore = process.memoryUsage().rss;
-    const t0 = performance.now();
-    await importAnswers(db, lines, { as: "certified", skipInvalid: false, userEmail: "bench@vetted.local" });
-    const tImported = performance.now();
-    const index = createPostgresIndex(() => db);
-    await drainAll(db, index);
-    const tIndexed = performance.now();
-    // Learned phrasings, as agents' uses teach them (search/documents.ts): 30 % of answers carry
-    // 1–5 real wordings each (other development-set questions), indexed through the document's
-    // learnedPhrasings field (weight D) like a reindex after learning would.
-    const answerIds = rowsOf<{ id: string }>(await db.execute(sql`select id from answers order by external_id`))
-      .map((r) => r.id)
-      .filter(() => rand() < LEARNED_SHARE);
-    let phrasings = 0;
-    for (let i = 0; i < answerIds.length; i += 2000) {
-      const docs = await loadDocuments(db, answerIds.slice(i, i + 2000));
-      for (const d of docs) {
-        d.learnedPhrasings = Array.from({ length: 1 + Math.floor(rand() * 5) }, () => clip(pick(QUESTIONS), 120).toLowerCase());
-        phrasings += d.learnedPhrasings.length;
-      }
-      await index.upsert(docs);
-    }
-    console.log(`[${driver}] learned phrasings: ${phrasings} on ${answerIds.length} answers (${Math.round((answerIds.length / count) * 100)} %), indexed in ${((performance.now() - tIndexed) / 1000).toFixed(1)} s`);
-    console.log(
-      `[${driver}] import of ${count} certified answers: ${((tImported - t0) / 1000).toFixed(1)} s, indexing ${((tIndexed - tImported) / 1000).toFixed(1)} s, ` +
-        `searchable after ${((tIndexed - t0) / 1000).toFixed(1)} s (target ≤ 120 s at 100,000) (RSS +${Math.round((process.memoryUsage().rss - rssBefore) / 1e6)} MB)`,
-    );
+    const [kept] = keep ? rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from answers`)) : [];
+    if (kept && Number(kept.n) > 0) console.log(`[${driver}] KEEP_DB=${keep}: reusing its ${kept.n} answers (import and indexing not measured)`);
+    else await importAndIndex(db, driver, count);
     if (driver === "postgres") await db.execute(sql`analyze`);
-    // A process that did not do the indexing loads its copy of the index on its first search.
-    // (Measured by a second connection: index objects over one database share one copy.)
-    const other = await openAgain(database);
-    const tLoad = performance.now();
-    await createPostgresIndex(() => other.db).search({ q: "warm up", limit: 1 });
-    console.log(
-      `[${driver}] a fresh process loads its copy of the index (${count} answers) in ${((performance.now() - tLoad) / 1000).toFixed(2)} s`,
-    );
-    await other.close();
-    for (const q of QUERIES) await index.search({ q, limit: 10 });
-    console.log(`[${driver}] memory with the index of ${count} answers loaded: ${memory()}`);
-    const latencies: number[] = [];
-    for (let round = 0; round < 5; round++) {
-      for (const q of QUERIES) {
-        const t = performance.now();
-        await index.search({ q, limit: 10 });
-        latencies.push(performance.now() - t);
-      }
-    }
-    console.log(
-      `[${driver}] search in-process over ${count} answers (${latencies.length} queries, real text, ${QUERIES.filter((q) => q.split(" ").length > 25).length} of ${QUERIES.length} long pasted): p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))} (target p50 ≤ 5 ms, p95 ≤ 15 ms)`,
-    );
-    return { database, index };
+    return { database, index: await searchFigures(database, driver, count) };
   } catch (error) {
-    await database.close();
+    if (!keep) await database.close();
     throw error;
   }
+}
+
+async function importAndIndex(db: Awaited<ReturnType<typeof benchDatabase>>["db"], driver: string, count: number) {
+  await db.insert(users).values({ email: "bench@vetted.local", displayName: "Bench KM", roles: ["knowledge_manager", "admin"], passwordHash: null });
+  const lines = Array.from({ length: count }, (_, i) => answerLine(i));
+  const rssBefore = process.memoryUsage().rss;
+  const t0 = performance.now();
+  await importAnswers(db, lines, { as: "certified", skipInvalid: false, userEmail: "bench@vetted.local" });
+  const tImported = performance.now();
+  const index = createPostgresIndex(() => db);
+  await drainAll(db, index);
+  const tIndexed = performance.now();
+  // Learned phrasings, as agents' uses teach them (search/documents.ts): 30 % of answers carry
+  // 1–5 real wordings each (other development-set questions), indexed through the document's
+  // learnedPhrasings field (weight D) like a reindex after learning would.
+  const answerIds = rowsOf<{ id: string }>(await db.execute(sql`select id from answers order by external_id`))
+    .map((r) => r.id)
+    .filter(() => rand() < LEARNED_SHARE);
+  let phrasings = 0;
+  for (let i = 0; i < answerIds.length; i += 2000) {
+    const docs = await loadDocuments(db, answerIds.slice(i, i + 2000));
+    for (const d of docs) {
+      d.learnedPhrasings = Array.from({ length: 1 + Math.floor(rand() * 5) }, () => clip(pick(QUESTIONS), 120).toLowerCase());
+      phrasings += d.learnedPhrasings.length;
+    }
+    await index.upsert(docs);
+  }
+  console.log(`[${driver}] learned phrasings: ${phrasings} on ${answerIds.length} answers (${Math.round((answerIds.length / count) * 100)} %), indexed in ${((performance.now() - tIndexed) / 1000).toFixed(1)} s`);
+  console.log(
+    `[${driver}] import of ${count} certified answers: ${((tImported - t0) / 1000).toFixed(1)} s, indexing ${((tIndexed - tImported) / 1000).toFixed(1)} s, ` +
+      `searchable after ${((tIndexed - t0) / 1000).toFixed(1)} s (target ≤ 120 s at 100,000) (RSS +${Math.round((process.memoryUsage().rss - rssBefore) / 1e6)} MB)`,
+  );
+}
+
+async function searchFigures(database: Awaited<ReturnType<typeof benchDatabase>>, driver: string, count: number) {
+  const db = database.db;
+  const index = createPostgresIndex(() => db);
+  // A process that did not do the indexing loads its copy of the index on its first search.
+  // (Measured by a second connection: index objects over one database share one copy.)
+  const other = await openAgain(database);
+  const tLoad = performance.now();
+  await createPostgresIndex(() => other.db).search({ q: "warm up", limit: 1 });
+  console.log(
+    `[${driver}] a fresh process loads its copy of the index (${count} answers) in ${((performance.now() - tLoad) / 1000).toFixed(2)} s`,
+  );
+  await other.close();
+  for (const q of QUERIES) await index.search({ q, limit: 10 });
+  console.log(`[${driver}] memory with the index of ${count} answers loaded: ${memory()}`);
+  const latencies: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    for (const q of QUERIES) {
+      const t = performance.now();
+      await index.search({ q, limit: 10 });
+      latencies.push(performance.now() - t);
+    }
+  }
+  console.log(
+    `[${driver}] search in-process over ${count} answers (${latencies.length} queries, real text, ${QUERIES.filter((q) => q.split(" ").length > 25).length} of ${QUERIES.length} long pasted): p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))} (target p50 ≤ 5 ms, p95 ≤ 15 ms)`,
+  );
+  return index;
 }
 
 async function httpAndFreshness(database: Awaited<ReturnType<typeof benchDatabase>>) {

@@ -39,6 +39,23 @@ export async function benchDatabase(driver: "postgres" | "pglite", max = 20): Pr
   };
 }
 
+/**
+ * KEEP_DB=name: a server database kept between runs (created and migrated if missing), for
+ * working on queries at full size without regenerating minutes of data each time. Never dropped.
+ */
+export async function keptBenchDatabase(name: string, max = 10): Promise<Database & { url: string }> {
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error("KEEP_DB must be a plain database name");
+  const admin = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
+  const [exists] = await admin`select 1 from pg_database where datname = ${name}`;
+  if (!exists) await admin.unsafe(`create database "${name}"`);
+  await admin.end();
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  const database = await createDb({ url: url.toString(), max });
+  await migrateDatabase(database);
+  return Object.assign(database, { url: url.toString() });
+}
+
 /** A second, independent connection to the same database (a second process, as far as caches go). */
 export async function openAgain(database: Database & { url?: string }): Promise<Database> {
   if (database.url) return createDb({ url: database.url });
