@@ -165,7 +165,9 @@ async function httpAndFreshness(database: Awaited<ReturnType<typeof benchDatabas
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), "vetted-bench-search-"));
   const { token } = await createApiToken({ name: "bench", scopes: ["search:read"], createdBy: (await database.db.select().from(users).limit(1))[0]!.id }, database.db);
-  const proc = spawn(process.execPath, [path.join(root, "server/start.mjs")], {
+  // SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load.
+  const nodeArgs = (process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, path.join(root, "server/start.mjs")], {
     cwd: root,
     env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: url, LOG_LEVEL: "warn", API_RATE_BURST: "100000", API_RATE_PER_SECOND: "100000", NODE_ENV: "production" },
     stdio: ["ignore", "ignore", "inherit"],
