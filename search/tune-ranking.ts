@@ -1,3 +1,4 @@
+// SETS=clinc150,hwu64 limits the sets; DIAG takes a comma list.
 // TUNE='[{"name":"base"},{"name":"bA 0.9","b":{"A":0.9}},{"name":"k1 1.6","t":{"k1":1.6}}]' npx tsx search/tune-ranking.ts [DIAG=<set>]
 // Compares ranking knobs (TUNING, FIELD_WEIGHT, FIELD_B of search/resident.ts) on all three
 // development sets at once, in one process: each set is imported into PGlite once and every
@@ -18,12 +19,14 @@ import { FIELD_B, FIELD_WEIGHT, retuned, TUNING } from "./resident";
 type Cfg = { name: string; t?: Partial<typeof TUNING>; w?: Record<string, number>; b?: Record<string, number> };
 const configs = JSON.parse(process.env.TUNE ?? "[]") as Cfg[];
 const base = { t: { ...TUNING }, w: { ...FIELD_WEIGHT }, b: { ...FIELD_B } };
-const sets = ["clinc150", "hwu64", "semeval-cqa"];
+/** The bundled made-up set (bench/eval/*.jsonl) is "northwind". */
+const dir = (set: string) => (set === "northwind" ? "bench/eval" : `bench/eval/${set}`);
+const sets = (process.env.SETS ?? "clinc150,hwu64,semeval-cqa").split(",");
 if (configs.length === 0) configs.push({ name: "current" });
 const table: Record<string, string[]> = {};
 for (const set of sets) {
-  const corpus = readFileSync(`bench/eval/${set}/corpus.jsonl`, "utf8").split("\n").filter((l) => l.trim());
-  const queries = readFileSync(`bench/eval/${set}/queries.jsonl`, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as { query: string; relevant: string[] });
+  const corpus = readFileSync(`${dir(set)}/corpus.jsonl`, "utf8").split("\n").filter((l) => l.trim());
+  const queries = readFileSync(`${dir(set)}/queries.jsonl`, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as { query: string; relevant: string[] });
   const database = await createDb({ dataDir: "memory://" });
   setDatabase(database);
   await migrateDatabase(database);
@@ -44,15 +47,23 @@ for (const set of sets) {
     Object.assign(FIELD_B, base.b, c.b ?? {});
     retuned();
     let sum = 0;
+    let oracle = 0;
+    let wins = 0;
+    let losses = 0;
     const text = new Map(corpus.map((l) => JSON.parse(l) as { id: string; question: string }).map((d) => [String(d.id), d.question]));
     for (const q of queries) {
       const ours = (await index.search({ q: q.query, limit: 10, submitted: true })).hits.map((h) => corpusId.get(h.document.id) ?? "");
       const r = rr(ours, q.relevant);
       sum += r;
       const p = bm(q.query, 10);
-      if (process.env.DIAG === set && rr(p, q.relevant) > r) console.log(`Q ${q.query}\n  plain ${rr(p, q.relevant).toFixed(2)} ${text.get(p[0]!)}\n  ours  ${r.toFixed(2)} ${text.get(ours[0]!)}`);
+      const rp = rr(p, q.relevant);
+      oracle += Math.max(r, rp);
+      if (r > rp) wins++;
+      if (r < rp) losses++;
+      if ((process.env.DIAG ?? "").split(",").includes(set) && rr(p, q.relevant) > r) console.log(`Q ${q.query}\n  plain ${rr(p, q.relevant).toFixed(2)} ${text.get(p[0]!)}\n  ours  ${r.toFixed(2)} ${text.get(ours[0]!)}`);
     }
     const m = sum / queries.length;
+    if (process.env.ORACLE) console.log(`${set} ${c.name}: best of both ${(oracle / queries.length).toFixed(3)}, wins ${wins}, losses ${losses}`);
     (table[c.name] ??= []).push(`${m.toFixed(3)} ${((m / plain - 1) * 100).toFixed(1).padStart(5)}%`);
   }
   setDatabase(undefined);
