@@ -101,18 +101,24 @@ const DOC_COLUMNS = sql`json_build_array(d.answer_id, d.topic_ids, d.tags, d.aud
  * A question's lexemes: the `english` configuration's (stemmed, stopwords dropped), plus the words
  * its stop list drops, as they are, at their own positions. Short queries carry their intent in
  * those words (*when*, *off*, *up*, *through*); they are kept in questions and phrasings only, where
- * they are few, and their low IDF keeps them from weighing on long queries.
+ * they are few, and their low IDF keeps them from weighing on long queries. Each word is also
+ * stored as it was written, `=word` at its position, which the copy keeps apart from the lexemes:
+ * a query word whose stem an answer's question has only in another form (*mean* for *meaning*)
+ * counts a little less there (TUNING.surfacePenalty in search/resident.ts).
  */
 function questionLexemes(text: SQL): SQL {
   return sql`(to_tsvector('english', ${text})::text || ' ' || (select coalesce(string_agg(quote_literal(u.lexeme) || ':' || array_to_string(u.positions, ','), ' '), '')
-    from unnest(to_tsvector('simple', ${text})) u where to_tsvector('english', u.lexeme) = ''::tsvector))::tsvector`;
+    from unnest(to_tsvector('simple', ${text})) u where to_tsvector('english', u.lexeme) = ''::tsvector)
+    || ' ' || (select coalesce(string_agg(quote_literal('=' || u.lexeme) || ':' || array_to_string(u.positions, ','), ' '), '')
+    from unnest(to_tsvector('simple', ${text})) u))::tsvector`;
 }
 
 function apply(index: ResidentIndex, row: DocRow) {
   const [answerId, topicIds, tags, audience, state, tsv, key] = row;
   const terms = parseTsvector(tsv);
-  // The number of words, for BM25's length normalisation: every position of every lexeme.
-  const length = terms.reduce((n, t) => n + Math.max(t.positions.length, 1), 0);
+  // The number of words, for BM25's length normalisation: every position of every lexeme (not of
+  // the written forms, which repeat the question's positions).
+  const length = terms.reduce((n, t) => n + (t.lexeme.startsWith("=") ? 0 : Math.max(t.positions.length, 1)), 0);
   index.upsert({ answerId, topicIds, tags, audience, state, length, terms, key: key ?? answerId });
 }
 

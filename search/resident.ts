@@ -35,7 +35,22 @@ export const TUNING = {
   floor: 0.15,
   /** Terms in more than this share of answers are dropped when two rarer ones remain. */
   commonShare: 0.3,
+  /**
+   * An answer whose question has a query word's stem only in another form (*mean* for *meaning*,
+   * *regard* for *regarding*; plurals are the same form) loses this share of that word's part of
+   * the query's IDF weight. Snowball's stems still match; only the top RERANK answers are checked.
+   */
+  surfacePenalty: 0.3,
 };
+
+/** Harman's S-stemmer: plurals only (*reservations* → *reservation*, *stories* → *story*). */
+export function sStem(word: string): string {
+  if (word.length > 4 && word.endsWith("ies") && !/[ae]ies$/.test(word)) return `${word.slice(0, -3)}y`;
+  if (word.length > 3 && word.endsWith("es") && !/[aeo]es$/.test(word)) return word.slice(0, -1);
+  if (word.length > 3 && word.endsWith("s") && !/[us]s$/.test(word)) return word.slice(0, -1);
+  return word;
+}
+const SURFACE = "=";
 /** Longer posting lists are read best-impact first and cut here: bounds the work of common terms. */
 export const POSTINGS_PER_TERM = 1000;
 let tuning = 0;
@@ -82,6 +97,8 @@ export interface WeightedTerm {
   term: string;
   df: number;
   w: number;
+  /** The query's words (S-stemmed) this lexeme stems from, for the surface penalty. */
+  forms?: string[];
 }
 
 const FIELD_INDEX: Record<string, number> = { A: 0, B: 1, C: 2, D: 3 };
@@ -163,7 +180,13 @@ function pairHash(a: number, b: number): number {
   return (Math.imul(a + 1, 0x9e3779b1) ^ Math.imul(b + 1, 0x85ebca77)) >>> 0;
 }
 
-function containsSorted(xs: Uint32Array, v: number): boolean {
+function formHash(form: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < form.length; i++) h = Math.imul(h ^ form.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+function containsSorted(xs: Uint32Array | Int32Array, v: number): boolean {
   let lo = 0;
   let hi = xs.length - 1;
   while (lo <= hi) {
@@ -245,6 +268,9 @@ export class ResidentIndex {
   private slotTags: string[][] = [];
   private slotTerms: Int32Array[] = [];
   private slotBigrams: Uint32Array[] = [];
+  /** Per slot, sorted: ids of lexemes in the question (A, D), and hashes of its words' S-stems. */
+  private slotQuestionTerms: Int32Array[] = [];
+  private slotForms: Uint32Array[] = [];
   private liveDocs = 0;
   private totalLength = [0, 0, 0, 0];
   /** Live documents that have each field: a field's average length is over those (D is rare). */
@@ -286,13 +312,20 @@ export class ResidentIndex {
   upsert(doc: IndexedDocument): void {
     this.remove(doc.answerId);
     const slot = this.slotAnswer.length;
-    const ids = new Int32Array(doc.terms.length);
     // Which lexeme stands at each position, and in which field (weight letter).
     const atPosition = new Map<number, number>();
     const fieldAt = new Map<number, string>();
     const lengths = [0, 0, 0, 0];
     const tf = [0, 0, 0, 0];
-    doc.terms.forEach((t, i) => {
+    const forms: number[] = [];
+    const questionTerms: number[] = [];
+    const terms = doc.terms.filter((t) => {
+      if (!t.lexeme.startsWith(SURFACE)) return true;
+      forms.push(formHash(sStem(t.lexeme.slice(1))));
+      return false;
+    });
+    const ids = new Int32Array(terms.length);
+    terms.forEach((t, i) => {
       const id = this.internTerm(t.lexeme);
       ids[i] = id;
       tf.fill(0);
@@ -305,6 +338,7 @@ export class ResidentIndex {
         fieldAt.set(p, weight);
       });
       for (let f = 0; f < 4; f++) lengths[f]! += tf[f]!;
+      if (tf[0]! + tf[3]! > 0) questionTerms.push(id);
       this.postings[id]!.push(slot, tf);
       this.df[id]!++;
     });
@@ -336,6 +370,8 @@ export class ResidentIndex {
     this.slotTags.push(doc.tags);
     this.slotTerms.push(ids);
     this.slotBigrams.push(bigrams);
+    this.slotQuestionTerms.push(Int32Array.from(questionTerms).sort());
+    this.slotForms.push(Uint32Array.from(new Set(forms)).sort());
     this.liveDocs++;
     for (let f = 0; f < 4; f++) {
       this.totalLength[f]! += lengths[f]!;
@@ -356,6 +392,8 @@ export class ResidentIndex {
     }
     this.slotTerms[slot] = new Int32Array(0);
     this.slotBigrams[slot] = new Uint32Array(0);
+    this.slotQuestionTerms[slot] = new Int32Array(0);
+    this.slotForms[slot] = new Uint32Array(0);
     this.slotTopics[slot] = [];
     this.slotTags[slot] = [];
     this.liveDocs--;
@@ -465,6 +503,8 @@ export class ResidentIndex {
   rank(terms: WeightedTerm[], bigrams: [string, string][], filter: Filter, limit: number, offset: number): { ids: string[]; scores: number[]; total: number } {
     if (this.scores.length < this.slotAnswer.length) this.scores = new Float64Array(Math.max(this.slotAnswer.length * 1.5, 1024));
     const scores = this.scores;
+    // The query's summed IDF weight, for the surface penalty's shares.
+    let asked = 0;
     // Reused between queries: a query touches at most MAX_TERMS × POSTINGS_PER_TERM answers.
     const touched = (this.touched ??= new Int32Array(MAX_TERMS * POSTINGS_PER_TERM));
     let nTouched = 0;
@@ -480,6 +520,7 @@ export class ResidentIndex {
     for (const { term, w } of terms.slice(0, MAX_TERMS)) {
       const id = this.termId.get(term);
       if (id === undefined) continue;
+      asked += w;
       const { slots, impacts } = this.impactOrder(this.postings[id]!, avg);
       // Common terms: only their best postings (by impact) are read; the list is sorted for that.
       let budget = POSTINGS_PER_TERM;
@@ -503,11 +544,25 @@ export class ResidentIndex {
       .map(([a, b]) => [this.termId.get(a), this.termId.get(b)] as const)
       .filter((p): p is readonly [number, number] => p[0] !== undefined && p[1] !== undefined)
       .map(([a, b]) => pairHash(a, b));
+    const penalty = TUNING.surfacePenalty;
+    const checked =
+      penalty > 0
+        ? terms
+            .slice(0, MAX_TERMS)
+            .filter((t) => t.forms?.length && this.termId.has(t.term))
+            .map((t) => ({ id: this.termId.get(t.term)!, share: t.w / Math.max(asked, 1e-9), forms: t.forms!.map(formHash) }))
+        : [];
     const all = top.slots
       .map((slot, i) => {
         let phrases = 0;
         for (const h of pairs) if (containsSorted(this.slotBigrams[slot]!, h)) phrases++;
-        return { id: this.slotAnswer[slot]!, key: this.slotKey[slot]!, score: top.scores[i]! * (1 + TUNING.phraseBonus * Math.min(phrases, 4)) };
+        // Rows indexed before the word forms were stored (no forms at all) are left alone until a reindex.
+        let kept = 1;
+        const forms = this.slotForms[slot]!;
+        if (forms.length > 0) {
+          for (const c of checked) if (containsSorted(this.slotQuestionTerms[slot]!, c.id) && !c.forms.some((f) => containsSorted(forms, f))) kept -= penalty * c.share;
+        }
+        return { id: this.slotAnswer[slot]!, key: this.slotKey[slot]!, score: top.scores[i]! * kept * (1 + TUNING.phraseBonus * Math.min(phrases, 4)) };
       })
       .sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const floor = (all[0]?.score ?? 0) * TUNING.floor;
@@ -556,10 +611,16 @@ export function planQuery(
     if (!g.lexemes.some((phrase) => phrase.length > 0 && phrase.every((l) => asked.has(l)))) continue;
     for (const phrase of g.lexemes) for (const l of phrase) if (!asked.has(l)) add(l, 0.8);
   }
+  // The S-stems of the words each lexeme was asked as (corrections, completions and synonyms have
+  // none, nor has a last word still being typed: its form is not yet known).
+  const formsOf = new Map<string, string[]>();
+  const typed = prefixWord ? words.slice(0, -1) : words;
+  for (const w of typed) for (const l of w.lexemes) if (factors.get(l) === 1) formsOf.set(l, [...(formsOf.get(l) ?? []), sStem(w.word)]);
   let weighted = [...factors.entries()]
-    .map(([term, factor]) => {
+    .map(([term, factor]): WeightedTerm => {
       const df = index.frequency(term);
-      return { term, df, w: factor * Math.log(1 + (docCount - df + 0.5) / (df + 0.5)) };
+      const forms = formsOf.get(term);
+      return { term, df, w: factor * Math.log(1 + (docCount - df + 0.5) / (df + 0.5)), ...(forms ? { forms } : {}) };
     })
     .filter((t) => t.df > 0)
     .sort((a, b) => b.w - a.w || (a.term < b.term ? -1 : 1));

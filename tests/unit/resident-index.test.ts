@@ -6,6 +6,7 @@ import {
   planQuery,
   POSTINGS_PER_TERM,
   ResidentIndex,
+  sStem,
   trigrams,
   TUNING,
   type IndexedDocument,
@@ -104,6 +105,29 @@ describe("the resident index", () => {
     expect(index.rank(off.terms, off.bigrams, {}, 10, 0).ids[0]).toBe("off");
     const onlyStop = planQuery(index, [{ word: "the", lexemes: ["the"], stop: true }, { word: "off", lexemes: ["off"], stop: true }, ...words(["dogecoin"])], "", []);
     expect(onlyStop.terms).toEqual([]);
+  });
+
+  it("strips plurals only for the written-form check", () => {
+    expect(["reservations", "stories", "boxes", "glass", "status", "meaning", "bus"].map(sStem)).toEqual(["reservation", "story", "boxe", "glass", "status", "meaning", "bus"]);
+  });
+
+  it("ranks a question that has the asked word's form above one that has only its stem, plurals alike", () => {
+    const index = new ResidentIndex();
+    // Inserted first, so it would win the tie on its key without the written forms.
+    index.upsert(doc("mean", `'what':1A 'mean':2A '=what':1A '=mean':2A`));
+    index.upsert(doc("meaning", `'what':1A 'mean':2A '=what':1A '=meaning':2A`));
+    index.upsert(doc("lists", `'show':1A 'list':2A '=show':1A '=lists':2A`));
+    index.upsert(doc("list", `'show':1A 'list':2A '=show':1A '=list':2A`));
+    const meaning = planQuery(index, [{ word: "what", lexemes: ["what"], stop: true }, ...words(["meaning", "mean"])], "", []);
+    expect(index.rank(meaning.terms, meaning.bigrams, {}, 10, 0).ids).toEqual(["meaning", "mean"]);
+    // A plural is the same form: equal scores, in key order.
+    const list = planQuery(index, words(["show", "show"], ["list", "list"]), "", []);
+    expect(index.rank(list.terms, list.bigrams, {}, 10, 0).ids).toEqual(["list", "lists"]);
+    // The word still being typed has no form yet.
+    const typing = planQuery(index, [{ word: "what", lexemes: ["what"], stop: true }, ...words(["mean", "mean"])], "mean", []);
+    expect(index.rank(typing.terms, typing.bigrams, {}, 10, 0).ids).toEqual(["mean", "meaning"]);
+    // Written forms are not lexemes: they neither match nor count in a field's length.
+    expect(index.frequency("=mean")).toBe(0);
   });
 
   it("normalises each field by its own average length (BM25F), so a rare field is not crushed", () => {
