@@ -196,10 +196,12 @@ async function httpAndFreshness(database: Awaited<ReturnType<typeof benchDatabas
     );
     // Certified → searchable: certify through the workflow, poll the API until it answers.
     const db = database.db;
-    const [topic] = await db.insert(topics).values({ slug: "fresh", name: "Fresh" }).returning();
-    const [author] = await db.insert(users).values({ email: "a@b.c", displayName: "Author", roles: ["employee"] }).returning();
-    const [expert] = await db.insert(users).values({ email: "e@b.c", displayName: "Expert", roles: ["expert"] }).returning();
-    const [km] = await db.insert(users).values({ email: "k@b.c", displayName: "KM", roles: ["knowledge_manager"] }).returning();
+    // Fresh names each run: a KEEP_DB database still holds the last run's.
+    const run = Math.random().toString(36).slice(2, 8);
+    const [topic] = await db.insert(topics).values({ slug: `fresh-${run}`, name: `Fresh ${run}` }).returning();
+    const [author] = await db.insert(users).values({ email: `a-${run}@b.c`, displayName: "Author", roles: ["employee"] }).returning();
+    const [expert] = await db.insert(users).values({ email: `e-${run}@b.c`, displayName: "Expert", roles: ["expert"] }).returning();
+    const [km] = await db.insert(users).values({ email: `k-${run}@b.c`, displayName: "KM", roles: ["knowledge_manager"] }).returning();
     await db.execute(sql`insert into expertise (user_id, topic_id) values (${expert!.id}, ${topic!.id})`);
     const delays: number[] = [];
     for (let i = 0; i < 20; i++) {
