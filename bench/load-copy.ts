@@ -1,4 +1,4 @@
-// KEEP_DB=name npx tsx bench/load-copy.ts — how long a fresh process takes to load its resident
+// KEEP_DB=name node --expose-gc --import tsx bench/load-copy.ts — how long a fresh process takes to load its resident
 // search copy from a kept bench:search database, split into reading the rows and building the
 // index (node --cpu-prof on this script shows where the building goes).
 import { sql } from "drizzle-orm";
@@ -14,6 +14,8 @@ try {
   const t0 = performance.now();
   await createPostgresIndex(() => database.db).search({ q: "warm up", limit: 1 });
   const took = performance.now() - t0;
+  // The index's own heap, not the garbage of loading it (run with node --expose-gc).
+  (globalThis as { gc?: () => void }).gc?.();
   const m = process.memoryUsage();
   console.log(`loaded ${n?.n} documents in ${(took / 1000).toFixed(2)} s; RSS ${Math.round(m.rss / 1e6)} MB, heap ${Math.round(m.heapUsed / 1e6)} MB`);
 } finally {

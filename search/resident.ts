@@ -103,6 +103,20 @@ export interface WeightedTerm {
 
 const FIELD_INDEX: Record<string, number> = { A: 0, B: 1, C: 2, D: 3 };
 
+/**
+ * Scratch space of upsert, reused across documents: the lexeme (id + 1, 0 = none) and field at
+ * each tsvector position (at most 16,383). Two Maps of every body position per answer made
+ * loading a copy of 100,000 real answers mostly allocation and garbage collection.
+ */
+let scratch = { term: new Int32Array(1024), field: new Uint8Array(1024) };
+function scratchFor(size: number) {
+  if (scratch.term.length < size) {
+    const n = 2 ** Math.ceil(Math.log2(size));
+    scratch = { term: new Int32Array(n), field: new Uint8Array(n) };
+  }
+  return scratch;
+}
+
 class PostingList {
   docs = new Int32Array(4);
   /** Term frequency per field, four to a posting (A, B, C, D). */
@@ -312,11 +326,8 @@ export class ResidentIndex {
   upsert(doc: IndexedDocument): void {
     this.remove(doc.answerId);
     const slot = this.slotAnswer.length;
-    // Which lexeme stands at each position, and in which field (weight letter).
-    const atPosition = new Map<number, number>();
-    const fieldAt = new Map<number, string>();
     const lengths = [0, 0, 0, 0];
-    const tf = [0, 0, 0, 0];
+    const tf = new Float32Array(4);
     const forms: number[] = [];
     const questionTerms: number[] = [];
     const terms = doc.terms.filter((t) => {
@@ -324,35 +335,39 @@ export class ResidentIndex {
       forms.push(formHash(sStem(t.lexeme.slice(1))));
       return false;
     });
+    let last = 0;
+    for (const t of terms) for (const p of t.positions) if (p > last) last = p;
+    const { term: termAt, field: fieldAt } = scratchFor(last + 2);
     const ids = new Int32Array(terms.length);
-    terms.forEach((t, i) => {
+    for (let i = 0; i < terms.length; i++) {
+      const t = terms[i]!;
       const id = this.internTerm(t.lexeme);
       ids[i] = id;
       tf.fill(0);
       // A lexeme without positions (a tsvector stripped of them) counts once, in the body.
       if (t.positions.length === 0) tf[2] = 1;
-      t.positions.forEach((p, k) => {
-        const weight = t.weights[k] ?? "D";
-        tf[FIELD_INDEX[weight] ?? 3]!++;
-        atPosition.set(p, id);
-        fieldAt.set(p, weight);
-      });
+      for (let k = 0; k < t.positions.length; k++) {
+        const field = FIELD_INDEX[t.weights[k] ?? "D"] ?? 3;
+        tf[field]!++;
+        termAt[t.positions[k]!] = id + 1;
+        fieldAt[t.positions[k]!] = field;
+      }
       for (let f = 0; f < 4; f++) lengths[f]! += tf[f]!;
       if (tf[0]! + tf[3]! > 0) questionTerms.push(id);
       this.postings[id]!.push(slot, tf);
       this.df[id]!++;
-    });
-    // Word pairs for the phrase bonus: all of the question's and short answer's, the body's first ones.
+    }
+    // Word pairs for the phrase bonus: all of the question's and short answer's (fields 0 and 1),
+    // the body's first ones. Positions ascend through the scratch arrays, which are left empty again.
     const pairs: number[] = [];
     let bodyPairs = 0;
-    for (const p of [...atPosition.keys()].sort((a, b) => a - b)) {
-      const id = atPosition.get(p)!;
-      const next = atPosition.get(p + 1);
-      if (next === undefined || next === id) continue;
-      const field = fieldAt.get(p);
-      if (field !== "A" && field !== "B" && bodyPairs++ >= BODY_BIGRAMS) continue;
-      pairs.push(pairHash(id, next));
+    for (let p = 1; p <= last; p++) {
+      const here = termAt[p]!;
+      if (here === 0) continue;
+      const next = termAt[p + 1]!;
+      if (next !== 0 && next !== here && (fieldAt[p]! <= 1 || bodyPairs++ < BODY_BIGRAMS)) pairs.push(pairHash(here - 1, next - 1));
     }
+    termAt.fill(0, 0, last + 2);
     const bigrams = Uint32Array.from(new Set(pairs)).sort();
 
     this.slotOf.set(doc.answerId, slot);
