@@ -99,6 +99,27 @@ async function main() {
         await f();
         process.stdout.write(`  ${name}: ${ms(await time(f))}\n`);
       }
+      // The same for an expert of one topic (PROFILE=expert).
+      if (process.env.PROFILE === "expert") {
+        const one = [topicId];
+        for (const [name, f] of [
+          ["countSeries", () => m.countSeries(db, r.current, one, "week", "UTC", through)],
+          ["countSums", () => m.countSums(db, r.previous, one, through)],
+          ["staysOf", () => m.staysOf(db, r.current, one, through)],
+          ["flow (previous)", () => m.flow(db, r.previous, one, through)],
+          ["health (counted: no snapshot per topic)", () => m.health(db, r.current, one, false)],
+          ["healthNow", () => m.healthNow(db, one)],
+          ["feedback", () => m.feedback(db, r.current, one)],
+          ["failedQueryGroups", () => m.failedQueryGroups(db, r.current, one, 10)],
+          ["openedNotUsedPage", () => m.openedNotUsedPage(db, r.current, one, { limit: 5, offset: 0 })],
+          ["queueAges", () => queueAges(db, one, new Date())],
+          ["flagReasons", () => m.flagReasons(db, r.current, one)],
+          ["feedbackSeries", () => m.feedbackSeries(db, r.current, one, "week", "UTC")],
+        ] as [string, () => Promise<unknown>][]) {
+          await f();
+          process.stdout.write(`  expert: ${name}: ${ms(await time(f))}\n`);
+        }
+      }
     }
     const dash: number[] = [];
     for (let i = 0; i < RUNS; i++) dash.push(await time(() => insightsDashboard(user, new URL("http://b/insights?range=90"))));
