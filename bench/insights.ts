@@ -82,48 +82,31 @@ async function main() {
       const [firstTopic] = await db.select({ id: topics.id }).from(topics).orderBy(topics.slug).limit(1);
       const topicId = firstTopic!.id;
       const { queueAges } = await import("../app/insights/review-targets.server");
-      // The dashboard's own calls (app/models/insights.server.ts insightsDashboard), one at a time.
+      // The dashboard's own calls (app/models/insights.server.ts insightsDashboard), one at a time,
+      // for every topic and (PROFILE=expert) for an expert of one.
+      const calls = (scope: readonly string[] | null): [string, () => Promise<unknown>][] => [
+        ["countSeries (this period's charts and figures)", () => m.countSeries(db, r.current, scope, "week", "UTC", through)],
+        ["countSums (previous period)", () => m.countSums(db, r.previous, scope, through)],
+        ["staysOf (this period)", () => m.staysOf(db, r.current, scope, through)],
+        ["flow (previous period, with its stays)", () => m.flow(db, r.previous, scope, through)],
+        ["healthNow (the snapshot)", () => m.healthNow(db, scope)],
+        ["feedback (this period)", () => m.feedback(db, r.current, scope)],
+        ["feedback (previous period)", () => m.feedback(db, r.previous, scope)],
+        ["failedQueryGroups", () => m.failedQueryGroups(db, r.current, scope, 10)],
+        ["openedNotUsedPage", () => m.openedNotUsedPage(db, r.current, scope, { limit: 5, offset: 0 })],
+        ["queueAges", () => queueAges(db, scope, new Date())],
+        ["flagReasons", () => m.flagReasons(db, r.current, scope)],
+        ["feedbackSeries", () => m.feedbackSeries(db, r.current, scope, "week", "UTC")],
+        ["keptOrSummary (every topic: the stored summary; one topic: the kept rows)", () => m.keptOrSummary(db, 90, scope)],
+      ];
       const each: [string, () => Promise<unknown>][] = [
-        ["countSeries (this period's charts and figures)", () => m.countSeries(db, r.current, null, "week", "UTC", through)],
-        ["countSums (previous period)", () => m.countSums(db, r.previous, null, through)],
-        ["staysOf (this period)", () => m.staysOf(db, r.current, null, through)],
-        ["flow (previous period, with its stays)", () => m.flow(db, r.previous, null, through)],
-        ["healthNow (the snapshot)", () => m.healthNow(db, null)],
-        ["feedback (this period)", () => m.feedback(db, r.current, null)],
-        ["feedback (previous period)", () => m.feedback(db, r.previous, null)],
-        ["failedQueryGroups", () => m.failedQueryGroups(db, r.current, null, 10)],
-        ["openedNotUsedPage", () => m.openedNotUsedPage(db, r.current, null, { limit: 5, offset: 0 })],
-        ["queueAges", () => queueAges(db, null, new Date())],
-        ["flagReasons", () => m.flagReasons(db, r.current, null)],
-        ["feedbackSeries", () => m.feedbackSeries(db, r.current, null, "week", "UTC")],
-        ["keptOrSummary (every topic: the stored summary)", () => m.keptOrSummary(db, 90, null)],
-        ["keptOrSummary (an expert's one topic: the kept rows)", () => m.keptOrSummary(db, 90, [topicId])],
+        ...calls(null),
         ["answerUsage (a custom period: grouped here)", () => m.answerUsage(db, r.current, null)],
+        ...(process.env.PROFILE === "expert" ? calls([topicId]).map(([name, f]): [string, () => Promise<unknown>] => [`expert: ${name}`, f]) : []),
       ];
       for (const [name, f] of each) {
         await f();
         process.stdout.write(`  ${name}: ${ms(await time(f))}\n`);
-      }
-      // The same for an expert of one topic (PROFILE=expert).
-      if (process.env.PROFILE === "expert") {
-        const one = [topicId];
-        for (const [name, f] of [
-          ["countSeries", () => m.countSeries(db, r.current, one, "week", "UTC", through)],
-          ["countSums", () => m.countSums(db, r.previous, one, through)],
-          ["staysOf", () => m.staysOf(db, r.current, one, through)],
-          ["flow (previous)", () => m.flow(db, r.previous, one, through)],
-          ["health (counted: no snapshot per topic)", () => m.health(db, r.current, one, false)],
-          ["healthNow", () => m.healthNow(db, one)],
-          ["feedback", () => m.feedback(db, r.current, one)],
-          ["failedQueryGroups", () => m.failedQueryGroups(db, r.current, one, 10)],
-          ["openedNotUsedPage", () => m.openedNotUsedPage(db, r.current, one, { limit: 5, offset: 0 })],
-          ["queueAges", () => queueAges(db, one, new Date())],
-          ["flagReasons", () => m.flagReasons(db, r.current, one)],
-          ["feedbackSeries", () => m.feedbackSeries(db, r.current, one, "week", "UTC")],
-        ] as [string, () => Promise<unknown>][]) {
-          await f();
-          process.stdout.write(`  expert: ${name}: ${ms(await time(f))}\n`);
-        }
       }
     }
     // The first view opens the pool's connections (each a new backend with empty caches): reported
