@@ -51,6 +51,8 @@ export function sStem(word: string): string {
   return word;
 }
 const SURFACE = "=";
+/** Unknown words whose corrections are remembered (see ResidentIndex.corrections). */
+const CORRECTIONS_CACHED = 20_000;
 /** Longer posting lists are read best-impact first and cut here: bounds the work of common terms. */
 export const POSTINGS_PER_TERM = 1000;
 let tuning = 0;
@@ -269,7 +271,11 @@ export class ResidentIndex {
   private df: number[] = [];
   private postings: PostingList[] = [];
   private byTrigram = new Map<string, number[]>();
+  /** Each lexeme's number of trigrams, for the similarity of corrections. */
+  private termGrams: number[] = [];
   private byPrefix = new Map<string, number[]>();
+  /** Corrections already worked out, by limit and word; emptied by every write. */
+  private corrected = new Map<string, { term: string; sim: number; df: number }[]>();
   // Documents live in slots; a replaced or removed document's slot dies and its postings are skipped.
   private slotOf = new Map<string, number>();
   private slotAnswer: (string | null)[] = [];
@@ -310,7 +316,9 @@ export class ResidentIndex {
     this.termText.push(lexeme);
     this.df.push(0);
     this.postings.push(new PostingList());
-    for (const g of trigrams(lexeme)) {
+    const grams = trigrams(lexeme);
+    this.termGrams.push(grams.length);
+    for (const g of grams) {
       const list = this.byTrigram.get(g);
       if (list) list.push(id);
       else this.byTrigram.set(g, [id]);
@@ -395,6 +403,7 @@ export class ResidentIndex {
   }
 
   remove(answerId: string): void {
+    this.corrected.clear();
     const slot = this.slotOf.get(answerId);
     if (slot === undefined) return;
     this.slotOf.delete(answerId);
@@ -431,13 +440,25 @@ export class ResidentIndex {
    * with the same first two letters, for transpositions ("refnud") that share too few trigrams.
    */
   corrections(word: string, limit = 2): { term: string; sim: number; df: number }[] {
+    // Pasted messages bring the same unknown words (names, typos) again and again; any write
+    // empties this, as document frequencies and the vocabulary may have changed.
+    const key = `${limit} ${word}`;
+    const cached = this.corrected.get(key);
+    if (cached) return cached.map((c) => ({ ...c }));
+    const found = this.correctionsOf(word, limit);
+    if (this.corrected.size >= CORRECTIONS_CACHED) this.corrected.clear();
+    this.corrected.set(key, found);
+    return found.map((c) => ({ ...c }));
+  }
+
+  private correctionsOf(word: string, limit: number): { term: string; sim: number; df: number }[] {
     const grams = trigrams(word);
     const shared = new Map<number, number>();
     for (const g of grams) for (const id of this.byTrigram.get(g) ?? []) shared.set(id, (shared.get(id) ?? 0) + 1);
     const best = new Map<number, number>();
     for (const [id, common] of shared) {
       if (this.df[id]! <= 0) continue;
-      const other = trigrams(this.termText[id]!).length;
+      const other = this.termGrams[id]!;
       const sim = common / (grams.length + other - common);
       if (sim >= 0.3) best.set(id, sim);
     }

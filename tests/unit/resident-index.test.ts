@@ -155,6 +155,9 @@ describe("the resident index", () => {
     index.upsert(doc("refund", `'voucher':1A`));
     expect(index.frequency("refund")).toBe(1);
     expect(index.frequency("voucher")).toBe(1);
+    // Asked twice (the second from the remembered corrections), then a write must forget them.
+    expect(index.corrections("vouchr")[0]?.term).toBe("voucher");
+    expect(index.corrections("vouchr")[0]?.term).toBe("voucher");
     index.remove("refund");
     index.remove("refund");
     expect(index.frequency("voucher")).toBe(0);
