@@ -123,7 +123,11 @@ export function createHttpApp(build: ServerBuild, log: Logger): express.Express 
   });
   app.use(faqFastPath);
   // The JSON API bypasses Remix (see server/api.ts); its errors are JSON too.
-  const send = (res: express.Response, r: ApiResponse) => res.status(r.status).set(r.headers ?? {}).type("application/json").send(JSON.stringify(r.body));
+  // end(), not send(): send() would hash every response for an ETag, and API answers are no-store.
+  const send = (res: express.Response, r: ApiResponse) => {
+    const body = JSON.stringify(r.body);
+    res.status(r.status).set(r.headers ?? {}).type("application/json").set("Content-Length", String(Buffer.byteLength(body))).end(body);
+  };
   app.use(
     "/api/v1",
     express.text({ type: () => true, limit: "64kb" }),
