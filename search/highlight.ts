@@ -37,7 +37,9 @@ export function tokenize(text: string): Token[] {
  */
 export function candidateWords(tokens: readonly Token[], terms: readonly string[]): string[] {
   const heads = new Set(terms.map((t) => t.slice(0, 3)));
-  return [...new Set(tokens.map((t) => t.word).filter((w) => heads.has(w.slice(0, 3))))];
+  const out = new Set<string>();
+  for (const t of tokens) if (heads.has(t.word.slice(0, 3))) out.add(t.word);
+  return [...out];
 }
 
 function render(text: string, tokens: Token[], matched: boolean[], from: number, to: number): string {

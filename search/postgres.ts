@@ -325,10 +325,16 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
 
   async function highlightsFor(db: DbOrTx, docs: CachedDocument[], terms: string[]): Promise<SearchHit["highlights"][]> {
     const tokenized = docs.map((c) => (c.tokens ??= { question: tokenize(c.doc.question), short: tokenize(c.doc.shortAnswer), body: tokenize(c.doc.body) }));
-    const words = tokenized.flatMap((t) => candidateWords([...t.question, ...t.short, ...t.body], terms));
+    const words = tokenized.flatMap((t) => [...candidateWords(t.question, terms), ...candidateWords(t.short, terms), ...candidateWords(t.body, terms)]);
     const stems = await stemWords(db, words);
     const wanted = new Set(terms);
-    const isMatch = (w: string) => (stems.get(w) ?? []).some((l) => wanted.has(l));
+    // Asked once per distinct word: a body repeats its words, and ten bodies share most of them.
+    const verdicts = new Map<string, boolean>();
+    const isMatch = (w: string) => {
+      let m = verdicts.get(w);
+      if (m === undefined) verdicts.set(w, (m = stems.get(w)?.some((l) => wanted.has(l)) ?? false));
+      return m;
+    };
     return docs.map(({ doc: d }, i) => ({
       question: highlightText(d.question, isMatch, undefined, tokenized[i]!.question),
       shortAnswer: highlightText(d.shortAnswer, isMatch, undefined, tokenized[i]!.short),

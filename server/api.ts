@@ -30,8 +30,15 @@ export interface ApiRequest {
 
 export interface ApiResponse {
   status: number;
-  body: unknown;
+  body?: unknown;
+  /** The body already serialized, when parts of it were serialized once and kept (search hits). */
+  json?: string;
   headers?: Record<string, string>;
+}
+
+/** The response body as sent. */
+export function apiBodyText(r: ApiResponse): string {
+  return r.json ?? JSON.stringify(r.body);
 }
 
 /** 600 calls a minute per token, in bursts of up to 60, across every instance (ADR 014). */
@@ -77,19 +84,25 @@ const SearchParams = z.object({
   channel: z.enum(["chat", "email", "social", "phone"], { message: "channel is chat, email, social or phone" }).optional(),
 });
 
-/** One certified answer in every format, with its certificate: what a help-desk macro cites. */
-function answerBody(f: AnswerFormats, base: string, extra: { reply?: { channel: string; text: string; html: string }; format?: "text" | "markdown" | "html" } = {}) {
+type Format = "text" | "markdown" | "html";
+
+/** The part of an answer that only its certified version decides: the question and the formats. */
+function answerHead(f: AnswerFormats, format: Format = "text") {
   const formats = { text: f.answerText, markdown: f.answerMarkdown, html: f.answerHtml };
   return {
     id: f.answerId,
     question: f.question,
     shortAnswer: f.shortAnswer,
     // `answer` keeps its old meaning (the full answer as text) unless format= asks for another.
-    answer: formats[extra.format ?? "text"],
+    answer: formats[format],
     answer_text: f.answerText,
     answer_markdown: f.answerMarkdown,
     answer_html: f.answerHtml,
-    ...(extra.reply ? { reply: extra.reply } : {}),
+  };
+}
+
+function answerTail(f: AnswerFormats, base: string) {
+  return {
     url: `${base}/answers/${f.answerId}`,
     faqUrl: f.faqUrl,
     audience: f.audience,
@@ -102,6 +115,26 @@ function answerBody(f: AnswerFormats, base: string, extra: { reply?: { channel: 
       reverificationDue: f.certificate.reverificationDue,
     },
   };
+}
+
+/** One certified answer in every format, with its certificate: what a help-desk macro cites. */
+function answerBody(f: AnswerFormats, base: string, extra: { reply?: { channel: string; text: string; html: string }; format?: Format } = {}) {
+  return { ...answerHead(f, extra.format), ...(extra.reply ? { reply: extra.reply } : {}), ...answerTail(f, base) };
+}
+
+// A search hit carries its answer three times over (text, Markdown, HTML): ~5 KB of JSON that is
+// the same for every search that finds that version. It is serialized once per cached formats
+// object (app/models/agent-desk.server.ts keeps those per version) instead of on every call,
+// which under 20 concurrent clients was a tenth of the server's CPU (docs/benchmarks.md).
+const serializedHeads = new WeakMap<AnswerFormats, Map<Format, string>>();
+
+/** `{"id":…,"answer_html":"…"` — the hit's head as JSON, without its closing brace. */
+function serializedHead(f: AnswerFormats, format: Format): string {
+  let byFormat = serializedHeads.get(f);
+  if (!byFormat) serializedHeads.set(f, (byFormat = new Map()));
+  let head = byFormat.get(format);
+  if (head === undefined) byFormat.set(format, (head = JSON.stringify(answerHead(f, format)).slice(0, -1)));
+  return head;
 }
 
 /** GET /api/v1/answers/{id} — one certified answer, all formats, with its certificate. */
@@ -150,33 +183,30 @@ async function search(request: ApiRequest): Promise<ApiResponse> {
   if (result.hits.length === 0) await logFailedSearch({ query: p.q, filters: { topic: p.topic, tag: p.tag, audience: p.audience }, results: 0, reason: "no_results", apiTokenId: token.id });
   const base = getConfig().publicUrl ?? request.origin;
   const [formats, settings] = await Promise.all([formatsForHits(result.hits.map((h) => h.document), base), p.channel ? getDeskSettings() : null]);
+  const hits = result.hits.flatMap(({ document: d, score, highlights }) => {
+    const cachedFormats = formats.get(d.id);
+    if (!cachedFormats) return []; // archived between the search and this read
+    // The index knows the version's current state (re-verification due, its date).
+    const f = { ...cachedFormats, certificate: { ...cachedFormats.certificate, reverificationDue: d.state === "reverification_due", reverifyAt: d.reverifyAt ? new Date(d.reverifyAt) : null } };
+    const reply = p.channel && settings ? { channel: p.channel, ...replyFromFormats(p.channel, f, settings, base) } : undefined;
+    const rest = {
+      ...(reply ? { reply } : {}),
+      ...answerTail(f, base),
+      topics: d.topicNames,
+      tags: d.tags,
+      // Kept from v1's first shape, beside the certificate.
+      certifiedBy: d.certifiedByName,
+      certifiedAt: d.certifiedAt,
+      reverificationDue: d.state === "reverification_due",
+      score,
+      highlights,
+    };
+    return [`${serializedHead(cachedFormats, p.format ?? "text")},${JSON.stringify(rest).slice(1)}`];
+  });
   return {
     status: 200,
     headers: { "Cache-Control": "no-store" },
-    body: {
-      query: p.q,
-      total: result.total,
-      results: result.hits.flatMap(({ document: d, score, highlights }) => {
-        const cachedFormats = formats.get(d.id);
-        if (!cachedFormats) return []; // archived between the search and this read
-        // The index knows the version's current state (re-verification due, its date).
-        const f = { ...cachedFormats, certificate: { ...cachedFormats.certificate, reverificationDue: d.state === "reverification_due", reverifyAt: d.reverifyAt ? new Date(d.reverifyAt) : null } };
-        const reply = p.channel && settings ? { channel: p.channel, ...replyFromFormats(p.channel, f, settings, base) } : undefined;
-        return [
-          {
-            ...answerBody(f, base, { ...(reply ? { reply } : {}), ...(p.format ? { format: p.format } : {}) }),
-            topics: d.topicNames,
-            tags: d.tags,
-            // Kept from v1's first shape, beside the certificate.
-            certifiedBy: d.certifiedByName,
-            certifiedAt: d.certifiedAt,
-            reverificationDue: d.state === "reverification_due",
-            score,
-            highlights,
-          },
-        ];
-      }),
-    },
+    json: `{"query":${JSON.stringify(p.q)},"total":${JSON.stringify(result.total)},"results":[${hits.join(",")}]}`,
   };
 }
 

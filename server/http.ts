@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,7 +8,7 @@ import express from "express";
 import type { Logger } from "pino";
 import { cachedPageReply, faqCacheKey, faqPageCache } from "../app/models/faq-cache.server";
 import { panelFrameAncestors } from "../app/models/agent-desk.server";
-import { apiError, handleApi, type ApiResponse } from "./api";
+import { apiBodyText, apiError, handleApi, type ApiResponse } from "./api";
 import { getConfig } from "./config";
 import { limitBodySize, rejectUnreadableUrl } from "./request-guards";
 import { getLogger, withRequestLogger } from "./logger";
@@ -76,7 +77,8 @@ export function createHttpApp(build: ServerBuild, log: Logger): express.Express 
   app.disable("x-powered-by");
   // Which proxies may name the client's address and scheme (the throttle and the Secure cookie use them).
   app.set("trust proxy", getConfig().trustProxy);
-  const instance = getConfig().instanceName;
+  // A cluster's workers (WEB_CONCURRENCY) say which of them answered, after the instance's name.
+  const instance = getConfig().instanceName && cluster.isWorker ? `${getConfig().instanceName}.${cluster.worker!.id}` : getConfig().instanceName;
   app.use((req, res, next) => {
     const incoming = req.get("x-request-id");
     const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
@@ -125,7 +127,7 @@ export function createHttpApp(build: ServerBuild, log: Logger): express.Express 
   // The JSON API bypasses Remix (see server/api.ts); its errors are JSON too.
   // end(), not send(): send() would hash every response for an ETag, and API answers are no-store.
   const send = (res: express.Response, r: ApiResponse) => {
-    const body = JSON.stringify(r.body);
+    const body = apiBodyText(r);
     res.status(r.status).set(r.headers ?? {}).type("application/json").set("Content-Length", String(Buffer.byteLength(body))).end(body);
   };
   app.use(

@@ -1,4 +1,4 @@
-import { handleApi } from "../../server/api";
+import { apiBodyText, handleApi } from "../../server/api";
 
 /**
  * Calls the JSON API the way the Express adapter in server/http.ts does, and answers with a
@@ -16,5 +16,5 @@ export async function callApi(pathAndQuery: string, init: { method?: string; hea
     body: init.body ?? "",
     origin: url.origin,
   });
-  return new Response(JSON.stringify(r.body), { status: r.status, headers: { "Content-Type": "application/json", ...r.headers } });
+  return new Response(apiBodyText(r), { status: r.status, headers: { "Content-Type": "application/json", ...r.headers } });
 }
