@@ -169,7 +169,7 @@ async function httpAndFreshness(database: Awaited<ReturnType<typeof benchDatabas
   const nodeArgs = (process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const proc = spawn(process.execPath, [...nodeArgs, path.join(root, "server/start.mjs")], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: url, LOG_LEVEL: "warn", API_RATE_BURST: "100000", API_RATE_PER_SECOND: "100000", NODE_ENV: "production" },
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: url, LOG_LEVEL: "warn", INSTANCE_NAME: "bench", API_RATE_BURST: "100000", API_RATE_PER_SECOND: "100000", NODE_ENV: "production" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   try {
@@ -181,7 +181,18 @@ async function httpAndFreshness(database: Awaited<ReturnType<typeof benchDatabas
       if (proc.exitCode !== null) throw new Error(`the server exited with ${proc.exitCode}`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    console.log(`[postgres] server ready in ${((performance.now() - tStart) / 1000).toFixed(1)} s`);
+    // WEB_CONCURRENCY=n (server/cluster.ts): each worker listens once its copy is loaded, so the
+    // load starts when all n have answered (each names itself in X-Instance); wrk's connections
+    // are spread over the workers that listen when it connects.
+    const workers = Number(process.env.WEB_CONCURRENCY ?? 1);
+    const seen = new Set<string>();
+    while (workers > 1 && seen.size < workers) {
+      const res = await fetch(`http://127.0.0.1:${port}/health`, { headers: { Connection: "close" } }).catch(() => null);
+      if (res?.headers.get("x-instance")) seen.add(res.headers.get("x-instance")!);
+      if (performance.now() - tStart > 300_000) throw new Error(`only ${seen.size} of ${workers} workers answered within 300 s`);
+      if (seen.size < workers) await new Promise((r) => setTimeout(r, 100));
+    }
+    console.log(`[postgres] server ready in ${((performance.now() - tStart) / 1000).toFixed(1)} s${workers > 1 ? ` (${workers} worker processes, WEB_CONCURRENCY)` : ""}`);
     // Warm-up: the server loads its copy of the index on its first search.
     await fetch(`http://127.0.0.1:${port}/api/v1/search?q=warm`, { headers: { Authorization: `Bearer ${token}` } });
     const paths = QUERIES.map((q) => `/api/v1/search?q=${encodeURIComponent(q)}&limit=10`);

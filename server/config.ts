@@ -33,6 +33,14 @@ const envSchema = z.object({
       .refine((n) => n >= 1 && n <= 65535, "must be a whole number between 1 and 65535")
       .optional(),
   ),
+  WEB_CONCURRENCY: optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, "must be a whole number of worker processes between 1 and 32")
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 32, "must be a whole number of worker processes between 1 and 32")
+      .optional(),
+  ),
   MEILI_URL: optionalString.pipe(
     z
       .string()
@@ -117,6 +125,8 @@ export interface Config {
   /** True when the secret was generated and stored under the data dir on this start. */
   sessionSecretGenerated: boolean;
   port: number;
+  /** Worker processes sharing the port (WEB_CONCURRENCY; PostgreSQL only). One: no cluster. */
+  workers: number;
   meiliUrl: string | undefined;
   meiliKey: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -165,6 +175,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.SMTP_URL && !e.SMTP_FROM) {
     throw new ConfigError(["SMTP_FROM must be set when SMTP_URL is, e.g. SMTP_FROM=\"Vetted <vetted@example.com>\""]);
   }
+  if ((e.WEB_CONCURRENCY ?? 1) > 1 && !e.DATABASE_URL) {
+    throw new ConfigError(["WEB_CONCURRENCY above 1 needs DATABASE_URL: the embedded database (PGlite) belongs to one process"]);
+  }
   const dataDir = path.resolve(e.DATA_DIR ?? "./data");
   let sessionSecret = e.SESSION_SECRET;
   let sessionSecretGenerated = false;
@@ -188,6 +201,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionSecret,
     sessionSecretGenerated,
     port: e.PORT ?? 3000,
+    workers: e.WEB_CONCURRENCY ?? 1,
     meiliUrl: e.MEILI_URL,
     meiliKey: e.MEILI_KEY,
     logLevel: e.LOG_LEVEL ?? "info",

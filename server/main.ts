@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import type { Server } from "node:http";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -82,10 +83,14 @@ async function main(): Promise<void> {
   // The first agent's search should not wait for the index to load (seconds at 100,000 answers).
   const { warmUpSearch } = await import("../app/models/search.server");
   const warming = performance.now();
-  void warmUpSearch().then(
+  const warmed = warmUpSearch().then(
     () => log.info({ ms: Math.round(performance.now() - warming) }, "search index loaded"),
     (error: unknown) => log.error({ err: error }, "loading the search index failed; searches will retry"),
   );
+  // A cluster's worker takes connections only once its copy is loaded: the port is shared, so
+  // until then its siblings answer (a replaced worker never makes searches wait). A single
+  // process listens at once and says "not ready" on /ready meanwhile.
+  if (cluster.isWorker) await warmed;
 
   const server: Server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, () => resolve(s));

@@ -54,6 +54,16 @@ describe("configuration from the environment", () => {
     expect(found[0]).toMatch(message);
   });
 
+  it("runs worker processes (WEB_CONCURRENCY) only on a PostgreSQL server", () => {
+    expect(loadConfig({ DATA_DIR: dataDir() }).workers).toBe(1);
+    expect(loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: "postgres://u@h/db", WEB_CONCURRENCY: "4" }).workers).toBe(4);
+    expect(problems({ WEB_CONCURRENCY: "2" })).toEqual(["WEB_CONCURRENCY above 1 needs DATABASE_URL: the embedded database (PGlite) belongs to one process"]);
+    expect(loadConfig({ DATA_DIR: dataDir(), WEB_CONCURRENCY: "1" }).workers).toBe(1);
+    for (const bad of ["two", "0", "33", "1.5"]) {
+      expect(problems({ DATABASE_URL: "postgres://u@h/db", WEB_CONCURRENCY: bad })[0]).toMatch(/^WEB_CONCURRENCY must be a whole number of worker processes between 1 and 32/);
+    }
+  });
+
   it("reports every bad variable at once", () => {
     expect(problems({ PORT: "x", LOG_LEVEL: "y" })).toHaveLength(2);
   });
