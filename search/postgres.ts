@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { listenToOthers, rowsOf, type Db, type DbOrTx } from "../db/client.server";
-import { candidateWords, highlightText, normalizeWord, tokenize, type Token } from "./highlight";
+import { highlightText, normalizeWord, tokenize, type Token } from "./highlight";
 import type { SearchDocument, SearchHit, SearchIndex, SearchQuery, SearchResult } from "./index";
 import { analyzeQuery } from "./query";
 import { parseTsvector, planQuery, ResidentIndex, type SynonymGroup } from "./resident";
@@ -161,7 +161,7 @@ interface Resident {
 interface CachedDocument {
   doc: SearchDocument;
   /** Words of question, short answer and body, made on the first highlight. */
-  tokens?: { question: Token[]; short: Token[]; body: Token[] };
+  tokens?: { question: Token[]; short: Token[]; body: Token[]; byHead: Map<string, string[]> };
 }
 
 const residents = new WeakMap<Db, Resident>();
@@ -323,9 +323,31 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
       on conflict (answer_id) do update set seq = excluded.seq`);
   }
 
+  function tokenizeDocument(doc: SearchDocument): NonNullable<CachedDocument["tokens"]> {
+    const question = tokenize(doc.question);
+    const short = tokenize(doc.shortAnswer);
+    const body = tokenize(doc.body);
+    const byHead = new Map<string, string[]>();
+    const seen = new Set<string>();
+    for (const part of [question, short, body]) {
+      for (const { word } of part) {
+        if (seen.has(word)) continue;
+        seen.add(word);
+        const head = word.slice(0, 3);
+        const list = byHead.get(head);
+        if (list) list.push(word);
+        else byHead.set(head, [word]);
+      }
+    }
+    return { question, short, body, byHead };
+  }
+
   async function highlightsFor(db: DbOrTx, docs: CachedDocument[], terms: string[]): Promise<SearchHit["highlights"][]> {
-    const tokenized = docs.map((c) => (c.tokens ??= { question: tokenize(c.doc.question), short: tokenize(c.doc.shortAnswer), body: tokenize(c.doc.body) }));
-    const words = tokenized.flatMap((t) => [...candidateWords(t.question, terms), ...candidateWords(t.short, terms), ...candidateWords(t.body, terms)]);
+    const tokenized = docs.map((c) => (c.tokens ??= tokenizeDocument(c.doc)));
+    // Only words that begin like a query term can stem to one (candidateWords); each document
+    // keeps its distinct words by their first three letters, so finding them is a lookup per term.
+    const heads = new Set(terms.map((t) => t.slice(0, 3)));
+    const words = tokenized.flatMap((t) => [...heads].flatMap((h) => t.byHead.get(h) ?? []));
     const stems = await stemWords(db, words);
     const wanted = new Set(terms);
     // Asked once per distinct word: a body repeats its words, and ten bodies share most of them.

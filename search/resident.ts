@@ -239,8 +239,12 @@ class TopK {
     }
   }
   private swap(i: number, j: number) {
-    [this.slots[i], this.slots[j]] = [this.slots[j]!, this.slots[i]!];
-    [this.scores[i], this.scores[j]] = [this.scores[j]!, this.scores[i]!];
+    const slot = this.slots[i]!;
+    this.slots[i] = this.slots[j]!;
+    this.slots[j] = slot;
+    const score = this.scores[i]!;
+    this.scores[i] = this.scores[j]!;
+    this.scores[j] = score;
   }
   private up(i: number) {
     while (i > 0) {
@@ -279,6 +283,8 @@ export class ResidentIndex {
   // Documents live in slots; a replaced or removed document's slot dies and its postings are skipped.
   private slotOf = new Map<string, number>();
   private slotAnswer: (string | null)[] = [];
+  /** 1 for a removed slot: what rank() checks per posting (a byte array stays in cache; the ids do not). */
+  private slotDead = new Uint8Array(1024);
   private slotKey: string[] = [];
   /** Words per field, four to a slot (A, B, C, D), for BM25F's length normalisation. */
   private slotLength = new Float32Array(64);
@@ -380,6 +386,11 @@ export class ResidentIndex {
 
     this.slotOf.set(doc.answerId, slot);
     this.slotAnswer.push(doc.answerId);
+    if (this.slotDead.length <= slot) {
+      const grown = new Uint8Array(this.slotDead.length * 2);
+      grown.set(this.slotDead);
+      this.slotDead = grown;
+    }
     this.slotKey.push(doc.key ?? doc.answerId);
     if (this.slotLength.length < (slot + 1) * 4) {
       const grown = new Float32Array(Math.max(64, this.slotLength.length * 2));
@@ -408,6 +419,7 @@ export class ResidentIndex {
     if (slot === undefined) return;
     this.slotOf.delete(answerId);
     this.slotAnswer[slot] = null;
+    this.slotDead[slot] = 1;
     for (const id of this.slotTerms[slot]!) {
       this.df[id]!--;
       const list = this.postings[id]!;
@@ -552,7 +564,7 @@ export class ResidentIndex {
       if (v === undefined) passes!.set(slot, (v = this.passes(slot, filter)));
       return v;
     };
-    const answers = this.slotAnswer;
+    const dead = this.slotDead;
     for (const { term, w } of terms.slice(0, MAX_TERMS)) {
       const id = this.termId.get(term);
       if (id === undefined) continue;
@@ -562,7 +574,7 @@ export class ResidentIndex {
       let budget = POSTINGS_PER_TERM;
       for (let k = 0; k < slots.length && budget > 0; k++) {
         const slot = slots[k]!;
-        if (answers[slot] === null || (filtered && !ok(slot))) continue;
+        if (dead[slot] === 1 || (filtered && !ok(slot))) continue;
         budget--;
         const before = scores[slot]!;
         if (before === 0) touched[nTouched++] = slot;
