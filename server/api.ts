@@ -101,18 +101,18 @@ function answerHead(f: AnswerFormats, format: Format = "text") {
   };
 }
 
-function answerTail(f: AnswerFormats, base: string) {
+function answerTail(f: AnswerFormats, base: string, certificate: AnswerFormats["certificate"] = f.certificate) {
   return {
     url: `${base}/answers/${f.answerId}`,
     faqUrl: f.faqUrl,
     audience: f.audience,
     certificate: {
-      version: f.certificate.version,
+      version: certificate.version,
       versionId: f.versionId,
-      certifiedBy: f.certificate.certifiedBy,
-      certifiedAt: f.certificate.certifiedAt?.toISOString() ?? null,
-      reverifyAt: f.certificate.reverifyAt?.toISOString() ?? null,
-      reverificationDue: f.certificate.reverificationDue,
+      certifiedBy: certificate.certifiedBy,
+      certifiedAt: certificate.certifiedAt?.toISOString() ?? null,
+      reverifyAt: certificate.reverifyAt?.toISOString() ?? null,
+      reverificationDue: certificate.reverificationDue,
     },
   };
 }
@@ -187,11 +187,11 @@ async function search(request: ApiRequest): Promise<ApiResponse> {
     const cachedFormats = formats.get(d.id);
     if (!cachedFormats) return []; // archived between the search and this read
     // The index knows the version's current state (re-verification due, its date).
-    const f = { ...cachedFormats, certificate: { ...cachedFormats.certificate, reverificationDue: d.state === "reverification_due", reverifyAt: d.reverifyAt ? new Date(d.reverifyAt) : null } };
-    const reply = p.channel && settings ? { channel: p.channel, ...replyFromFormats(p.channel, f, settings, base) } : undefined;
+    const certificate = { ...cachedFormats.certificate, reverificationDue: d.state === "reverification_due", reverifyAt: d.reverifyAt ? new Date(d.reverifyAt) : null };
+    const reply = p.channel && settings ? { channel: p.channel, ...replyFromFormats(p.channel, { ...cachedFormats, certificate }, settings, base) } : undefined;
     const rest = {
       ...(reply ? { reply } : {}),
-      ...answerTail(f, base),
+      ...answerTail(cachedFormats, base, certificate),
       topics: d.topicNames,
       tags: d.tags,
       // Kept from v1's first shape, beside the certificate.
