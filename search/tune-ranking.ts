@@ -5,7 +5,9 @@
 // configuration is run over it. Prints per configuration and set MRR@10 and its gain over the
 // plain BM25 row of search:eval. DIAG=<set> lists that set's queries where plain BM25 ranks the
 // first relevant answer higher, with both top hits. Knobs that change the stored tsvector cannot
-// be compared this way (they need a reindex): use search:eval.
+// be compared this way (they need a reindex): use search:eval. With several configurations, each
+// later one is also compared query by query with the first (how many ranked better, how many
+// worse), and each line ends with the in-process search latency (p50/p95 over the sets' queries).
 import { readFileSync } from "node:fs";
 import { createDb, setDatabase } from "../db/client.server";
 import { migrateDatabase } from "../db/migrate";
@@ -24,6 +26,9 @@ const dir = (set: string) => (set === "northwind" ? "bench/eval" : `bench/eval/$
 const sets = (process.env.SETS ?? "clinc150,hwu64,semeval-cqa").split(",");
 if (configs.length === 0) configs.push({ name: "current" });
 const table: Record<string, string[]> = {};
+const perQuery: Record<string, number[]> = {};
+const latency: Record<string, number[]> = {};
+const versus: string[] = [];
 for (const set of sets) {
   const corpus = readFileSync(`${dir(set)}/corpus.jsonl`, "utf8").split("\n").filter((l) => l.trim());
   const queries = readFileSync(`${dir(set)}/queries.jsonl`, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as { query: string; relevant: string[] });
@@ -52,9 +57,12 @@ for (const set of sets) {
     let losses = 0;
     const text = new Map(corpus.map((l) => JSON.parse(l) as { id: string; question: string }).map((d) => [String(d.id), d.question]));
     for (const q of queries) {
+      const started = performance.now();
       const ours = (await index.search({ q: q.query, limit: 10, submitted: true })).hits.map((h) => corpusId.get(h.document.id) ?? "");
+      (latency[c.name] ??= []).push(performance.now() - started);
       const r = rr(ours, q.relevant);
       sum += r;
+      (perQuery[c.name] ??= []).push(r);
       const p = bm(q.query, 10);
       const rp = rr(p, q.relevant);
       oracle += Math.max(r, rp);
@@ -66,7 +74,17 @@ for (const set of sets) {
     if (process.env.ORACLE) console.log(`${set} ${c.name}: best of both ${(oracle / queries.length).toFixed(3)}, wins ${wins}, losses ${losses}`);
     (table[c.name] ??= []).push(`${m.toFixed(3)} ${((m / plain - 1) * 100).toFixed(1).padStart(5)}%`);
   }
+  const first = perQuery[configs[0]!.name]!;
+  for (const c of configs.slice(1)) {
+    const rs = perQuery[c.name]!;
+    const better = rs.filter((r, i) => r > first[i]! + 1e-9).length;
+    const worse = rs.filter((r, i) => r < first[i]! - 1e-9).length;
+    versus.push(`${set} ${c.name} vs ${configs[0]!.name}: ${better} queries better, ${worse} worse`);
+  }
+  for (const c of configs) delete perQuery[c.name];
   setDatabase(undefined);
   await database.close();
 }
-for (const c of configs) console.log(c.name.padEnd(40), table[c.name]!.join("   "));
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? 0;
+for (const c of configs) console.log(c.name.padEnd(40), table[c.name]!.join("   "), `   p50 ${pct(latency[c.name]!, 50).toFixed(2)} ms p95 ${pct(latency[c.name]!, 95).toFixed(2)} ms`);
+for (const line of versus) console.log(line);
