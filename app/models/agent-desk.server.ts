@@ -108,6 +108,28 @@ export async function formatsForHits(hits: { id: string; versionId: string }[], 
   return out;
 }
 
+// Converting a body to text, Markdown and HTML is the costly part of a formats miss (most of the
+// first round of bench:search's HTTP run), and a version's body never changes once certified: the
+// conversions are kept per version for as long as they are among the newest 5,000, while the
+// entries above expire after 30 s (only their FAQ link and certificate need re-reading).
+const CONVERTED_MAX = 5_000;
+const convertedCache = new Map<string, { text: string; markdown: string; html: string }>();
+
+/** `revisionKey` is the version id and its revision: any edit of the row makes a new key. */
+function convertedBody(revisionKey: string, body: JSONContent, baseUrl: string) {
+  const key = `${baseUrl}|${revisionKey}`;
+  let hit = convertedCache.get(key);
+  if (hit) {
+    convertedCache.delete(key);
+  } else {
+    const options = { baseUrl };
+    hit = { text: toPlainText(body, options), markdown: toMarkdown(body, options), html: toReplyHtml(body, options) };
+    if (convertedCache.size >= CONVERTED_MAX) convertedCache.delete(convertedCache.keys().next().value!);
+  }
+  convertedCache.set(key, hit);
+  return hit;
+}
+
 /** Live, agent-findable versions of these answers in every format; missing ids are left out. */
 export async function answerFormats(answerIds: string[], baseUrl: string, db: DbOrTx = getDb()): Promise<Map<string, AnswerFormats>> {
   const out = new Map<string, AnswerFormats>();
@@ -117,6 +139,7 @@ export async function answerFormats(answerIds: string[], baseUrl: string, db: Db
       answerId: answers.id,
       versionId: answerVersions.id,
       number: answerVersions.number,
+      revision: answerVersions.revision,
       question: answerVersions.question,
       shortAnswer: answerVersions.shortAnswer,
       body: answerVersions.body,
@@ -137,7 +160,7 @@ export async function answerFormats(answerIds: string[], baseUrl: string, db: Db
   const now = Date.now();
   for (const r of rows) {
     const body = r.body as JSONContent;
-    const options = { baseUrl };
+    const converted = convertedBody(`${r.versionId}.${r.revision}`, body, baseUrl);
     const formats: AnswerFormats = {
       answerId: r.answerId,
       versionId: r.versionId,
@@ -145,9 +168,9 @@ export async function answerFormats(answerIds: string[], baseUrl: string, db: Db
       question: r.question,
       shortAnswer: r.shortAnswer,
       audience: r.audience,
-      answerText: toPlainText(body, options),
-      answerMarkdown: toMarkdown(body, options),
-      answerHtml: toReplyHtml(body, options),
+      answerText: converted.text,
+      answerMarkdown: converted.markdown,
+      answerHtml: converted.html,
       faqUrl: r.faqTopic && r.faqSlug ? `${baseUrl}/faq/${r.faqTopic}/${r.faqSlug}` : null,
       body,
       certificate: {
