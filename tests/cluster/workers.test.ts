@@ -11,10 +11,12 @@ import { spawnApp, startApp, type RunningApp } from "../support/server";
  * is replaced while the others keep answering, and SIGTERM stops them all.
  */
 const serverUrl = () => process.env.TEST_DATABASE_URL || DEFAULT_TEST_DATABASE_URL;
+/** The primary's children that run the server (not tsx's esbuild service, also its child). */
 const workerPids = (primary: number) =>
-  execFileSync("ps", ["-o", "pid=", "--ppid", String(primary)], { encoding: "utf8" })
+  execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(primary)], { encoding: "utf8" })
     .split("\n")
-    .map((l) => Number(l.trim()))
+    .filter((l) => l.includes("server/start.mjs"))
+    .map((l) => Number.parseInt(l.trim(), 10))
     .filter((n) => n > 0);
 /** Which worker answers a new connection, by its X-Instance ("w.<worker id>"). */
 const answeredBy = async (url: string) => {
