@@ -1,6 +1,6 @@
 import cluster, { type Worker } from "node:cluster";
 import path from "node:path";
-import { ConfigError, loadConfig } from "./config";
+import { loadConfigOrExit } from "./config";
 import { createLogger } from "./logger";
 
 /**
@@ -15,16 +15,7 @@ import { createLogger } from "./logger";
 const REPLACE_DELAY_MS = 1000;
 const SHUTDOWN_DEADLINE_MS = 6000;
 
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`vetted: ${error.message}\n`);
-    process.exit(1);
-  }
-  throw error;
-}
+const config = loadConfigOrExit();
 
 if (config.workers <= 1) {
   await import("./main");

@@ -222,6 +222,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
+/** For a process's start: the configuration, or one line naming what is wrong and exit code 1. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`vetted: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
 let cached: Config | undefined;
 /** The process's configuration, read once. */
 export function getConfig(): Config {

@@ -6,7 +6,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { setDatabase, type Database } from "../db/client.server";
 import { withStartupLock } from "../db/migrate";
 import { hasUsers, isDemo, seedDemo } from "../db/seed";
-import { ConfigError, loadConfig } from "./config";
+import { loadConfigOrExit } from "./config";
 import { openDatabase, StartupError } from "./database";
 import { describeFsError } from "./fs-errors";
 import { createHttpApp } from "./http";
@@ -27,16 +27,7 @@ async function seedDemoWithoutMail(db: Database["db"]): Promise<void> {
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`vetted: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const log = createLogger(config.logLevel);
   setLogger(log);
   if (config.sessionSecretGenerated) {
