@@ -13,6 +13,18 @@ const optionalString = z
   .transform((s) => (s === "" ? undefined : s))
   .optional();
 
+/** An optional variable holding a whole number in [min, max]; one message for every way it is wrong. */
+function wholeNumber(min: number, max: number, message: string) {
+  return optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, message)
+      .transform(Number)
+      .refine((n) => n >= min && n <= max, message)
+      .optional(),
+  );
+}
+
 const envSchema = z.object({
   DATABASE_URL: optionalString.pipe(
     z
@@ -25,22 +37,8 @@ const envSchema = z.object({
   SESSION_SECRET: optionalString.pipe(
     z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -hex 32`)").optional(),
   ),
-  PORT: optionalString.pipe(
-    z
-      .string()
-      .regex(/^\d+$/, "must be a whole number between 1 and 65535")
-      .transform(Number)
-      .refine((n) => n >= 1 && n <= 65535, "must be a whole number between 1 and 65535")
-      .optional(),
-  ),
-  WEB_CONCURRENCY: optionalString.pipe(
-    z
-      .string()
-      .regex(/^\d+$/, "must be a whole number of worker processes between 1 and 32")
-      .transform(Number)
-      .refine((n) => n >= 1 && n <= 32, "must be a whole number of worker processes between 1 and 32")
-      .optional(),
-  ),
+  PORT: wholeNumber(1, 65535, "must be a whole number between 1 and 65535"),
+  WEB_CONCURRENCY: wholeNumber(1, 32, "must be a whole number of worker processes between 1 and 32"),
   MEILI_URL: optionalString.pipe(
     z
       .string()
