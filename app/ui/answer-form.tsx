@@ -71,7 +71,8 @@ export function AnswerForm({
   useEffect(() => {
     if (!dirty || !saveTo || autosave.state !== "idle") return;
     const timer = setTimeout(() => {
-      if (!formRef.current) return;
+      // Save draft is on its way with this text: an autosave now would race it for the same lock.
+      if (!formRef.current || submitting.current) return;
       const data = new FormData(formRef.current);
       // A new draft needs its question first; until then the leave guard keeps the text safe.
       if (String(data.get("question") ?? "").trim().length < 3) {
@@ -101,22 +102,27 @@ export function AnswerForm({
     }
   }, [autosave.data]);
 
-  // Save draft pressed while the first autosave is creating the draft: a second create would make
-  // a duplicate, so the save waits for the draft and then posts to its edit action.
+  // Save draft pressed while an autosave is on its way. Posting now would either create a
+  // duplicate draft (the first autosave is creating it) or carry the lock the autosave is about to
+  // replace, and one of the two would be refused as a conflict. So the save waits for the autosave
+  // and then posts, with its new lock, to the draft's edit action.
   const pendingSubmit = useRef(false);
+  const submitting = useRef(false);
   const onSubmit = (event: React.FormEvent<HTMLFormElement>) => {
-    if (lock === undefined && autosave.state !== "idle") {
+    if (autosave.state !== "idle") {
       event.preventDefault();
       pendingSubmit.current = true;
       return;
     }
+    submitting.current = true;
     guard.onSubmit();
   };
+  const creating = autosave.data?.ok === true && autosave.data.answerId !== undefined && saveTo === autosaveAction;
   useEffect(() => {
-    if (!pendingSubmit.current || saveTo === autosaveAction) return;
+    if (!pendingSubmit.current || autosave.state !== "idle" || creating) return;
     pendingSubmit.current = false;
     formRef.current?.requestSubmit();
-  }, [saveTo, autosaveAction]);
+  }, [autosave.state, creating, lock]);
 
   useEffect(() => {
     if (autosave.state === "idle" && !dirty && autosave.data?.ok) setUnsaved(false);
