@@ -1,20 +1,25 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { root } from "../../server/build-if-stale.mjs";
-import { freePort, spawnApp, startApp, type RunningApp } from "../support/server";
+import { SEEDED_DATA_DIR_ENV, freePort, spawnApp, startApp, type RunningApp } from "../support/server";
 import { HttpClient } from "./support";
 
 /** The embedded database's directory belongs to one process; the file system's failures are named. */
 
 const tsx = path.join(root, "node_modules/tsx/dist/cli.mjs");
-function runCommand(script: string, args: string[], env: Record<string, string>) {
+function runCommand(script: string, args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const childEnv: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: "warn", ...env };
   delete childEnv.SESSION_SECRET;
   for (const key of Object.keys(childEnv)) if (key.startsWith("VITEST") || key === "TEST_DB") delete childEnv[key];
-  return spawnSync(process.execPath, [tsx, script, ...args], { cwd: root, env: childEnv as NodeJS.ProcessEnv, encoding: "utf8", timeout: 120_000 });
+  const child = spawn(process.execPath, [tsx, script, ...args], { cwd: root, env: childEnv as NodeJS.ProcessEnv, timeout: 120_000 });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += String(d)));
+  child.stderr.on("data", (d) => (stderr += String(d)));
+  return new Promise((resolve) => child.on("close", (status) => resolve({ status, stdout, stderr })));
 }
 
 describe("one process per data directory (pglite)", () => {
@@ -35,9 +40,11 @@ describe("one process per data directory (pglite)", () => {
       ["db/migrate-cli.ts", []],
       ["workflows/reverification.ts", []],
     ];
-    for (const [script, args] of commands) {
-      const run = runCommand(script, args, env);
-      expect(run.status, `${script}: ${run.stderr}${run.stdout}${String(run.error ?? "")}`).not.toBe(0);
+    // All at once: each is refused on its own, whoever else is knocking.
+    const runs = await Promise.all(commands.map(([script, args]) => runCommand(script, args, env)));
+    for (const [i, run] of runs.entries()) {
+      const script = commands[i]![0];
+      expect(run.status, `${script}: ${run.stderr}${run.stdout}`).not.toBe(0);
       expect(run.stderr.trim().split("\n")).toHaveLength(1);
       expect(run.stderr).toMatch(new RegExp(`in use by process ${app.proc.pid}.*stop that process first, or set DATABASE_URL`));
     }
@@ -110,6 +117,9 @@ describe("file-system faults at start and while running", () => {
 
     const roomy = mountTmpfs("size=400m");
     mounts.push(roomy);
+    // A data directory that was seeded already: what this test fills is the disk, not the database.
+    const seeded = process.env[SEEDED_DATA_DIR_ENV];
+    if (seeded) cpSync(seeded, path.join(roomy!, "data"), { recursive: true });
     const app = await startApp({ DATA_DIR: path.join(roomy!, "data"), LOG_LEVEL: "warn" });
     try {
       expect((await fetch(`${app.url}/health`)).status).toBe(200);

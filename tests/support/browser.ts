@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import { createHash } from "node:crypto";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { DEMO_PASSWORD } from "../../db/seed";
@@ -137,6 +138,25 @@ function pagePattern(url: string): string {
 }
 
 const shotsTaken = new Set<string>();
+/**
+ * The browser suite's global setup names a directory shared by its parallel files: a page kind a
+ * user was already swept as, in any file of the run, is not loaded again (the sweep was a fifth
+ * of the browser suite's CPU when each file repeated it).
+ */
+export const SWEEP_DIR_ENV = "VETTED_TEST_SWEEP_DIR";
+function claimSweep(key: string): boolean {
+  if (shotsTaken.has(key)) return false;
+  shotsTaken.add(key);
+  const dir = process.env[SWEEP_DIR_ENV];
+  if (!dir) return true;
+  try {
+    // "wx" fails when another file claimed the key first: an atomic claim across processes.
+    closeSync(openSync(path.join(dir, createHash("sha1").update(key).digest("hex")), "wx"));
+    return true;
+  } catch {
+    return false;
+  }
+}
 /** Who a context is signed in as, for the screenshots' names. */
 const contextLabels = new WeakMap<BrowserContext, string>();
 
@@ -153,8 +173,7 @@ async function screenshotVisited(context: BrowserContext, visited: Map<string, s
   const before = browserProblems.length;
   for (const [pattern, url] of visited) {
     const key = `${who}${pattern}`;
-    if (shotsTaken.has(key) || pattern.startsWith("/logout") || /\/(api|health|ready|metrics)\b/.test(pattern)) continue;
-    shotsTaken.add(key);
+    if (pattern.startsWith("/logout") || /\/(api|health|ready|metrics)\b/.test(pattern) || !claimSweep(key)) continue;
     const page = await context.newPage();
     try {
       for (const size of pictures ? SCREEN_WIDTHS : SCREEN_WIDTHS.filter((w) => w.width === 390)) {

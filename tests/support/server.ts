@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { cpSync, mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -27,10 +27,10 @@ export interface RunningApp {
 
 /** Runs `npm start`'s entry (server/start.mjs) exactly as a user would, in its own data dir. */
 export function spawnApp(env: Record<string, string | undefined> = {}) {
-  const dataDir = mkdtempSync(path.join(tmpdir(), "vetted-e2e-"));
+  const dataDir = env.DATA_DIR ?? copyOfSeededDataDir(env) ?? mkdtempSync(path.join(tmpdir(), "vetted-e2e-"));
   const childEnv: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: "info", NODE_ENV: "production", ...env })) {
-    if (v !== undefined && !k.startsWith("VITEST") && k !== "TEST_DB") childEnv[k] = v;
+    if (v !== undefined && !k.startsWith("VITEST") && k !== "TEST_DB" && k !== SEEDED_DATA_DIR_ENV) childEnv[k] = v;
   }
   // The tests' own SESSION_SECRET must not leak in: the app generates and keeps its own.
   if (!("SESSION_SECRET" in env)) delete childEnv.SESSION_SECRET;
@@ -44,6 +44,22 @@ export function spawnApp(env: Record<string, string | undefined> = {}) {
   });
   const exited = new Promise<number | null>((resolve) => proc.on("exit", (code) => resolve(code)));
   return { proc, dataDir, output: () => out, errors: () => err, exited };
+}
+
+/**
+ * The browser and attack suites' global setup leaves a data directory that one start already
+ * created, migrated and seeded (tests/setup/global-build.ts). A start on a copy of it skips
+ * PGlite's initdb, the migrations and the demo seed, several seconds of CPU per server; the first
+ * start itself stays tested by `npm start` in tests/e2e/server.test.ts and by bench:startup.
+ */
+export const SEEDED_DATA_DIR_ENV = "VETTED_TEST_SEEDED_DATA_DIR";
+
+function copyOfSeededDataDir(env: Record<string, string | undefined>): string | undefined {
+  const seeded = process.env[SEEDED_DATA_DIR_ENV];
+  if (!seeded || env.DATABASE_URL) return undefined;
+  const dataDir = mkdtempSync(path.join(tmpdir(), "vetted-e2e-"));
+  cpSync(seeded, dataDir, { recursive: true });
+  return dataDir;
 }
 
 export async function startApp(env: Record<string, string | undefined> = {}): Promise<RunningApp> {
