@@ -14,7 +14,7 @@ import { users } from "../db/schema";
 import { importAnswers } from "../workflows/import";
 import type { SearchIndex } from "./index";
 import { createMeilisearchIndex } from "./meilisearch";
-import { drainAll } from "./outbox";
+import { drainAll, embedAll } from "./outbox";
 import { plainBm25 } from "./plain-bm25";
 import { createPostgresIndex } from "./postgres";
 import { parseUsage, replayUsage, type UsageLine } from "./usage-replay";
@@ -90,6 +90,7 @@ try {
       : createPostgresIndex(() => db);
   await index.clear();
   await drainAll(db, index);
+  await embedAll(index);
   process.stderr.write(`imported and indexed ${report.created} answers in ${((performance.now() - t0) / 1000).toFixed(1)} s (${engine} on ${dbKind})\n`);
 
   // Answers are keyed by the corpus id through answers.external_id = import:<id>.
@@ -106,6 +107,7 @@ try {
     }
     const replayed = await replayUsage(db, usage, (id) => answerOf.get(id));
     await drainAll(db, index);
+    await embedAll(index);
     process.stderr.write(`replayed ${usage.length} uses (${replayed.recorded} recorded, ${replayed.repeated} repeats, ${replayed.unknown} unknown ids, ${replayed.agents} agents) in ${((performance.now() - t1) / 1000).toFixed(1)} s\n`);
   }
   for (const q of queries.slice(0, 5)) await index.search({ q: q.query, limit: 10 }); // warm up

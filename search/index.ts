@@ -71,6 +71,11 @@ export interface SearchIndex {
   health(): Promise<{ ok: boolean; detail?: string }>;
   /** Gets ready to answer quickly (the embedded engine loads its copy); optional. */
   warmUp?(): Promise<void>;
+  /**
+   * Computes the meaning vectors of up to `limit` indexed answers that lack them (the embedded
+   * engine; search/sentence-encoder.ts) and returns how many it did: 0 when none are left.
+   */
+  embedPending?(limit?: number): Promise<number>;
   /** The copy this process keeps in memory, for the embedded engine (readiness and metrics). */
   residentCopy?(): ResidentCopyStats;
 }

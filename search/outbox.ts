@@ -68,6 +68,17 @@ export async function drainAll(db: Db, index: SearchIndex): Promise<number> {
   }
 }
 
+/**
+ * Computes every missing meaning vector (the embedded engine's; Meilisearch has none). The server
+ * does this in the background (the search-vectors job); tools that measure ranking call it so
+ * they measure the ranking agents get once it has caught up.
+ */
+export async function embedAll(index: SearchIndex): Promise<number> {
+  let total = 0;
+  for (let n = await (index.embedPending?.() ?? 0); n > 0; n = await index.embedPending!()) total += n;
+  return total;
+}
+
 /** How far the index is behind: pending rows and the age of the oldest, for /health and admins. */
 export async function outboxLag(db: Db, now = new Date()): Promise<{ pending: number; oldestSeconds: number; failing: number }> {
   const [row] = await db.select({ n: count(), oldest: min(searchOutbox.createdAt) }).from(searchOutbox).where(isNull(searchOutbox.processedAt));

@@ -4,6 +4,8 @@ import { highlightText, normalizeWord, tokenize, type Token } from "./highlight"
 import type { SearchDocument, SearchHit, SearchIndex, SearchQuery, SearchResult } from "./index";
 import { analyzeQuery } from "./query";
 import { parseTsvector, planQuery, ResidentIndex, type SynonymGroup } from "./resident";
+import { encodeQuery, encodeSentences, semanticSearchEnabled } from "./sentence-encoder";
+import { packVectors } from "./vector-store";
 
 /**
  * The embedded search engine: no server besides PostgreSQL (or PGlite). PostgreSQL holds the
@@ -25,6 +27,10 @@ const STEM_CACHE_MAX = 200_000;
 /** Answers kept as returned, most recently used last; the rest are read when needed. */
 const DOC_CACHE_MAX = 20_000;
 const POLL_MS = 3000;
+/** Answers given their meaning vectors per transaction (~0.1–0.3 s of the encoder's time). */
+const VECTOR_BATCH = 32;
+/** The question and the first author phrasings get vectors; more add little and cost memory. */
+const PHRASES_WITH_VECTORS = 8;
 const CHANNEL = "vetted_search";
 
 function rows<T>(result: unknown): T[] {
@@ -90,12 +96,13 @@ interface StateRow {
   synonyms_version: number | string;
 }
 
-type DocRow = [answerId: string, topicIds: string[], tags: string[], audience: string, state: string, tsv: string, key: string | null];
+type DocRow = [answerId: string, topicIds: string[], tags: string[], audience: string, state: string, tsv: string, key: string | null, vectors: string | null];
 
 // The tie-break key: the import id, else the creation time to the microsecond (then the id), so
 // the same corpus ranks the same however its rows were loaded.
 const DOC_COLUMNS = sql`json_build_array(d.answer_id, d.topic_ids, d.tags, d.audience, d.state, d.tsv::text,
-  (select coalesce(a.external_id, to_char(a.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || ' ' || a.id) from answers a where a.id = d.answer_id))`;
+  (select coalesce(a.external_id, to_char(a.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || ' ' || a.id) from answers a where a.id = d.answer_id),
+  translate(encode(d.vectors, 'base64'), E'\n', ''))`;
 
 /**
  * A question's lexemes: the `english` configuration's (stemmed, stopwords dropped), plus the words
@@ -114,12 +121,12 @@ function questionLexemes(text: SQL): SQL {
 }
 
 function apply(index: ResidentIndex, row: DocRow) {
-  const [answerId, topicIds, tags, audience, state, tsv, key] = row;
+  const [answerId, topicIds, tags, audience, state, tsv, key, vectors] = row;
   const terms = parseTsvector(tsv);
   // The number of words, for BM25's length normalisation: every position of every lexeme (not of
   // the written forms, which repeat the question's positions).
   const length = terms.reduce((n, t) => n + (t.lexeme.startsWith("=") ? 0 : Math.max(t.positions.length, 1)), 0);
-  index.upsert({ answerId, topicIds, tags, audience, state, length, terms, key: key ?? answerId });
+  index.upsert({ answerId, topicIds, tags, audience, state, length, terms, key: key ?? answerId, vectors: vectors ? Buffer.from(vectors, "base64") : null });
 }
 
 async function loadSynonymGroups(db: DbOrTx): Promise<SynonymGroup[]> {
@@ -303,15 +310,17 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
       documents.map((d) => ({ id: d.id, doc: d, q: [d.question, ...d.alternatives].join("\n"), l: (d.learnedPhrasings ?? []).join("\n"), s: d.shortAnswer, b: d.body })),
     );
     await tx.execute(sql`
-      insert into search_documents as t (answer_id, doc, topic_ids, tags, audience, state, tsv, seq, indexed_at)
+      insert into search_documents as t (answer_id, doc, topic_ids, tags, audience, state, tsv, seq, indexed_at, vectors_of)
       select x.id, x.doc,
              array(select jsonb_array_elements_text(x.doc->'topicIds'))::uuid[],
              array(select jsonb_array_elements_text(x.doc->'tags')),
-             x.doc->>'audience', x.doc->>'state', v.tsv, ${version}, now()
+             x.doc->>'audience', x.doc->>'state', v.tsv, ${version}, now(), md5(x.q)
       from jsonb_to_recordset(${payload}::jsonb) as x(id uuid, doc jsonb, q text, l text, s text, b text)
       cross join lateral (select setweight(${questionLexemes(sql`x.q`)}, 'A') || setweight(${questionLexemes(sql`coalesce(x.l, '')`)}, 'D') || setweight(to_tsvector('english', x.s), 'B') || setweight(to_tsvector('english', x.b), 'C') as tsv) v
       on conflict (answer_id) do update set doc = excluded.doc, topic_ids = excluded.topic_ids, tags = excluded.tags, audience = excluded.audience,
-        state = excluded.state, tsv = excluded.tsv, seq = excluded.seq, indexed_at = excluded.indexed_at`);
+        state = excluded.state, tsv = excluded.tsv, seq = excluded.seq, indexed_at = excluded.indexed_at,
+        -- The meaning vectors stay while the texts they were computed from do.
+        vectors = case when t.vectors_of = excluded.vectors_of then t.vectors end, vectors_of = excluded.vectors_of`);
     await tx.execute(sql`delete from search_removed where answer_id in (select value::uuid from jsonb_array_elements_text(${ids(documents.map((d) => d.id))}::jsonb))`);
   }
 
@@ -395,8 +404,9 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
 
       const current = await ready(db);
       const plan = planQuery(current.index, words, prefixWord, current.synonyms);
-      if (plan.terms.length === 0) return { hits: [], total: 0 };
-      const ranked = current.index.rank(plan.terms, plan.bigrams, filter, limit, offset);
+      const meaning = semanticSearchEnabled() && current.index.withVectors > 0 ? await encodeQuery(query.q) : null;
+      if (plan.terms.length === 0 && !meaning) return { hits: [], total: 0 };
+      const ranked = current.index.rank(plan.terms, plan.bigrams, filter, limit, offset, meaning);
       const docs = await documents(db, ranked.ids);
       // An answer removed a moment ago may still be in the copy: it is simply left out.
       const found = ranked.ids.flatMap((id, i) => (docs.has(id) ? [{ cached: docs.get(id)!, score: ranked.scores[i]! }] : []));
@@ -406,6 +416,33 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
 
     async warmUp() {
       await ready(getDb());
+    },
+
+    async embedPending(limit = VECTOR_BATCH) {
+      if (!semanticSearchEnabled()) return 0;
+      const db = getDb();
+      const pending = rows<{ answer_id: string; vectors_of: string | null; texts: string[] }>(
+        await db.execute(sql`
+          select answer_id, vectors_of, jsonb_build_array(doc->>'question') || coalesce(doc->'alternatives', '[]'::jsonb) as texts
+          from search_documents where vectors is null order by answer_id limit ${limit}`),
+      );
+      if (pending.length === 0) return 0;
+      const texts = pending.map((p) => p.texts.filter((t) => t.trim()).slice(0, PHRASES_WITH_VECTORS));
+      const flat = await encodeSentences(texts.flat());
+      let at = 0;
+      const payload = JSON.stringify(
+        pending.map((p, i) => ({ id: p.answer_id, of: p.vectors_of, v: packVectors(flat.slice(at, (at += texts[i]!.length))).toString("base64") })),
+      );
+      await db.transaction(async (tx) => {
+        const version = await nextVersion(tx);
+        // Only if the texts are still the ones encoded: an edit meanwhile nulled them for the next round.
+        await tx.execute(sql`
+          update search_documents t set vectors = decode(x.v, 'base64'), seq = ${version}
+          from jsonb_to_recordset(${payload}::jsonb) as x(id uuid, of text, v text)
+          where t.answer_id = x.id and t.vectors is null and t.vectors_of is not distinct from x.of`);
+      });
+      await refresh(db);
+      return pending.length;
     },
 
     residentCopy() {

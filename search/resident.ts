@@ -8,6 +8,8 @@
  * of CPU per request for everything; BM25 over SQL postings costs ten (docs/decisions/008-…).
  */
 
+import { VectorStore } from "./vector-store";
+
 export const K1 = 1.2;
 const MAX_TERMS_DEFAULT = 12;
 /**
@@ -41,6 +43,17 @@ export const TUNING = {
    * the query's IDF weight. Snowball's stems still match; only the top RERANK answers are checked.
    */
   surfacePenalty: 0.3,
+  /**
+   * Meaning (search/sentence-encoder.ts) blended with the words: an answer's score is
+   * semanticShare × its BM25 score over the best one's + (1 − semanticShare) × its best cosine with
+   * the query, rescaled so semanticFloor (what unrelated sentences reach) counts 0. Answers that
+   * share no word with the query come in from the nearest semanticCandidates when their cosine is
+   * at least semanticOnly.
+   */
+  semanticShare: 0.25,
+  semanticFloor: 0.3,
+  semanticOnly: 0.5,
+  semanticCandidates: 100,
 };
 
 /** Harman's S-stemmer: plurals only (*reservations* → *reservation*, *stories* → *story*). */
@@ -86,6 +99,8 @@ export interface IndexedDocument {
   /** Number of words (positions), for BM25's length normalisation. */
   length: number;
   terms: IndexedTerm[];
+  /** Meaning vectors of its question and phrasings, packed (search/vector-store.ts); absent until computed. */
+  vectors?: Uint8Array | null;
 }
 
 export interface Filter {
@@ -304,6 +319,7 @@ export class ResidentIndex {
   private deadSlots = 0;
   private scores = new Float64Array(0);
   private touched: Int32Array | null = null;
+  private vectors = new VectorStore();
 
   get size(): number {
     return this.liveDocs;
@@ -406,6 +422,7 @@ export class ResidentIndex {
     this.slotBigrams.push(bigrams);
     this.slotQuestionTerms.push(Int32Array.from(questionTerms).sort());
     this.slotForms.push(Uint32Array.from(new Set(forms)).sort());
+    if (doc.vectors) this.vectors.set(slot, doc.vectors);
     this.liveDocs++;
     for (let f = 0; f < 4; f++) {
       this.totalLength[f]! += lengths[f]!;
@@ -430,6 +447,7 @@ export class ResidentIndex {
     this.slotBigrams[slot] = new Uint32Array(0);
     this.slotQuestionTerms[slot] = new Int32Array(0);
     this.slotForms[slot] = new Uint32Array(0);
+    this.vectors.kill(slot);
     this.slotTopics[slot] = [];
     this.slotTags[slot] = [];
     this.liveDocs--;
@@ -438,6 +456,11 @@ export class ResidentIndex {
       if (this.slotLength[slot * 4 + f]! > 0) this.fieldDocs[f]!--;
     }
     this.deadSlots++;
+  }
+
+  /** Live answers that have meaning vectors. */
+  get withVectors(): number {
+    return this.vectors.size;
   }
 
   /** Document frequency of a lexeme (0 when unknown). */
@@ -548,7 +571,14 @@ export class ResidentIndex {
    * words that stand next to each other in the answer; answers under 15 % of the best score are
    * noise. Returns answer ids best first, and how many answers matched at all.
    */
-  rank(terms: WeightedTerm[], bigrams: [string, string][], filter: Filter, limit: number, offset: number): { ids: string[]; scores: number[]; total: number } {
+  rank(
+    terms: WeightedTerm[],
+    bigrams: [string, string][],
+    filter: Filter,
+    limit: number,
+    offset: number,
+    meaning?: Float32Array | null,
+  ): { ids: string[]; scores: number[]; total: number } {
     if (this.scores.length < this.slotAnswer.length) this.scores = new Float64Array(Math.max(this.slotAnswer.length * 1.5, 1024));
     const scores = this.scores;
     // The query's summed IDF weight, for the surface penalty's shares.
@@ -610,15 +640,42 @@ export class ResidentIndex {
         if (forms.length > 0) {
           for (const c of checked) if (containsSorted(this.slotQuestionTerms[slot]!, c.id) && !c.forms.some((f) => containsSorted(forms, f))) kept -= penalty * c.share;
         }
-        return { id: this.slotAnswer[slot]!, key: this.slotKey[slot]!, score: top.scores[i]! * kept * (1 + TUNING.phraseBonus * Math.min(phrases, 4)) };
+        return { slot, id: this.slotAnswer[slot]!, key: this.slotKey[slot]!, score: top.scores[i]! * kept * (1 + TUNING.phraseBonus * Math.min(phrases, 4)) };
       })
       .sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const floor = (all[0]?.score ?? 0) * TUNING.floor;
-    const reachable = all.filter((r) => r.score >= floor);
+    let reachable = all.filter((r) => r.score >= floor);
+    if (meaning && this.vectors.size > 0) reachable = this.blend(reachable, meaning, filtered ? ok : null);
     const page = reachable.slice(offset, offset + limit);
     // The count a person sees is the count they can page to: the answers above the noise floor,
     // not every answer that shares a word with the query.
     return { ids: page.map((r) => r.id), scores: page.map((r) => r.score), total: reachable.length };
+  }
+
+  /**
+   * The words' ranking blended with meaning (TUNING.semanticShare): the lexical candidates keep
+   * their place only as far as their questions also mean what the query means, and the nearest
+   * answers by meaning join them. An answer whose vectors are not computed yet (they follow
+   * certification by a moment) counts its lexical share for both parts, neither helped nor hurt.
+   */
+  private blend(lexical: { slot: number; id: string; key: string; score: number }[], meaning: Float32Array, ok: ((slot: number) => boolean) | null) {
+    const share = TUNING.semanticShare;
+    const cosFloor = TUNING.semanticFloor;
+    const best = lexical[0]?.score ?? 0;
+    const near = this.vectors.nearest(meaning, TUNING.semanticCandidates, ok, (slot) => this.slotKey[slot]!);
+    const sims = new Map(near.map((n) => [n.slot, n.sim]));
+    const part = (sim: number) => Math.max(0, (sim - cosFloor) / (1 - cosFloor));
+    const out = lexical.map((r) => {
+      const words = best > 0 ? r.score / best : 0;
+      if (!this.vectors.has(r.slot)) return { ...r, score: words };
+      return { ...r, score: share * words + (1 - share) * part(sims.get(r.slot) ?? this.vectors.similarity(r.slot, meaning)) };
+    });
+    const seen = new Set(lexical.map((r) => r.slot));
+    for (const n of near) {
+      if (seen.has(n.slot) || n.sim < TUNING.semanticOnly) continue;
+      out.push({ slot: n.slot, id: this.slotAnswer[n.slot]!, key: this.slotKey[n.slot]!, score: (1 - share) * part(n.sim) });
+    }
+    return out.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 }
 

@@ -13,7 +13,7 @@ import { createDb, setDatabase } from "../db/client.server";
 import { migrateDatabase } from "../db/migrate";
 import { users } from "../db/schema";
 import { importAnswers } from "../workflows/import";
-import { drainAll } from "./outbox";
+import { drainAll, embedAll } from "./outbox";
 import { plainBm25 } from "./plain-bm25";
 import { createPostgresIndex } from "./postgres";
 import { FIELD_B, FIELD_WEIGHT, retuned, TUNING } from "./resident";
@@ -41,6 +41,7 @@ for (const set of sets) {
   const index = createPostgresIndex(() => db);
   await index.clear();
   await drainAll(db, index);
+  await embedAll(index);
   const ext = await db.query.answers.findMany({ columns: { id: true, externalId: true } });
   const corpusId = new Map(ext.map((a) => [a.id, a.externalId?.replace(/^import:/, "") ?? ""]));
   const rr = (ranked: string[], rel: string[]) => { const i = ranked.findIndex((id) => rel.includes(id)); return i >= 0 ? 1 / (i + 1) : 0; };

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { drainSearchOutbox } from "../app/models/search.server";
+import { drainSearchOutbox, embedSearchVectors } from "../app/models/search.server";
 import { pruneRateLimits } from "../app/models/rate-limit.server";
 import { getDb } from "../db/client.server";
 import { configuredTransport } from "../app/notifications/mail-transport.server";
@@ -24,6 +24,8 @@ export const jobs: Job[] = [
   phrasingAgeingJob,
   // Keeps search within a second of certification; a down engine only delays it (the outbox retries).
   { name: "search-outbox", everyMs: 500, run: () => drainSearchOutbox() },
+  // Meaning vectors follow indexing by a moment; until then an answer ranks by its words alone.
+  { name: "search-vectors", everyMs: 1000, run: () => embedSearchVectors() },
   { name: "rate-limit-prune", everyMs: 10 * 60_000, run: () => pruneRateLimits() },
   // Email: immediate mail within seconds, daily digests at each person's hour. A failing SMTP server
   // leaves the queue pending with backoff (shown on /health and Admin → Email); nothing is lost.

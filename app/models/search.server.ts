@@ -49,6 +49,19 @@ export function drainSearchOutbox() {
   return drainOutbox(getDb(), getSearchIndex());
 }
 
+/**
+ * Gives newly indexed answers their meaning vectors, a batch at a time for up to a second and a
+ * half per run, so the encoder never holds the server's one thread for long at a stretch.
+ */
+export async function embedSearchVectors(budgetMs = 1500): Promise<number> {
+  const index = getSearchIndex();
+  if (!index.embedPending) return 0;
+  const started = performance.now();
+  let total = 0;
+  for (let n = await index.embedPending(8); n > 0 && performance.now() - started < budgetMs; n = await index.embedPending(8)) total += n;
+  return total;
+}
+
 export function searchLag() {
   return outboxLag(getDb());
 }

@@ -1,8 +1,10 @@
+import { sql } from "drizzle-orm";
 import { bigint, customType, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import type { SearchDocument } from "../../search/index";
 import { users } from "./users";
 
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+const bytea = customType<{ data: Buffer }>({ dataType: () => "bytea" });
 
 /**
  * The embedded search index (search/postgres.ts): one row per searchable answer, its text made
@@ -23,8 +25,15 @@ export const searchDocuments = pgTable(
     tsv: tsvector("tsv").notNull(),
     seq: bigint("seq", { mode: "number" }).notNull().default(0),
     indexedAt: timestamp("indexed_at", { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Meaning vectors of the question and author phrasings (search/vector-store.ts packs them),
+     * computed by the search-vectors job after the row is written; null until then, and again
+     * when those texts change (vectors_of is the md5 of the texts they were computed from).
+     */
+    vectors: bytea("vectors"),
+    vectorsOf: text("vectors_of"),
   },
-  (t) => [index("search_documents_seq_idx").on(t.seq)],
+  (t) => [index("search_documents_seq_idx").on(t.seq), index("search_documents_unvectored_idx").on(t.answerId).where(sql`vectors is null`)],
 );
 
 /** Answers that left the index, and when (seq): other processes drop them from their copy. */

@@ -2,7 +2,7 @@ import { inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { Db } from "../../db/client.server";
 import { answers } from "../../db/schema";
-import { drainAll } from "../../search/outbox";
+import { drainAll, embedAll } from "../../search/outbox";
 import { createPostgresIndex } from "../../search/postgres";
 import { importAnswers } from "../../workflows/import";
 import { freshDatabase } from "../support/db";
@@ -19,7 +19,7 @@ const CORPUS = [
 ];
 const QUERIES = ["reset password", "password", "return item thirty days", "model reset"];
 
-async function rankings(lines: string[]): Promise<string[][]> {
+async function rankings(lines: string[], meaning = false): Promise<string[][]> {
   const database = await freshDatabase();
   const db = database.db as Db;
   try {
@@ -27,6 +27,7 @@ async function rankings(lines: string[]): Promise<string[][]> {
     await importAnswers(db, lines, { as: "certified", skipInvalid: false, userEmail: km.email });
     const index = createPostgresIndex(() => db);
     await drainAll(db, index);
+    if (meaning) expect(await embedAll(index)).toBe(lines.length);
     const out: string[][] = [];
     for (const q of QUERIES) {
       const { hits } = await index.search({ q, limit: 25 });
@@ -50,5 +51,12 @@ describe("deterministic ranking", () => {
     const tied = first[0]!.filter((id) => id.startsWith("import:tie-"));
     expect(tied.length).toBeGreaterThanOrEqual(10);
     expect(tied).toEqual([...tied].sort());
+  }, 120_000);
+
+  it("ranks it the same with meaning vectors blended in", async () => {
+    const lines = CORPUS.map((o) => JSON.stringify(o));
+    const first = await rankings(lines, true);
+    expect(await rankings([...lines].reverse(), true)).toEqual(first);
+    expect(first[0]!.length).toBeGreaterThanOrEqual(10);
   }, 120_000);
 });
