@@ -12,7 +12,8 @@ import { createApiToken } from "../app/models/agent.server";
 import { rowsOf, setDatabase } from "../db/client.server";
 import { topics, users } from "../db/schema";
 import { loadDocuments } from "../search/documents";
-import { drainAll } from "../search/outbox";
+import { drainAll, embedAll } from "../search/outbox";
+import { semanticSearchEnabled } from "../search/sentence-encoder";
 import { createPostgresIndex } from "../search/postgres";
 import { buildIfStale, root } from "../server/build-if-stale.mjs";
 import { freePort } from "../tests/support/server";
@@ -125,6 +126,10 @@ async function importAndIndex(db: Awaited<ReturnType<typeof benchDatabase>>["db"
     await index.upsert(docs);
   }
   console.log(`[${driver}] learned phrasings: ${phrasings} on ${answerIds.length} answers (${Math.round((answerIds.length / count) * 100)} %), indexed in ${((performance.now() - tIndexed) / 1000).toFixed(1)} s`);
+  // Meaning vectors (search/sentence-encoder.ts), as the server's search-vectors job computes them.
+  const tVectors = performance.now();
+  const vectored = await embedAll(index);
+  console.log(`[${driver}] meaning vectors: ${vectored} answers in ${((performance.now() - tVectors) / 1000).toFixed(1)} s (SEARCH_SEMANTIC=${semanticSearchEnabled() ? "on" : "off"})`);
   console.log(
     `[${driver}] import of ${count} certified answers: ${((tImported - t0) / 1000).toFixed(1)} s, indexing ${((tIndexed - tImported) / 1000).toFixed(1)} s, ` +
       `searchable after ${((tIndexed - t0) / 1000).toFixed(1)} s (target ≤ 120 s at 100,000) (RSS +${Math.round((process.memoryUsage().rss - rssBefore) / 1e6)} MB)`,

@@ -3,7 +3,7 @@ import { listenToOthers, rowsOf, type Db, type DbOrTx } from "../db/client.serve
 import { highlightText, normalizeWord, tokenize, type Token } from "./highlight";
 import type { SearchDocument, SearchHit, SearchIndex, SearchQuery, SearchResult } from "./index";
 import { analyzeQuery } from "./query";
-import { parseTsvector, planQuery, ResidentIndex, type SynonymGroup } from "./resident";
+import { parseTsvector, planQuery, ResidentIndex, TUNING, type SynonymGroup } from "./resident";
 import { encodeQuery, encodeSentences, semanticSearchEnabled } from "./sentence-encoder";
 import { packVectors } from "./vector-store";
 
@@ -118,6 +118,21 @@ function questionLexemes(text: SQL): SQL {
     from unnest(to_tsvector('simple', ${text})) u where to_tsvector('english', u.lexeme) = ''::tsvector)
     || ' ' || (select coalesce(string_agg(quote_literal('=' || u.lexeme) || ':' || array_to_string(u.positions, ','), ' '), '')
     from unnest(to_tsvector('simple', ${text})) u))::tsvector`;
+}
+
+/**
+ * The query as the sentence encoder reads it: a misspelt word the index does not know is replaced
+ * by the correction the words' ranking uses (*refnd not recieved* is read as *refund not
+ * receiv*), so meaning has the same typo tolerance as the words.
+ */
+function meaningText(index: ResidentIndex, words: { word: string; lexemes: string[] }[]): string {
+  return words
+    .map(({ word, lexemes }) => {
+      if (word.length < TUNING.correctionMinLength || lexemes.length === 0 || lexemes.some((l) => index.frequency(l) > 0)) return word;
+      const fix = index.corrections(lexemes[0]!)[0];
+      return fix && fix.sim >= TUNING.correctionMinSim ? fix.term : word;
+    })
+    .join(" ");
 }
 
 function apply(index: ResidentIndex, row: DocRow) {
@@ -404,7 +419,7 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
 
       const current = await ready(db);
       const plan = planQuery(current.index, words, prefixWord, current.synonyms);
-      const meaning = semanticSearchEnabled() && current.index.withVectors > 0 ? await encodeQuery(query.q) : null;
+      const meaning = semanticSearchEnabled() && current.index.withVectors > 0 ? await encodeQuery(meaningText(current.index, words)) : null;
       if (plan.terms.length === 0 && !meaning) return { hits: [], total: 0 };
       const ranked = current.index.rank(plan.terms, plan.bigrams, filter, limit, offset, meaning);
       const docs = await documents(db, ranked.ids);

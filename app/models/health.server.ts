@@ -4,7 +4,7 @@ import { pendingMigrations } from "../../db/migrate";
 import { getConfig } from "../../server/config";
 import { FULL_DISK_BYTES, freeBytes } from "../../server/fs-errors";
 import { mailQueueHealth, type MailQueueHealth } from "../notifications/mail-queue.server";
-import { getSearchIndex, searchLag } from "./search.server";
+import { getSearchIndex, searchLag, vectorsPending } from "./search.server";
 
 export interface Health {
   status: "ok" | "unavailable";
@@ -12,7 +12,7 @@ export interface Health {
   /** Free space where the data directory lives; a full disk fails every write, so it is unhealthy. */
   disk?: { freeBytes: number; ok: boolean };
   reason?: string;
-  search?: { engine: string; ok: boolean; outboxPending: number; outboxOldestSeconds: number; outboxFailing: number };
+  search?: { engine: string; ok: boolean; outboxPending: number; outboxOldestSeconds: number; outboxFailing: number; vectorsPending: number };
   /** Counts only (the error text is on Admin → Email): a failing SMTP server shows here, and delays mail without losing it. */
   mail?: MailQueueHealth;
 }
@@ -28,12 +28,12 @@ export async function checkHealth(): Promise<Health> {
       return { status: "unavailable", database: database.driver, disk, reason: `the disk holding ${getConfig().dataDir} is full` };
     }
     const index = getSearchIndex();
-    const [engine, lag, mail] = await Promise.all([index.health(), searchLag(), mailQueueHealth(database.db)]);
+    const [engine, lag, mail, vectors] = await Promise.all([index.health(), searchLag(), mailQueueHealth(database.db), vectorsPending()]);
     return {
       status: "ok",
       database: database.driver,
       ...(disk ? { disk } : {}),
-      search: { engine: index.engine, ok: engine.ok, outboxPending: lag.pending, outboxOldestSeconds: lag.oldestSeconds, outboxFailing: lag.failing },
+      search: { engine: index.engine, ok: engine.ok, outboxPending: lag.pending, outboxOldestSeconds: lag.oldestSeconds, outboxFailing: lag.failing, vectorsPending: vectors },
       mail,
     };
   } catch {

@@ -6,6 +6,7 @@ import type { SearchIndex, SearchQuery, SearchResult } from "../../search/index"
 import { createMeilisearchIndex } from "../../search/meilisearch";
 import { drainOutbox, outboxLag } from "../../search/outbox";
 import { createPostgresIndex } from "../../search/postgres";
+import { semanticSearchEnabled } from "../../search/sentence-encoder";
 import { getConfig } from "../../server/config";
 import { observeSearch } from "../../server/metrics";
 
@@ -60,6 +61,13 @@ export async function embedSearchVectors(budgetMs = 1500): Promise<number> {
   let total = 0;
   for (let n = await index.embedPending(8); n > 0 && performance.now() - started < budgetMs; n = await index.embedPending(8)) total += n;
   return total;
+}
+
+/** Indexed answers still without meaning vectors (they rank by their words until the job reaches them). */
+export async function vectorsPending(db: DbOrTx = getDb()): Promise<number> {
+  if (getSearchIndex().engine !== "postgres" || !semanticSearchEnabled()) return 0;
+  const [row] = rowsOf<{ n: number | string }>(await db.execute(sql`select count(*) as n from search_documents where vectors is null`));
+  return Number(row?.n ?? 0);
 }
 
 export function searchLag() {

@@ -20,6 +20,14 @@ const shared = globalThis as { vettedSeededDataDir?: Promise<string>; vettedSwee
 
 async function seedDataDir(): Promise<string> {
   const app = await startApp({ LOG_LEVEL: "warn" });
+  // Copies start with every demo answer indexed and given its meaning vectors, so a test's
+  // rankings do not shift while the background jobs catch up.
+  for (let waited = 0; ; waited += 250) {
+    const health = (await (await fetch(`${app.url}/health`)).json()) as { search?: { outboxPending: number; vectorsPending: number } };
+    if (health.search && health.search.outboxPending === 0 && health.search.vectorsPending === 0) break;
+    if (waited > 120_000) throw new Error(`the seeding start did not finish indexing: ${JSON.stringify(health)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
   const { code } = await app.stop();
   if (code !== 0) throw new Error(`the seeding start exited ${code}:\n${app.output()}`);
   process.once("exit", () => rmSync(app.dataDir, { recursive: true, force: true }));
