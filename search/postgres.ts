@@ -29,8 +29,10 @@ const DOC_CACHE_MAX = 20_000;
 const POLL_MS = 3000;
 /** Answers given their meaning vectors per transaction (~0.1–0.3 s of the encoder's time). */
 const VECTOR_BATCH = 32;
-/** The question and the first author phrasings get vectors; more add little and cost memory. */
+/** The question and the first author phrasings get vectors (and as many learned ones); more add little and cost memory. */
 const PHRASES_WITH_VECTORS = 8;
+/** A learned phrasing's cosine counts this much of an author's. */
+const LEARNED_VECTOR_WEIGHT = 0.95;
 const CHANNEL = "vetted_search";
 
 function rows<T>(result: unknown): T[] {
@@ -329,7 +331,7 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
       select x.id, x.doc,
              array(select jsonb_array_elements_text(x.doc->'topicIds'))::uuid[],
              array(select jsonb_array_elements_text(x.doc->'tags')),
-             x.doc->>'audience', x.doc->>'state', v.tsv, ${version}, now(), md5(x.q)
+             x.doc->>'audience', x.doc->>'state', v.tsv, ${version}, now(), md5(x.q || E'\n\n' || coalesce(x.l, ''))
       from jsonb_to_recordset(${payload}::jsonb) as x(id uuid, doc jsonb, q text, l text, s text, b text)
       cross join lateral (select setweight(${questionLexemes(sql`x.q`)}, 'A') || setweight(${questionLexemes(sql`coalesce(x.l, '')`)}, 'D') || setweight(to_tsvector('english', x.s), 'B') || setweight(to_tsvector('english', x.b), 'C') as tsv) v
       on conflict (answer_id) do update set doc = excluded.doc, topic_ids = excluded.topic_ids, tags = excluded.tags, audience = excluded.audience,
@@ -436,17 +438,27 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
     async embedPending(limit = VECTOR_BATCH) {
       if (!semanticSearchEnabled()) return 0;
       const db = getDb();
-      const pending = rows<{ answer_id: string; vectors_of: string | null; texts: string[] }>(
+      const pending = rows<{ answer_id: string; vectors_of: string | null; texts: string[]; learned: string[] }>(
         await db.execute(sql`
-          select answer_id, vectors_of, jsonb_build_array(doc->>'question') || coalesce(doc->'alternatives', '[]'::jsonb) as texts
+          select answer_id, vectors_of, jsonb_build_array(doc->>'question') || coalesce(doc->'alternatives', '[]'::jsonb) as texts,
+                 coalesce(doc->'learnedPhrasings', '[]'::jsonb) as learned
           from search_documents where vectors is null order by answer_id limit ${limit}`),
       );
       if (pending.length === 0) return 0;
-      const texts = pending.map((p) => p.texts.filter((t) => t.trim()).slice(0, PHRASES_WITH_VECTORS));
-      const flat = await encodeSentences(texts.flat());
+      // The author's question and phrasings count fully; agents' learned wordings a little less,
+      // as their words do (FIELD_WEIGHT.D): an official phrasing wins a tie with a learned one.
+      const texts = pending.map((p) => [
+        ...p.texts.filter((t) => t.trim()).slice(0, PHRASES_WITH_VECTORS).map((text) => ({ text, weight: 1 })),
+        ...p.learned.filter((t) => t.trim()).slice(0, PHRASES_WITH_VECTORS).map((text) => ({ text, weight: LEARNED_VECTOR_WEIGHT })),
+      ]);
+      const flat = await encodeSentences(texts.flat().map((t) => t.text));
       let at = 0;
       const payload = JSON.stringify(
-        pending.map((p, i) => ({ id: p.answer_id, of: p.vectors_of, v: packVectors(flat.slice(at, (at += texts[i]!.length))).toString("base64") })),
+        pending.map((p, i) => {
+          const mine = texts[i]!;
+          const vectors = flat.slice(at, (at += mine.length));
+          return { id: p.answer_id, of: p.vectors_of, v: packVectors(vectors, mine.map((t) => t.weight)).toString("base64") };
+        }),
       );
       await db.transaction(async (tx) => {
         const version = await nextVersion(tx);

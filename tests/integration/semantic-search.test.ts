@@ -79,6 +79,14 @@ describe("search by meaning", () => {
     expect(await vectorsOf(refund)).toBeNull();
     expect(await embedAll(index)).toBe(1);
     expect((await top("can i pay with visa or mastercard"))[0]).toBe("refund");
+    // Agents' learned wordings get vectors too: changing them recomputes the answer's vectors.
+    const [again] = await loadDocuments(d, [refund]);
+    const wording = "my statement shows something i never bought";
+    expect((await top(wording))[0]).not.toBe("refund");
+    await index.upsert([{ ...again!, learnedPhrasings: [wording] }]);
+    expect(await vectorsOf(refund)).toBeNull();
+    expect(await embedAll(index)).toBe(1);
+    expect((await top("there is a purchase on my statement i never made"))[0]).toBe("refund");
     const pending = rowsOf<{ n: number | string }>(await d.execute(sql`select count(*) as n from search_documents where vectors is null`));
     expect(Number(pending[0]!.n)).toBe(0);
   }, 120_000);
