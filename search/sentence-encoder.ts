@@ -76,6 +76,11 @@ export async function encodeSentences(texts: readonly string[], batch = 16): Pro
   return out;
 }
 
+/** Forgets remembered query vectors (bench:search measures queries asked for the first time). */
+export function forgetQueries(): void {
+  queryCache.clear();
+}
+
 /**
  * Queries that arrive while the encoder is busy wait for the next run and share it: one run costs
  * about the same for one sentence as for a dozen (most of it is the graph's ~250 operations, not
