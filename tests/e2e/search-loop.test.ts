@@ -44,6 +44,20 @@ describe("search for agents and the closed loop from a failed search to a certif
     await alex.screenshot({ path: artifactPath("e2e", "search-results.png"), fullPage: true });
   });
 
+  it("finds an answer asked in other words, by meaning, on a desk and on a phone", async () => {
+    const alex = await as("alex@example.com");
+    // No word but "my" in common with "I forgot my password": its meaning matches.
+    await alex.goto(`${app.url}/search?q=${encodeURIComponent("i can't remember my login")}`);
+    await alex.locator(".result").first().getByRole("link", { name: "I forgot my password" }).waitFor();
+    await alex.screenshot({ path: artifactPath("e2e", "search-by-meaning-1366.png"), fullPage: true });
+    const desk = alex.viewportSize();
+    await alex.setViewportSize({ width: 390, height: 844 });
+    await alex.reload();
+    await alex.locator(".result").first().getByRole("link", { name: "I forgot my password" }).waitFor();
+    await alex.screenshot({ path: artifactPath("e2e", "search-by-meaning-390.png"), fullPage: true });
+    if (desk) await alex.setViewportSize(desk);
+  });
+
   it("an agent searches, finds nothing, and requests an answer", async () => {
     const alex = await as("alex@example.com");
     await alex.goto(`${app.url}/search?q=${encodeURIComponent("do you sell hamster trampolines")}`);
