@@ -13,6 +13,9 @@ import { DIMENSIONS } from "./sentence-encoder";
 const WORDS = DIMENSIONS / 32;
 const BYTES = 4 + DIMENSIONS;
 const SHORTLIST = 300;
+/** The first stage reads this many words of each signature and keeps this many vectors. */
+const PREFIX_WORDS = 4;
+const PREFIX_KEEP = 5000;
 
 /**
  * Vectors as stored in search_documents.vectors: per vector, a float32 scale and 512 int8. A
@@ -34,11 +37,9 @@ export function unpackedCount(packed: Uint8Array): number {
   return Math.floor(packed.length / BYTES);
 }
 
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
-}
+/** Set bits of every 16-bit number: two lookups count a word (the bit-twiddling way was slower). */
+const BITS16 = new Uint8Array(65536);
+for (let i = 1; i < 65536; i++) BITS16[i] = (i & 1) + BITS16[i >>> 1]!;
 
 export class VectorStore {
   private values = new Int8Array(0);
@@ -52,6 +53,7 @@ export class VectorStore {
   private live = 0;
   /** Scratch of nearest(): each vector's Hamming distance to the query. */
   private distance = new Uint16Array(0);
+  private picked = new Int32Array(0);
 
   /** Slots that have vectors. */
   get size(): number {
@@ -125,31 +127,55 @@ export class VectorStore {
   /** Up to `limit` slots that pass `ok`, by their best cosine with the query, best first. */
   nearest(query: Float32Array, limit: number, ok: ((slot: number) => boolean) | null, key: (slot: number) => string): { slot: number; sim: number }[] {
     if (this.live === 0) return [];
-    if (this.distance.length < this.used) this.distance = new Uint16Array(this.scales.length);
-    const distance = this.distance;
+    if (this.distance.length < this.used) {
+      this.distance = new Uint16Array(this.scales.length);
+      this.picked = new Int32Array(this.scales.length);
+    }
+    const { distance, picked, signs, owner } = this;
     const q = new Uint32Array(WORDS);
     for (let k = 0; k < DIMENSIONS; k++) if (query[k]! > 0) q[k >> 5]! |= 1 << (k & 31);
-    // Shortlist by Hamming distance: a bucket per distance (0..512) keeps it linear.
-    const buckets = new Uint32Array(DIMENSIONS + 1);
-    const signs = this.signs;
+    // Stage 1: the first PREFIX_WORDS words of each signature (a quarter of the work) keep the
+    // closest PREFIX_KEEP; a bucket per distance keeps each stage linear.
+    const coarse = new Uint32Array(PREFIX_WORDS * 32 + 1);
     for (let at = 0; at < this.used; at++) {
-      const slot = this.owner[at]!;
+      const slot = owner[at]!;
       if (slot < 0 || (ok && !ok(slot))) {
         distance[at] = 0xffff;
         continue;
       }
       let d = 0;
       const base = at * WORDS;
-      for (let w = 0; w < WORDS; w++) d += popcount(q[w]! ^ signs[base + w]!);
+      for (let w = 0; w < PREFIX_WORDS; w++) {
+        const x = q[w]! ^ signs[base + w]!;
+        d += BITS16[x & 0xffff]! + BITS16[x >>> 16]!;
+      }
       distance[at] = d;
-      buckets[d]!++;
+      coarse[d]!++;
     }
     let cut = 0;
-    for (let seen = 0; cut <= DIMENSIONS && seen + buckets[cut]! <= SHORTLIST + limit; cut++) seen += buckets[cut]!;
-    const best = new Map<number, number>();
+    for (let seen = 0; cut < coarse.length && seen + coarse[cut]! <= PREFIX_KEEP; cut++) seen += coarse[cut]!;
+    // Stage 2: whole signatures of those keep the closest SHORTLIST (+ limit) for exact cosines.
+    const buckets = new Uint32Array(DIMENSIONS + 1);
+    let n = 0;
     for (let at = 0; at < this.used; at++) {
       if (distance[at]! > cut) continue;
-      const slot = this.owner[at]!;
+      let d = 0;
+      const base = at * WORDS;
+      for (let w = 0; w < WORDS; w++) {
+        const x = q[w]! ^ signs[base + w]!;
+        d += BITS16[x & 0xffff]! + BITS16[x >>> 16]!;
+      }
+      distance[at] = d;
+      picked[n++] = at;
+      buckets[d]!++;
+    }
+    cut = 0;
+    for (let seen = 0; cut <= DIMENSIONS && seen + buckets[cut]! <= SHORTLIST + limit; cut++) seen += buckets[cut]!;
+    const best = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const at = picked[i]!;
+      if (distance[at]! > cut) continue;
+      const slot = owner[at]!;
       const sim = this.dot(at, query);
       if (sim > (best.get(slot) ?? -2)) best.set(slot, sim);
     }
