@@ -1,9 +1,10 @@
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../db/seed";
 import { axeViolations } from "../support/axe";
-import { launchBrowser, signInAs } from "../support/browser";
-import { startApp, type RunningApp } from "../support/server";
+import { signInAs } from "../support/browser";
+import type { RunningApp } from "../support/server";
+import { useAppAndBrowser } from "../support/app-and-browser";
 
 /**
  * Every role's pages pass axe and fit at 200 % zoom. A file of its own beside pages.test.ts, so
@@ -15,14 +16,7 @@ const ONE_USER_PER_ROLE = DEMO_USERS.filter((user, i) => DEMO_USERS.findIndex((u
 describe("every role's pages are accessible", () => {
   let app: RunningApp;
   let browser: Browser;
-  beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  useAppAndBrowser((a, b) => ([app, browser] = [a, b]));
 
   // 200 % zoom on a 1366 px laptop is a 683 px wide viewport at twice the pixel density.
   for (const user of ONE_USER_PER_ROLE) {

@@ -1,19 +1,13 @@
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { artifactPath, launchBrowser, signInAs } from "../support/browser";
-import { startApp, type RunningApp } from "../support/server";
+import { describe, expect, it } from "vitest";
+import { artifactPath, signInAs } from "../support/browser";
+import type { RunningApp } from "../support/server";
+import { useAppAndBrowser } from "../support/app-and-browser";
 
 describe("wiki, forum and the duplicate hint in Chromium", () => {
   let app: RunningApp;
   let browser: Browser;
-  beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  useAppAndBrowser((a, b) => ([app, browser] = [a, b]));
 
   const signIn = (email: string) => signInAs(browser, app.url, email);
 

@@ -1,7 +1,8 @@
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { artifactPath, expectStatus, launchBrowser, signInAs } from "../support/browser";
-import { startApp, type RunningApp } from "../support/server";
+import { describe, expect, it } from "vitest";
+import { artifactPath, expectStatus, signInAs } from "../support/browser";
+import type { RunningApp } from "../support/server";
+import { useAppAndBrowser } from "../support/app-and-browser";
 
 /**
  * The feedback loop as people live it (issue 13): an agent flags a wrong answer from search, the
@@ -26,14 +27,7 @@ describe("flag a problem → revision certified → the flagger is told", () => 
   let answerUrl = "";
   let flagUrl = "";
 
-  beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  useAppAndBrowser((a, b) => ([app, browser] = [a, b]));
 
   it("an agent rates and flags an answer from a search result, and a bad flag is refused with its reason", async () => {
     const alex = await as("alex@example.com");

@@ -1,8 +1,9 @@
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { axeViolations } from "../support/axe";
-import { launchBrowser, signInAs } from "../support/browser";
-import { startApp, type RunningApp } from "../support/server";
+import { signInAs } from "../support/browser";
+import type { RunningApp } from "../support/server";
+import { useAppAndBrowser } from "../support/app-and-browser";
 
 /**
  * Issue 14 as a knowledge manager lives it: open Knowledge health on the demo's months of
@@ -13,14 +14,7 @@ import { startApp, type RunningApp } from "../support/server";
 describe("knowledge health dashboard", () => {
   let app: RunningApp;
   let browser: Browser;
-  beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  useAppAndBrowser((a, b) => ([app, browser] = [a, b]));
 
   it("a knowledge manager narrows to a topic, drills into failed searches and starts an answer", async () => {
     const kim = await signInAs(browser, app.url, "kim@example.com", { viewport: { width: 1366, height: 900 } });

@@ -1,8 +1,9 @@
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../db/seed";
-import { launchBrowser, signInAs } from "../support/browser";
-import { startApp, type RunningApp } from "../support/server";
+import { signInAs } from "../support/browser";
+import type { RunningApp } from "../support/server";
+import { useAppAndBrowser } from "../support/app-and-browser";
 
 /**
  * Every page of the main navigation, opened by clicking as each demo role would, at a laptop's
@@ -12,14 +13,7 @@ import { startApp, type RunningApp } from "../support/server";
 describe("every role clicks through its navigation", () => {
   let app: RunningApp;
   let browser: Browser;
-  beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  useAppAndBrowser((a, b) => ([app, browser] = [a, b]));
 
   async function clickThrough(page: Page) {
     const links = await page.getByRole("navigation", { name: "Main" }).getByRole("link").all();

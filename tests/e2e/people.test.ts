@@ -1,7 +1,8 @@
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { artifactPath, launchBrowser, signInAs } from "../support/browser";
-import { startApp, type RunningApp } from "../support/server";
+import { describe, expect, it } from "vitest";
+import { artifactPath, signInAs } from "../support/browser";
+import type { RunningApp } from "../support/server";
+import { useAppAndBrowser } from "../support/app-and-browser";
 
 /** "Who knows about refunds?" on the demo data, as an agent, an author and an admin would ask it. */
 describe("people: expertise locator, profiles, suggested reviewers, leaderboards", () => {
@@ -11,14 +12,7 @@ describe("people: expertise locator, profiles, suggested reviewers, leaderboards
     await page.goto(url);
     await page.waitForLoadState("networkidle");
   };
-  beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  useAppAndBrowser((a, b) => ([app, browser] = [a, b]));
 
   it("an agent finds who knows about refunds and opens a profile with the evidence", async () => {
     const alex = await signInAs(browser, app.url, "alex@example.com", { viewport: { width: 1366, height: 900 } });

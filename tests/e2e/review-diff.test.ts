@@ -1,7 +1,8 @@
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { artifactPath, launchBrowser, NARROWEST, signInAs } from "../support/browser";
-import { startApp, type RunningApp } from "../support/server";
+import { describe, expect, it } from "vitest";
+import { artifactPath, NARROWEST, signInAs } from "../support/browser";
+import type { RunningApp } from "../support/server";
+import { useAppAndBrowser } from "../support/app-and-browser";
 
 // Issue 11, defect 11: the review page's word diff dropped paragraph breaks and hid formatting
 // changes. A revision of a certified demo answer, edited in the editor, is reviewed as the new
@@ -11,14 +12,7 @@ describe("a reviewer reads a revision as a rendered diff", () => {
   let browser: Browser;
   let answerUrl = "";
 
-  beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  useAppAndBrowser((a, b) => ([app, browser] = [a, b]));
 
   it("an employee revises a certified answer: a word made bold, a paragraph added", async () => {
     const emma = await signInAs(browser, app.url, "emma@example.com");

@@ -1,7 +1,8 @@
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { artifactPath, launchBrowser, signInAs } from "../support/browser";
-import { startApp, type RunningApp } from "../support/server";
+import { describe, expect, it } from "vitest";
+import { artifactPath, signInAs } from "../support/browser";
+import type { RunningApp } from "../support/server";
+import { useAppAndBrowser } from "../support/app-and-browser";
 
 describe("search for agents and the closed loop from a failed search to a certified answer", () => {
   let app: RunningApp;
@@ -14,14 +15,7 @@ describe("search for agents and the closed loop from a failed search to a certif
     return pages[email];
   }
 
-  beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  useAppAndBrowser((a, b) => ([app, browser] = [a, b]));
 
   it("finds a demo answer as the agent types, with typos, and copies the short answer", async () => {
     const alex = await as("alex@example.com");

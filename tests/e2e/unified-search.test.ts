@@ -1,7 +1,8 @@
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { artifactPath, launchBrowser, signInAs } from "../support/browser";
-import { startApp, type RunningApp } from "../support/server";
+import { describe, expect, it } from "vitest";
+import { artifactPath, signInAs } from "../support/browser";
+import type { RunningApp } from "../support/server";
+import { useAppAndBrowser } from "../support/app-and-browser";
 
 describe("one search box across answers, wiki, blog and forum, with completion", () => {
   let app: RunningApp;
@@ -9,14 +10,7 @@ describe("one search box across answers, wiki, blog and forum, with completion",
   const pages: Record<string, Page> = {};
   const as = async (email: string) => (pages[email] ??= await signInAs(browser, app.url, email));
 
-  beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  useAppAndBrowser((a, b) => ([app, browser] = [a, b]));
 
   async function shoot(page: Page, name: string) {
     for (const [label, width, height] of [

@@ -1,7 +1,8 @@
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { artifactPath, expectStatus, launchBrowser, signInAs } from "../support/browser";
-import { startApp, type RunningApp } from "../support/server";
+import { describe, expect, it } from "vitest";
+import { artifactPath, expectStatus, signInAs } from "../support/browser";
+import type { RunningApp } from "../support/server";
+import { useAppAndBrowser } from "../support/app-and-browser";
 
 describe("an answer goes from draft to certified, then a revision goes through review", () => {
   let app: RunningApp;
@@ -20,14 +21,7 @@ describe("an answer goes from draft to certified, then a revision goes through r
     await page.waitForLoadState("networkidle");
   }
 
-  beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  useAppAndBrowser((a, b) => ([app, browser] = [a, b]));
 
   it("an employee writes a draft in the editor and submits it", async () => {
     const emma = await as("emma@example.com");
