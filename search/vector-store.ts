@@ -41,6 +41,16 @@ export function unpackedCount(packed: Uint8Array): number {
 const BITS16 = new Uint8Array(65536);
 for (let i = 1; i < 65536; i++) BITS16[i] = (i & 1) + BITS16[i >>> 1]!;
 
+/** Bits that differ between the query's signature and the first `words` words of one at `base`. */
+function hamming(q: Uint32Array, signs: Uint32Array, base: number, words: number): number {
+  let d = 0;
+  for (let w = 0; w < words; w++) {
+    const x = q[w]! ^ signs[base + w]!;
+    d += BITS16[x & 0xffff]! + BITS16[x >>> 16]!;
+  }
+  return d;
+}
+
 export class VectorStore {
   private values = new Int8Array(0);
   private scales = new Float32Array(0);
@@ -143,12 +153,7 @@ export class VectorStore {
         distance[at] = 0xffff;
         continue;
       }
-      let d = 0;
-      const base = at * WORDS;
-      for (let w = 0; w < PREFIX_WORDS; w++) {
-        const x = q[w]! ^ signs[base + w]!;
-        d += BITS16[x & 0xffff]! + BITS16[x >>> 16]!;
-      }
+      const d = hamming(q, signs, at * WORDS, PREFIX_WORDS);
       distance[at] = d;
       coarse[d]!++;
     }
@@ -159,12 +164,7 @@ export class VectorStore {
     let n = 0;
     for (let at = 0; at < this.used; at++) {
       if (distance[at]! > cut) continue;
-      let d = 0;
-      const base = at * WORDS;
-      for (let w = 0; w < WORDS; w++) {
-        const x = q[w]! ^ signs[base + w]!;
-        d += BITS16[x & 0xffff]! + BITS16[x >>> 16]!;
-      }
+      const d = hamming(q, signs, at * WORDS, WORDS);
       distance[at] = d;
       picked[n++] = at;
       buckets[d]!++;
