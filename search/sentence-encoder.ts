@@ -20,7 +20,7 @@ const QUERY_CACHE = 2000;
 let loading: Promise<EmbeddingsModel> | null = null;
 const queryCache = new Map<string, Float32Array>();
 
-/** Off (SEARCH_SEMANTIC=off): search is lexical only, and no model is loaded. */
+/** Off (SEARCH_SEMANTIC=off; server/config.ts refuses other values at start): search is lexical only, and no model is loaded. */
 export function semanticSearchEnabled(): boolean {
   return (process.env.SEARCH_SEMANTIC ?? "on").toLowerCase() !== "off";
 }

@@ -51,6 +51,8 @@ const envSchema = z.object({
   ),
   DATA_DIR: optionalString,
   DEMO_DATA: optionalString.pipe(z.enum(["true", "false"], { message: "must be true or false" }).optional()),
+  // Read by search/sentence-encoder.ts; checked here so a typo (`of`) stops the start instead of meaning "on".
+  SEARCH_SEMANTIC: optionalString.pipe(z.enum(["on", "off"], { message: "must be on or off" }).optional()),
   BOOTSTRAP_ADMIN_EMAIL: optionalString.pipe(z.email("must be an email address").optional()),
   PUBLIC_URL: optionalString.pipe(
     z.string().refine((u) => /^https?:\/\//.test(u) && URL.canParse(u), "must be an http(s) URL").optional(),

@@ -48,6 +48,7 @@ describe("configuration from the environment", () => {
     [{ SESSION_SECRET: "short" }, /^SESSION_SECRET must be at least 32 characters/],
     [{ MEILI_URL: "localhost:7700" }, /^MEILI_URL must be an http/],
     [{ LOG_LEVEL: "loud" }, /^LOG_LEVEL must be one of/],
+    [{ SEARCH_SEMANTIC: "of" }, /^SEARCH_SEMANTIC must be on or off/],
   ])("names the variable and the problem: %o", (env, message) => {
     const found = problems(env);
     expect(found).toHaveLength(1);
