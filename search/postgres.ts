@@ -3,7 +3,7 @@ import { listenToOthers, rowsOf, type Db, type DbOrTx } from "../db/client.serve
 import { highlightText, normalizeWord, tokenize, type Token } from "./highlight";
 import type { SearchDocument, SearchHit, SearchIndex, SearchQuery, SearchResult } from "./index";
 import { analyzeQuery } from "./query";
-import { parseTsvector, planQuery, ResidentIndex, TUNING, type SynonymGroup } from "./resident";
+import { parseTsvector, planQuery, ResidentIndex, TUNING, tuningGeneration, type SynonymGroup } from "./resident";
 import { encodeQuery, encodeSentences, semanticSearchEnabled } from "./sentence-encoder";
 import { packVectors } from "./vector-store";
 
@@ -180,6 +180,48 @@ interface Resident {
   catchingUp: Promise<void> | null;
   docs: Map<string, CachedDocument>;
   following: boolean;
+  /** Results of recent searches, valid for one version of one copy (ResultCache). */
+  results: ResultCache;
+}
+
+/**
+ * The last RESULT_CACHE searches' results, for as long as the copy they were ranked on does not
+ * change: any write bumps the version, which empties it (Elasticsearch's request cache works the
+ * same way, dropped on every refresh). Agents ask the same questions in the same words, the
+ * help-desk panel repeats a ticket's subject on every open, and typing repeats prefixes; a search
+ * asked again costs a lookup instead of a ranking (with meaning, the nearest vectors).
+ */
+const RESULT_CACHE = 1000;
+class ResultCache {
+  private copy: Copy | null = null;
+  private version = -1;
+  private entries = new Map<string, SearchResult>();
+
+  private valid(copy: Copy) {
+    if (this.copy !== copy || this.version !== copy.version) {
+      this.entries.clear();
+      this.copy = copy;
+      this.version = copy.version;
+    }
+  }
+
+  get(copy: Copy, key: string): SearchResult | undefined {
+    this.valid(copy);
+    const hit = this.entries.get(key);
+    if (!hit) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, hit);
+    // Callers get their own arrays: sorting or trimming one must not change the next answer.
+    return { hits: [...hit.hits], total: hit.total };
+  }
+
+  /** Kept only if the copy did not move while the result was computed. */
+  set(copy: Copy, version: number, key: string, result: SearchResult): void {
+    this.valid(copy);
+    if (copy.version !== version) return;
+    if (this.entries.size >= RESULT_CACHE) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { hits: [...result.hits], total: result.total });
+  }
 }
 
 interface CachedDocument {
@@ -192,7 +234,7 @@ const residents = new WeakMap<Db, Resident>();
 
 function residentFor(db: Db): Resident {
   let r = residents.get(db);
-  if (!r) residents.set(db, (r = { copy: null, loading: null, catchingUp: null, docs: new Map(), following: false }));
+  if (!r) residents.set(db, (r = { copy: null, loading: null, catchingUp: null, docs: new Map(), following: false, results: new ResultCache() }));
   return r;
 }
 
@@ -420,15 +462,23 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
       const filter = { audience: query.audience, states: query.states, topicIds: query.topicIds, tags: query.tags };
 
       const current = await ready(db);
+      const semantic = semanticSearchEnabled();
+      const key = JSON.stringify([analyzed.words, prefixWord, filter, limit, offset, semantic, tuningGeneration()]);
+      const resident = residentFor(db);
+      const cached = resident.results.get(current, key);
+      if (cached) return cached;
+      const version = current.version;
       const plan = planQuery(current.index, words, prefixWord, current.synonyms);
-      const meaning = semanticSearchEnabled() && current.index.withVectors > 0 ? await encodeQuery(meaningText(current.index, words)) : null;
+      const meaning = semantic && current.index.withVectors > 0 ? await encodeQuery(meaningText(current.index, words)) : null;
       if (plan.terms.length === 0 && !meaning) return { hits: [], total: 0 };
       const ranked = current.index.rank(plan.terms, plan.bigrams, filter, limit, offset, meaning);
       const docs = await documents(db, ranked.ids);
       // An answer removed a moment ago may still be in the copy: it is simply left out.
       const found = ranked.ids.flatMap((id, i) => (docs.has(id) ? [{ cached: docs.get(id)!, score: ranked.scores[i]! }] : []));
       const highlights = await highlightsFor(db, found.map((f) => f.cached), plan.terms.map((t) => t.term));
-      return { hits: found.map((f, i) => ({ document: f.cached.doc, score: f.score, highlights: highlights[i]! })), total: ranked.total };
+      const result = { hits: found.map((f, i) => ({ document: f.cached.doc, score: f.score, highlights: highlights[i]! })), total: ranked.total };
+      resident.results.set(current, version, key, result);
+      return result;
     },
 
     async warmUp() {

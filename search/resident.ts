@@ -73,6 +73,10 @@ let tuning = 0;
 export function retuned(): void {
   tuning++;
 }
+/** Changes with every retuned(): results ranked under other settings are not reused. */
+export function tuningGeneration(): number {
+  return tuning;
+}
 export const MAX_TERMS = MAX_TERMS_DEFAULT;
 export const RERANK = 50;
 /** Body word pairs kept per document for the phrase bonus (question and short answer: all). */

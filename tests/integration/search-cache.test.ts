@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import type { Db } from "../../db/client.server";
+import { answers } from "../../db/schema";
+import { loadDocuments } from "../../search/documents";
+import { drainAll } from "../../search/outbox";
+import { createPostgresIndex } from "../../search/postgres";
+import { importAnswers } from "../../workflows/import";
+import { useFreshDatabase } from "../support/db";
+import { createUser } from "../support/factories";
+
+/**
+ * A search asked again against an unchanged copy is answered from the result cache
+ * (search/postgres.ts, ResultCache); any write must make the next search see it.
+ */
+const CORPUS = [
+  { id: "reset", question: "How do I reset my password?", answer: "Use the Forgot password link." },
+  { id: "change", question: "How do I change my password?", answer: "Open Settings, then Security." },
+  { id: "hours", question: "What are your opening hours?", answer: "Weekdays from nine to five." },
+];
+const db = useFreshDatabase();
+
+describe("search result cache", () => {
+  it("answers a repeated search alike, and never from before a write", async () => {
+    const d = db.current.db as Db;
+    const km = await createUser(d, { roles: ["knowledge_manager"] });
+    await importAnswers(d, CORPUS.map((c) => JSON.stringify(c)), { as: "certified", skipInvalid: false, userEmail: km.email });
+    const index = createPostgresIndex(() => d);
+    await drainAll(d, index);
+    const questions = async (q: string, extra: { limit?: number; offset?: number; submitted?: boolean } = {}) =>
+      (await index.search({ q, limit: 5, ...extra })).hits.map((h) => h.document.question);
+
+    const first = await index.search({ q: "password", limit: 5 });
+    expect(first.hits.map((h) => h.document.question).sort()).toEqual(["How do I change my password?", "How do I reset my password?"]);
+    // A caller that trims its result does not trim the next caller's.
+    first.hits.length = 0;
+    const again = await index.search({ q: "password", limit: 5 });
+    expect(again.hits).toHaveLength(2);
+    expect(again.total).toBe(2);
+    // Another page, limit or wording is another search.
+    expect(await questions("password", { limit: 1 })).toHaveLength(1);
+    expect(await questions("password", { limit: 1, offset: 1 })).toHaveLength(1);
+    expect(await questions("password", { limit: 1 })).not.toEqual(await questions("password", { limit: 1, offset: 1 }));
+
+    // An edit: the new question is what the next identical search shows.
+    const ids = (await d.select({ id: answers.id }).from(answers)).map((r) => r.id);
+    const [reset] = (await loadDocuments(d, ids)).filter((doc) => doc.question.startsWith("How do I reset"));
+    await index.upsert([{ ...reset!, question: "How do I recover a lost password?" }]);
+    expect(await questions("password")).toContain("How do I recover a lost password?");
+    expect(await questions("password")).not.toContain("How do I reset my password?");
+
+    // A removal: gone from the very next search.
+    await index.remove([reset!.id]);
+    expect(await questions("password")).toEqual(["How do I change my password?"]);
+
+  }, 120_000);
+});
