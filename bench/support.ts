@@ -91,14 +91,18 @@ export interface LoadResult {
   p95: number;
   p99: number;
   non2xx: number;
+  /** Requests made (wrk only). */
+  requests?: number;
 }
 
 /**
  * 20 concurrent clients on keep-alive connections for `seconds`, cycling through `paths`. Uses
  * wrk (C, Debian's package) when it is installed: on two cores a load generator in JavaScript
  * takes most of a core from the server it measures. Falls back to autocannon.
+ * `once`: no warm-up run, and wrk's two threads start half the pool apart, so a pool larger than
+ * the run's requests asks each path once (the result says how many requests there were).
  */
-export async function loadTest(base: string, paths: string[], headers: Record<string, string>, seconds: number, connections = 20): Promise<LoadResult> {
+export async function loadTest(base: string, paths: string[], headers: Record<string, string>, seconds: number, connections = 20, options: { once?: boolean } = {}): Promise<LoadResult> {
   const wrk = spawnSync("wrk", ["--version"], { encoding: "utf8" });
   if (!wrk.error) {
     const dir = mkdtempSync(path.join(tmpdir(), "vetted-wrk-"));
@@ -108,8 +112,14 @@ export async function loadTest(base: string, paths: string[], headers: Record<st
       script,
       `local paths = { ${paths.map(lua).join(", ")} }
 local headers = { ${Object.entries(headers).map(([k, v]) => `[${lua(k)}] = ${lua(v)}`).join(", ")} }
-local i = 0
+local threads = 0
+setup = function(thread)
+  thread:set("offset", threads * math.floor(#paths / 2))
+  threads = threads + 1
+end
+local i = nil
 request = function()
+  if i == nil then i = ${options.once ? "offset or 0" : "0"} end
   i = i + 1
   return wrk.format("GET", paths[(i % #paths) + 1], headers)
 end
@@ -119,16 +129,16 @@ end
 `,
     );
     // A short warm-up first: the first requests of a process are slower (JIT).
-    spawnSync("wrk", ["-t2", `-c${connections}`, "-d3s", "-s", script, base], { encoding: "utf8" });
+    if (!options.once) spawnSync("wrk", ["-t2", `-c${connections}`, "-d3s", "-s", script, base], { encoding: "utf8" });
     const run = spawnSync("wrk", ["-t2", `-c${connections}`, `-d${seconds}s`, "-s", script, base], { encoding: "utf8" });
     rmSync(dir, { recursive: true, force: true });
-    const m = /RESULT (\S+) (\S+) (\S+) (\S+) (\d+)/.exec(run.stdout);
+    const m = /RESULT (\S+) (\S+) (\S+) (\S+) (\d+) (\d+)/.exec(run.stdout);
     if (!m) throw new Error(`wrk gave no result: ${run.stdout}${run.stderr}`);
-    return { tool: "wrk, 2 threads", rps: Number(m[1]), p50: Number(m[2]), p95: Number(m[3]), p99: Number(m[4]), non2xx: Number(m[5]) };
+    return { tool: "wrk, 2 threads", rps: Number(m[1]), p50: Number(m[2]), p95: Number(m[3]), p99: Number(m[4]), non2xx: Number(m[5]), requests: Number(m[6]) };
   }
   const autocannon = (await import("autocannon")).default;
   const requests = paths.map((p) => ({ method: "GET" as const, path: p, headers }));
-  await autocannon({ url: base, connections, duration: 3, requests });
+  if (!options.once) await autocannon({ url: base, connections, duration: 3, requests });
   const r = await autocannon({ url: base, connections, duration: seconds, requests });
   return { tool: "autocannon (install wrk for a lighter load generator)", rps: r.requests.average, p50: r.latency.p50, p95: r.latency.p97_5, p99: r.latency.p99, non2xx: r.non2xx };
 }

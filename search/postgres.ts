@@ -192,6 +192,11 @@ interface Resident {
  * asked again costs a lookup instead of a ranking (with meaning, the nearest vectors).
  */
 const RESULT_CACHE = 1000;
+let resultGeneration = 0;
+/** Makes every remembered result unreachable (bench:search measures the ranking itself). */
+export function forgetResults(): void {
+  resultGeneration++;
+}
 class ResultCache {
   private copy: Copy | null = null;
   private version = -1;
@@ -463,7 +468,7 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
 
       const current = await ready(db);
       const semantic = semanticSearchEnabled();
-      const key = JSON.stringify([analyzed.words, prefixWord, filter, limit, offset, semantic, tuningGeneration()]);
+      const key = JSON.stringify([analyzed.words, prefixWord, filter, limit, offset, semantic, tuningGeneration(), resultGeneration]);
       const resident = residentFor(db);
       const cached = resident.results.get(current, key);
       if (cached) return cached;
