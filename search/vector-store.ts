@@ -4,38 +4,26 @@
  * search/resident.ts, which owns one of these and gives it the same slots.
  *
  * Each vector is kept as 512 signed bytes and a scale (a quarter of the memory of floats: 100,000
- * answers take ~60 MB), plus a 512-bit sign signature. `nearest` compares signatures first (16
- * XOR-popcounts a vector) and computes exact dot products only for the closest SHORTLIST, the
- * usual binary-quantisation rescoring: on the development sets it returned the same top 100.
+ * answers take ~60 MB), plus a 512-bit sign signature, and is filed under one of 1,024 fixed
+ * cells of the sphere (search/meaning-cells.ts, ADR 023). `nearest` reads the cells closest to
+ * the query until it holds PROBE vectors, compares their signatures (16 XOR-popcounts a vector)
+ * and computes exact dot products only for the closest SHORTLIST: the usual inverted-file search
+ * with binary-quantisation rescoring. The cells are fixed, not learnt from the answers, so what a
+ * search finds depends only on the vectors present, never on the order they arrived in or on
+ * which instance answers.
  */
+import { COARSE_CELLS, FINE_CELLS, PACKED_CELLS } from "./meaning-cells";
 import { DIMENSIONS } from "./sentence-encoder";
+import { BYTES, unpackedCount } from "./vector-pack";
+
+export { packVectors, unpackedCount } from "./vector-pack";
 
 const WORDS = DIMENSIONS / 32;
-const BYTES = 4 + DIMENSIONS;
 const SHORTLIST = 300;
-/** The first stage reads this many words of each signature and keeps this many vectors. */
-const PREFIX_WORDS = 4;
-const PREFIX_KEEP = 5000;
-
-/**
- * Vectors as stored in search_documents.vectors: per vector, a float32 scale and 512 int8. A
- * weight below 1 scales the stored vector, so its cosine with any query counts that much less.
- */
-export function packVectors(vectors: readonly Float32Array[], weights?: readonly number[]): Buffer {
-  const out = Buffer.alloc(vectors.length * BYTES);
-  vectors.forEach((v, i) => {
-    let max = 0;
-    for (const x of v) max = Math.max(max, Math.abs(x));
-    const scale = max > 0 ? max / 127 : 0;
-    out.writeFloatLE(scale * (weights?.[i] ?? 1), i * BYTES);
-    for (let k = 0; k < DIMENSIONS; k++) out.writeInt8(scale > 0 ? Math.round(v[k]! / scale) : 0, i * BYTES + 4 + k);
-  });
-  return out;
-}
-
-export function unpackedCount(packed: Uint8Array): number {
-  return Math.floor(packed.length / BYTES);
-}
+/** Vectors read per search: cells are taken, nearest first, until they hold this many. */
+export const PROBE = 8000;
+/** Coarse cells whose fine cells are ranked first (the rest only if those hold too few vectors). */
+const COARSE_PROBE = 6;
 
 /** Set bits of every 16-bit number: two lookups count a word (the bit-twiddling way was slower). */
 const BITS16 = new Uint8Array(65536);
@@ -51,7 +39,64 @@ function hamming(q: Uint32Array, signs: Uint32Array, base: number, words: number
   return d;
 }
 
+/** The cells' centroids as floats: COARSE_CELLS, then FINE_CELLS for each coarse cell in turn. */
+let centroids: Float32Array | null = null;
+function cellCentroids(): Float32Array {
+  if (centroids) return centroids;
+  const packed = Buffer.from(PACKED_CELLS, "base64");
+  const n = unpackedCount(packed);
+  const out = new Float32Array(n * DIMENSIONS);
+  for (let i = 0; i < n; i++) {
+    const scale = packed.readFloatLE(i * BYTES);
+    for (let k = 0; k < DIMENSIONS; k++) out[i * DIMENSIONS + k] = packed.readInt8(i * BYTES + 4 + k) * scale;
+  }
+  return (centroids = out);
+}
+
+/** Dot product of centroid `c` with the vector at `base` of `v` (Float32Array only: one shape keeps it fast). */
+function centroidDot(c: number, v: Float32Array, base: number, cs = cellCentroids()): number {
+  const at = c * DIMENSIONS;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  for (let k = 0; k < DIMENSIONS; k += 4) {
+    s0 += cs[at + k]! * v[base + k]!;
+    s1 += cs[at + k + 1]! * v[base + k + 1]!;
+    s2 += cs[at + k + 2]! * v[base + k + 2]!;
+    s3 += cs[at + k + 3]! * v[base + k + 3]!;
+  }
+  return s0 + s1 + s2 + s3;
+}
+
+/** The best of `count` centroids from `first` for the vector (ties: the lower number). */
+function bestCentroid(first: number, count: number, v: Float32Array, base: number): number {
+  const cs = cellCentroids();
+  let best = first;
+  let bestDot = -Infinity;
+  for (let c = first; c < first + count; c++) {
+    const d = centroidDot(c, v, base, cs);
+    if (d > bestDot) {
+      best = c;
+      bestDot = d;
+    }
+  }
+  return best;
+}
+
+/** A vector's cell, 0 … COARSE_CELLS × FINE_CELLS − 1: its coarse cell, then the fine cell in it. */
+export function cellOf(v: Float32Array, base = 0): number {
+  const coarse = bestCentroid(0, COARSE_CELLS, v, base);
+  return bestCentroid(COARSE_CELLS + coarse * FINE_CELLS, FINE_CELLS, v, base) - COARSE_CELLS;
+}
+
+/** Scratch of VectorStore.set: one stored vector as floats, for cellOf. */
+const filing = new Float32Array(DIMENSIONS);
+
 export class VectorStore {
+  /** `probe`: vectors read per search (PROBE; tests and bench:search's recall check use others). */
+  constructor(private readonly probe = PROBE) {}
+
   private values = new Int8Array(0);
   private scales = new Float32Array(0);
   private signs = new Uint32Array(0);
@@ -61,6 +106,8 @@ export class VectorStore {
   private first: number[] = [];
   private count: number[] = [];
   private live = 0;
+  /** Per cell, the vectors filed under it (removed ones stay until the copy is rebuilt). */
+  private cells: number[][] = Array.from({ length: COARSE_CELLS * FINE_CELLS }, () => []);
   /** Scratch of nearest(): each vector's Hamming distance to the query. */
   private distance = new Uint16Array(0);
   private picked = new Int32Array(0);
@@ -92,15 +139,22 @@ export class VectorStore {
     const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
     this.first[slot] = this.used;
     this.count[slot] = n;
+    const bytes = new Int8Array(packed.buffer, packed.byteOffset, packed.byteLength);
     for (let i = 0; i < n; i++) {
       const at = this.used++;
       this.scales[at] = view.getFloat32(i * BYTES, true);
       this.owner[at] = slot;
+      const from = i * BYTES + 4;
+      const base = at * DIMENSIONS;
+      this.values.set(bytes.subarray(from, from + DIMENSIONS), base);
+      const values = this.values;
+      const signs = this.signs;
       for (let k = 0; k < DIMENSIONS; k++) {
-        const q = view.getInt8(i * BYTES + 4 + k);
-        this.values[at * DIMENSIONS + k] = q;
-        if (q > 0) this.signs[at * WORDS + (k >> 5)]! |= 1 << (k & 31);
+        const q = values[base + k]!;
+        filing[k] = q;
+        if (q > 0) signs[at * WORDS + (k >> 5)]! |= 1 << (k & 31);
       }
+      this.cells[cellOf(filing)]!.push(at);
     }
     this.live++;
   }
@@ -121,9 +175,17 @@ export class VectorStore {
   private dot(at: number, query: Float32Array): number {
     const base = at * DIMENSIONS;
     const values = this.values;
-    let s = 0;
-    for (let k = 0; k < DIMENSIONS; k++) s += values[base + k]! * query[k]!;
-    return s * this.scales[at]!;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let k = 0; k < DIMENSIONS; k += 4) {
+      s0 += values[base + k]! * query[k]!;
+      s1 += values[base + k + 1]! * query[k + 1]!;
+      s2 += values[base + k + 2]! * query[k + 2]!;
+      s3 += values[base + k + 3]! * query[k + 3]!;
+    }
+    return (s0 + s1 + s2 + s3) * this.scales[at]!;
   }
 
   /** The slot's best cosine with the query over its vectors; -1 when it has none. */
@@ -132,6 +194,38 @@ export class VectorStore {
     let best = -1;
     for (let i = this.first[slot]!; i < this.first[slot]! + n; i++) best = Math.max(best, this.dot(i, query));
     return best;
+  }
+
+  /**
+   * The vectors to compare with the query: every one when there are few; else the members of the
+   * cells nearest the query, cell by cell, until PROBE of them are live and pass `ok`.
+   */
+  private candidates(query: Float32Array, ok: ((slot: number) => boolean) | null, visit: (at: number) => void): void {
+    const { owner } = this;
+    const take = (at: number) => {
+      const slot = owner[at]!;
+      if (slot < 0 || (ok && !ok(slot))) return false;
+      visit(at);
+      return true;
+    };
+    if (this.used <= this.probe) {
+      for (let at = 0; at < this.used; at++) take(at);
+      return;
+    }
+    const coarse = Array.from({ length: COARSE_CELLS }, (_, c) => ({ c, d: centroidDot(c, query, 0) })).sort((a, b) => b.d - a.d || a.c - b.c);
+    let found = 0;
+    for (const [from, to] of [[0, COARSE_PROBE], [COARSE_PROBE, COARSE_CELLS]] as const) {
+      const fine = coarse
+        .slice(from, to)
+        .flatMap(({ c }) => Array.from({ length: FINE_CELLS }, (_, f) => c * FINE_CELLS + f))
+        .filter((cell) => this.cells[cell]!.length > 0)
+        .map((cell) => ({ cell, d: centroidDot(COARSE_CELLS + cell, query, 0) }))
+        .sort((a, b) => b.d - a.d || a.cell - b.cell);
+      for (const { cell } of fine) {
+        for (const at of this.cells[cell]!) if (take(at)) found++;
+        if (found >= this.probe) return;
+      }
+    }
   }
 
   /** Up to `limit` slots that pass `ok`, by their best cosine with the query, best first. */
@@ -144,38 +238,38 @@ export class VectorStore {
     const { distance, picked, signs, owner } = this;
     const q = new Uint32Array(WORDS);
     for (let k = 0; k < DIMENSIONS; k++) if (query[k]! > 0) q[k >> 5]! |= 1 << (k & 31);
-    // Stage 1: the first PREFIX_WORDS words of each signature (a quarter of the work) keep the
-    // closest PREFIX_KEEP; a bucket per distance keeps each stage linear.
-    const coarse = new Uint32Array(PREFIX_WORDS * 32 + 1);
-    for (let at = 0; at < this.used; at++) {
-      const slot = owner[at]!;
-      if (slot < 0 || (ok && !ok(slot))) {
-        distance[at] = 0xffff;
-        continue;
-      }
-      const d = hamming(q, signs, at * WORDS, PREFIX_WORDS);
-      distance[at] = d;
-      coarse[d]!++;
-    }
-    let cut = 0;
-    for (let seen = 0; cut < coarse.length && seen + coarse[cut]! <= PREFIX_KEEP; cut++) seen += coarse[cut]!;
-    // Stage 2: whole signatures of those keep the closest SHORTLIST (+ limit) for exact cosines.
+    // Whole signatures keep the closest SHORTLIST (+ limit) for exact cosines; a bucket per
+    // distance keeps it linear.
     const buckets = new Uint32Array(DIMENSIONS + 1);
     let n = 0;
-    for (let at = 0; at < this.used; at++) {
-      if (distance[at]! > cut) continue;
+    this.candidates(query, ok, (at) => {
       const d = hamming(q, signs, at * WORDS, WORDS);
       distance[at] = d;
       picked[n++] = at;
       buckets[d]!++;
-    }
-    cut = 0;
+    });
+    let cut = 0;
     for (let seen = 0; cut <= DIMENSIONS && seen + buckets[cut]! <= SHORTLIST + limit; cut++) seen += buckets[cut]!;
     const best = new Map<number, number>();
     for (let i = 0; i < n; i++) {
       const at = picked[i]!;
       if (distance[at]! > cut) continue;
       const slot = owner[at]!;
+      const sim = this.dot(at, query);
+      if (sim > (best.get(slot) ?? -2)) best.set(slot, sim);
+    }
+    return [...best]
+      .map(([slot, sim]) => ({ slot, sim }))
+      .sort((a, b) => b.sim - a.sim || (key(a.slot) < key(b.slot) ? -1 : key(a.slot) > key(b.slot) ? 1 : 0))
+      .slice(0, limit);
+  }
+
+  /** The same by an exact cosine with every vector (bench:search compares the two). */
+  nearestExact(query: Float32Array, limit: number, key: (slot: number) => string): { slot: number; sim: number }[] {
+    const best = new Map<number, number>();
+    for (let at = 0; at < this.used; at++) {
+      const slot = this.owner[at]!;
+      if (slot < 0) continue;
       const sim = this.dot(at, query);
       if (sim > (best.get(slot) ?? -2)) best.set(slot, sim);
     }

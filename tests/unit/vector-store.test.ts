@@ -61,4 +61,52 @@ describe("meaning vectors in memory", () => {
     expect(names(one, keysOne)).toEqual(["a", "b", "c"]);
     expect(names(other, keysOther)).toEqual(["a", "b", "c"]);
   });
+
+  describe("with more vectors than a search reads (the cells of search/meaning-cells.ts)", () => {
+    // 3,000 answers in 300 directions, ten close variants each; a search reads 200 vectors.
+    const many = Array.from({ length: 3000 }, (_, i) => vector([i % 300, (i * 7) % 300, 300 + ((i * 13) % 200)], i + 1));
+    const load = (order: number[], probe = 200) => {
+      const store = new VectorStore(probe);
+      for (const i of order) store.set(i, packVectors([many[i]!]));
+      return store;
+    };
+    const key = (slot: number) => String(slot).padStart(5, "0");
+    const queries = [0, 17, 450, 1234, 2999].map((i) => many[i]!);
+
+    it("finds what an exact scan of every vector finds first", () => {
+      const store = load(many.map((_, i) => i));
+      for (const [n, q] of queries.entries()) {
+        const exact = store.nearestExact(q, 10, key);
+        const found = store.nearest(q, 10, null, key);
+        expect(found[0], `query ${n}`).toEqual(exact[0]);
+        // At least half the exact ten, at the same cosines. (These made-up vectors spread evenly
+        // over cells drawn for sentences, and a search reads 7 % of them; bench:search measures
+        // the recall on real text.)
+        const overlap = found.filter((f) => exact.some((e) => e.slot === f.slot && Math.abs(e.sim - f.sim) < 1e-6));
+        expect(overlap.length, `query ${n}`).toBeGreaterThanOrEqual(5);
+      }
+    });
+
+    it("finds the same whatever order the vectors were loaded in", () => {
+      const forward = load(many.map((_, i) => i));
+      const backward = load(many.map((_, i) => many.length - 1 - i));
+      for (const q of queries) expect(backward.nearest(q, 20, null, key)).toEqual(forward.nearest(q, 20, null, key));
+    });
+
+    it("reads on past the nearest cells until it has enough vectors that pass the filter", () => {
+      const store = load(many.map((_, i) => i));
+      // One answer in a hundred passes: far fewer than the nearest cells hold.
+      const passing = (slot: number) => slot % 100 === 0;
+      const found = store.nearest(queries[1]!, 30, passing, key);
+      expect(found).toHaveLength(30);
+      expect(found.every((f) => passing(f.slot))).toBe(true);
+      expect(found[0]).toEqual(store.nearestExact(queries[1]!, 3000, key).filter((e) => passing(e.slot))[0]);
+    });
+
+    it("reads every vector when there are fewer than it would probe", () => {
+      // 250: under the signatures' shortlist too, so the answer is exact.
+      const store = load(many.slice(0, 250).map((_, i) => i), 1000);
+      for (const q of queries.slice(0, 2)) expect(store.nearest(q, 10, null, key).map((f) => f.slot)).toEqual(store.nearestExact(q, 10, key).map((e) => e.slot));
+    });
+  });
 });
