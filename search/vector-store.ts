@@ -90,8 +90,17 @@ export function cellOf(v: Float32Array, base = 0): number {
   return bestCentroid(COARSE_CELLS + coarse * FINE_CELLS, FINE_CELLS, v, base) - COARSE_CELLS;
 }
 
-/** Scratch of VectorStore.set: one stored vector as floats, for cellOf. */
+/** Scratch of VectorStore.set: one stored vector as floats, for cellOf, and its signature. */
 const filing = new Float32Array(DIMENSIONS);
+const signature = new Uint32Array(WORDS);
+
+interface Cell {
+  /** The first n entries hold the vectors' numbers… */
+  at: Int32Array;
+  /** …and their 512-bit sign signatures, WORDS words each. */
+  signs: Uint32Array;
+  n: number;
+}
 
 export class VectorStore {
   /** `probe`: vectors read per search (PROBE; tests and bench:search's recall check use others). */
@@ -99,15 +108,17 @@ export class VectorStore {
 
   private values = new Int8Array(0);
   private scales = new Float32Array(0);
-  private signs = new Uint32Array(0);
   private owner = new Int32Array(0);
   private used = 0;
   /** Per slot: first vector and count (0 = none). */
   private first: number[] = [];
   private count: number[] = [];
   private live = 0;
-  /** Per cell, the vectors filed under it (removed ones stay until the copy is rebuilt). */
-  private cells: number[][] = Array.from({ length: COARSE_CELLS * FINE_CELLS }, () => []);
+  /**
+   * Per cell, the vectors filed under it and their signatures side by side, so that reading a
+   * cell reads memory in order (removed vectors stay until the copy is rebuilt).
+   */
+  private cells: Cell[] = Array.from({ length: COARSE_CELLS * FINE_CELLS }, () => ({ at: new Int32Array(8), signs: new Uint32Array(8 * WORDS), n: 0 }));
   /** Scratch of nearest(): each vector's Hamming distance to the query. */
   private distance = new Uint16Array(0);
   private picked = new Int32Array(0);
@@ -124,11 +135,9 @@ export class VectorStore {
     values.set(this.values);
     const scales = new Float32Array(n);
     scales.set(this.scales);
-    const signs = new Uint32Array(n * WORDS);
-    signs.set(this.signs);
     const owner = new Int32Array(n).fill(-1);
     owner.set(this.owner);
-    Object.assign(this, { values, scales, signs, owner });
+    Object.assign(this, { values, scales, owner });
   }
 
   /** Gives a slot its vectors (packed as packVectors made them); a slot is set once. */
@@ -148,13 +157,22 @@ export class VectorStore {
       const base = at * DIMENSIONS;
       this.values.set(bytes.subarray(from, from + DIMENSIONS), base);
       const values = this.values;
-      const signs = this.signs;
+      signature.fill(0);
       for (let k = 0; k < DIMENSIONS; k++) {
         const q = values[base + k]!;
         filing[k] = q;
-        if (q > 0) signs[at * WORDS + (k >> 5)]! |= 1 << (k & 31);
+        if (q > 0) signature[k >> 5]! |= 1 << (k & 31);
       }
-      this.cells[cellOf(filing)]!.push(at);
+      const cell = this.cells[cellOf(filing)]!;
+      if (cell.n === cell.at.length) {
+        const more = { at: new Int32Array(cell.n * 2), signs: new Uint32Array(cell.n * 2 * WORDS) };
+        more.at.set(cell.at);
+        more.signs.set(cell.signs);
+        Object.assign(cell, more);
+      }
+      cell.at[cell.n] = at;
+      cell.signs.set(signature, cell.n * WORDS);
+      cell.n++;
     }
     this.live++;
   }
@@ -200,16 +218,22 @@ export class VectorStore {
    * The vectors to compare with the query: every one when there are few; else the members of the
    * cells nearest the query, cell by cell, until PROBE of them are live and pass `ok`.
    */
-  private candidates(query: Float32Array, ok: ((slot: number) => boolean) | null, visit: (at: number) => void): void {
+  private candidates(query: Float32Array, q: Uint32Array, ok: ((slot: number) => boolean) | null, visit: (at: number, distance: number) => void): void {
     const { owner } = this;
-    const take = (at: number) => {
-      const slot = owner[at]!;
-      if (slot < 0 || (ok && !ok(slot))) return false;
-      visit(at);
-      return true;
+    /** Compares the cell's live vectors that pass `ok`; returns how many. */
+    const read = (cell: Cell) => {
+      let taken = 0;
+      for (let i = 0; i < cell.n; i++) {
+        const at = cell.at[i]!;
+        const slot = owner[at]!;
+        if (slot < 0 || (ok && !ok(slot))) continue;
+        visit(at, hamming(q, cell.signs, i * WORDS, WORDS));
+        taken++;
+      }
+      return taken;
     };
     if (this.used <= this.probe) {
-      for (let at = 0; at < this.used; at++) take(at);
+      for (const cell of this.cells) read(cell);
       return;
     }
     const coarse = Array.from({ length: COARSE_CELLS }, (_, c) => ({ c, d: centroidDot(c, query, 0) })).sort((a, b) => b.d - a.d || a.c - b.c);
@@ -218,11 +242,11 @@ export class VectorStore {
       const fine = coarse
         .slice(from, to)
         .flatMap(({ c }) => Array.from({ length: FINE_CELLS }, (_, f) => c * FINE_CELLS + f))
-        .filter((cell) => this.cells[cell]!.length > 0)
+        .filter((cell) => this.cells[cell]!.n > 0)
         .map((cell) => ({ cell, d: centroidDot(COARSE_CELLS + cell, query, 0) }))
         .sort((a, b) => b.d - a.d || a.cell - b.cell);
       for (const { cell } of fine) {
-        for (const at of this.cells[cell]!) if (take(at)) found++;
+        found += read(this.cells[cell]!);
         if (found >= this.probe) return;
       }
     }
@@ -235,15 +259,14 @@ export class VectorStore {
       this.distance = new Uint16Array(this.scales.length);
       this.picked = new Int32Array(this.scales.length);
     }
-    const { distance, picked, signs, owner } = this;
+    const { distance, picked, owner } = this;
     const q = new Uint32Array(WORDS);
     for (let k = 0; k < DIMENSIONS; k++) if (query[k]! > 0) q[k >> 5]! |= 1 << (k & 31);
     // Whole signatures keep the closest SHORTLIST (+ limit) for exact cosines; a bucket per
     // distance keeps it linear.
     const buckets = new Uint32Array(DIMENSIONS + 1);
     let n = 0;
-    this.candidates(query, ok, (at) => {
-      const d = hamming(q, signs, at * WORDS, WORDS);
+    this.candidates(query, q, ok, (at, d) => {
       distance[at] = d;
       picked[n++] = at;
       buckets[d]!++;
