@@ -170,6 +170,7 @@ async function searchFigures(database: Awaited<ReturnType<typeof benchDatabase>>
     `[${driver}] search in-process over ${count} answers, ranked each time (${latencies.length} queries, real text, ${QUERIES.filter((q) => q.split(" ").length > 25).length} of ${QUERIES.length} long pasted; query vectors remembered): p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))} (target p50 ≤ 5 ms, p95 ≤ 15 ms)`,
   );
   const repeated: number[] = [];
+  for (const q of QUERIES) await index.search({ q, limit: 10 });
   for (let round = 0; round < 5; round++) {
     for (const q of QUERIES) {
       const t = performance.now();

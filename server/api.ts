@@ -188,7 +188,8 @@ async function search(request: ApiRequest): Promise<ApiResponse> {
     if (!cachedFormats) return []; // archived between the search and this read
     // The index knows the version's current state (re-verification due, its date).
     const certificate = { ...cachedFormats.certificate, reverificationDue: d.state === "reverification_due", reverifyAt: d.reverifyAt ? new Date(d.reverifyAt) : null };
-    const reply = p.channel && settings ? { channel: p.channel, ...replyFromFormats(p.channel, { ...cachedFormats, certificate }, settings, base) } : undefined;
+    // The reply does not cite the certificate: the cached formats object is its cache key.
+    const reply = p.channel && settings ? { channel: p.channel, ...replyFromFormats(p.channel, cachedFormats, settings, base) } : undefined;
     const rest = {
       ...(reply ? { reply } : {}),
       ...answerTail(cachedFormats, base, certificate),

@@ -201,11 +201,24 @@ export async function replyIn(format: ReplyFormat, answerId: string, baseUrl: st
   return { ...replyFromFormats(format, f, settings, baseUrl), versionId: f.versionId, versionNumber: f.versionNumber };
 }
 
+/**
+ * Channel replies made from one formats object (kept per answer version), by channel, sign-off
+ * and base URL: the API builds one for every hit of every search with `channel=`, and rebuilding it
+ * from the rich text each time was most of that call's CPU (docs/benchmarks.md, tenth session).
+ */
+const channelReplies = new WeakMap<AnswerFormats, Map<string, { text: string; html: string }>>();
+
 /** The reply in a format from already loaded formats (the API does this for each hit). */
 export function replyFromFormats(format: ReplyFormat, f: AnswerFormats, settings: DeskSettings, baseUrl: string): { text: string; html: string } {
   if (format === "short") return { text: f.shortAnswer, html: `<p>${escapeHtml(f.shortAnswer)}</p>` };
   if (format === "full") return { text: f.answerText, html: f.answerHtml };
-  return channelReply(format, { question: f.question, shortAnswer: f.shortAnswer, body: f.body, faqUrl: f.faqUrl, signOff: settings.signOff || null, baseUrl });
+  const signOff = settings.signOff || null;
+  let made = channelReplies.get(f);
+  if (!made) channelReplies.set(f, (made = new Map()));
+  const key = JSON.stringify([format, signOff, baseUrl]);
+  let reply = made.get(key);
+  if (!reply) made.set(key, (reply = channelReply(format, { question: f.question, shortAnswer: f.shortAnswer, body: f.body, faqUrl: f.faqUrl, signOff, baseUrl })));
+  return { ...reply };
 }
 
 /** The panel's CSP frame-ancestors: the app's own origin and the origins an admin allowed. */
