@@ -15,7 +15,7 @@ if (!name) {
   console.error("KEEP_DB=<database bench:search kept> is required");
   process.exit(2);
 }
-const PROBES = [2000, 4000, PROBE, 16_000];
+const PROBES = [4000, 8000, PROBE, 16_000];
 /** What the blend lets in by meaning alone (TUNING.semanticOnly in search/resident.ts). */
 const JOINS = 0.5;
 

@@ -21,9 +21,9 @@ export { packVectors, unpackedCount } from "./vector-pack";
 const WORDS = DIMENSIONS / 32;
 const SHORTLIST = 300;
 /** Vectors read per search: cells are taken, nearest first, until they hold this many. */
-export const PROBE = 8000;
+export const PROBE = 12_000;
 /** Coarse cells whose fine cells are ranked first (the rest only if those hold too few vectors). */
-const COARSE_PROBE = 6;
+const COARSE_PROBE = 12;
 
 /** Set bits of every 16-bit number: two lookups count a word (the bit-twiddling way was slower). */
 const BITS16 = new Uint8Array(65536);
