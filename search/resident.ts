@@ -54,12 +54,6 @@ export const TUNING = {
   semanticFloor: 0.3,
   semanticOnly: 0.5,
   semanticCandidates: 100,
-  /**
-   * After the blend, answers under this share of the best blended score are left out: an answer
-   * that shares only a common word with the query (*can* in *i can't remember my login*) and
-   * means something else is noise, not a result to page to.
-   */
-  blendFloor: 0.2,
 };
 
 /** Harman's S-stemmer: plurals only (*reservations* → *reservation*, *stories* → *story*). */
@@ -685,9 +679,7 @@ export class ResidentIndex {
       if (seen.has(n.slot) || n.sim < TUNING.semanticOnly) continue;
       out.push({ slot: n.slot, id: this.slotAnswer[n.slot]!, key: this.slotKey[n.slot]!, score: (1 - share) * part(n.sim) });
     }
-    out.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const floor = (out[0]?.score ?? 0) * TUNING.blendFloor;
-    return floor > 0 ? out.filter((r) => r.score >= floor) : out;
+    return out.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 }
 
