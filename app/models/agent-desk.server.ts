@@ -203,8 +203,9 @@ export async function replyIn(format: ReplyFormat, answerId: string, baseUrl: st
 
 /**
  * Channel replies made from one formats object (kept per answer version), by channel, sign-off
- * and base URL: the API builds one for every hit of every search with `channel=`, and rebuilding it
- * from the rich text each time was most of that call's CPU (docs/benchmarks.md, tenth session).
+ * and base URL: the API builds one for every hit of every search with `channel=`. Keeping them took
+ * that call from 341 to 355–365 req/s under 20 clients; the rest of its cost is the size of what it
+ * sends (docs/benchmarks.md, tenth session).
  */
 const channelReplies = new WeakMap<AnswerFormats, Map<string, { text: string; html: string }>>();
 
