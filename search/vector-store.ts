@@ -259,7 +259,7 @@ export class VectorStore {
       this.distance = new Uint16Array(this.scales.length);
       this.picked = new Int32Array(this.scales.length);
     }
-    const { distance, picked, owner } = this;
+    const { distance, picked } = this;
     const q = new Uint32Array(WORDS);
     for (let k = 0; k < DIMENSIONS; k++) if (query[k]! > 0) q[k >> 5]! |= 1 << (k & 31);
     // Whole signatures keep the closest SHORTLIST (+ limit) for exact cosines; a bucket per
@@ -273,11 +273,17 @@ export class VectorStore {
     });
     let cut = 0;
     for (let seen = 0; cut <= DIMENSIONS && seen + buckets[cut]! <= SHORTLIST + limit; cut++) seen += buckets[cut]!;
+    const shortlist: number[] = [];
+    for (let i = 0; i < n; i++) if (distance[picked[i]!]! <= cut) shortlist.push(picked[i]!);
+    return this.bestSlots(shortlist, query, limit, key);
+  }
+
+  /** The slots of the vectors `ats`, each at its best exact cosine, best first, ties by key. */
+  private bestSlots(ats: Iterable<number>, query: Float32Array, limit: number, key: (slot: number) => string): { slot: number; sim: number }[] {
     const best = new Map<number, number>();
-    for (let i = 0; i < n; i++) {
-      const at = picked[i]!;
-      if (distance[at]! > cut) continue;
-      const slot = owner[at]!;
+    for (const at of ats) {
+      const slot = this.owner[at]!;
+      if (slot < 0) continue;
       const sim = this.dot(at, query);
       if (sim > (best.get(slot) ?? -2)) best.set(slot, sim);
     }
@@ -289,16 +295,6 @@ export class VectorStore {
 
   /** The same by an exact cosine with every vector (bench:search compares the two). */
   nearestExact(query: Float32Array, limit: number, key: (slot: number) => string): { slot: number; sim: number }[] {
-    const best = new Map<number, number>();
-    for (let at = 0; at < this.used; at++) {
-      const slot = this.owner[at]!;
-      if (slot < 0) continue;
-      const sim = this.dot(at, query);
-      if (sim > (best.get(slot) ?? -2)) best.set(slot, sim);
-    }
-    return [...best]
-      .map(([slot, sim]) => ({ slot, sim }))
-      .sort((a, b) => b.sim - a.sim || (key(a.slot) < key(b.slot) ? -1 : key(a.slot) > key(b.slot) ? 1 : 0))
-      .slice(0, limit);
+    return this.bestSlots(Array.from({ length: this.used }, (_, at) => at), query, limit, key);
   }
 }
