@@ -138,7 +138,7 @@ describe.runIf(testDriver === "pglite")("backup and restore of the embedded data
     } finally {
       await dst.close();
     }
-  });
+  }, 90_000);
 
   it("will not back up or restore a directory a running server holds, and leaves it as it was", async () => {
     const dataDir = mkdtempSync(path.join(dir, "held-"));
@@ -160,5 +160,5 @@ describe.runIf(testDriver === "pglite")("backup and restore of the embedded data
     const serverDump = path.join(dir, "server.dump");
     writeFileSync(serverDump, "PGDMP fake");
     expect(await cli(["restore", serverDump], { DATA_DIR: dataDir })).toMatchObject({ code: 1, err: expect.stringMatching(/backup of a PostgreSQL server; set DATABASE_URL/) });
-  });
+  }, 90_000);
 });
