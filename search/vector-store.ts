@@ -85,7 +85,7 @@ function bestCentroid(first: number, count: number, v: Float32Array, base: numbe
 }
 
 /** A vector's cell, 0 … COARSE_CELLS × FINE_CELLS − 1: its coarse cell, then the fine cell in it. */
-export function cellOf(v: Float32Array, base = 0): number {
+function cellOf(v: Float32Array, base = 0): number {
   const coarse = bestCentroid(0, COARSE_CELLS, v, base);
   return bestCentroid(COARSE_CELLS + coarse * FINE_CELLS, FINE_CELLS, v, base) - COARSE_CELLS;
 }
