@@ -27,6 +27,8 @@ const STEM_CACHE_MAX = 200_000;
 /** Answers kept as returned, most recently used last; the rest are read when needed. */
 const DOC_CACHE_MAX = 20_000;
 const POLL_MS = 3000;
+/** A slice of sorting a fresh copy's lists between requests: short enough not to be felt by one. */
+const PREPARE_SLICE_MS = 8;
 /** Answers given their meaning vectors per transaction (~0.1–0.3 s of the encoder's time). */
 const VECTOR_BATCH = 32;
 /** The question and the first author phrasings get vectors (and as many learned ones); more add little and cost memory. */
@@ -311,11 +313,28 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
     void listenToOthers(db, CHANNEL, onChange).then((unlisten) => unlisten && poll(), poll);
   }
 
+  /**
+   * Sorts a fresh copy's long posting lists a slice at a time, yielding to requests in between:
+   * at 100,000 answers, sorting them on first use was over half the ranking cost of new queries
+   * on a freshly started server (docs/benchmarks.md, eleventh session). Stops when the copy is
+   * replaced; unref'd, so it never keeps a command-line run alive.
+   */
+  function prepareBetweenRequests(resident: Resident, copy: Copy): Copy {
+    const slice = () => {
+      if (resident.copy && resident.copy !== copy) return;
+      if (!copy.index.prepareImpactOrders(PREPARE_SLICE_MS)) setTimeout(slice, 0).unref();
+    };
+    setTimeout(slice, 0).unref();
+    return copy;
+  }
+
   async function ready(db: Db): Promise<Copy> {
     const resident = residentFor(db);
     if (resident.copy) return resident.copy;
     follow(db, resident);
-    resident.loading ??= load(db, resident).finally(() => (resident.loading = null));
+    resident.loading ??= load(db, resident)
+      .then((copy) => prepareBetweenRequests(resident, copy))
+      .finally(() => (resident.loading = null));
     resident.copy = await resident.loading;
     return resident.copy;
   }
@@ -473,10 +492,13 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
       const cached = resident.results.get(current, key);
       if (cached) return cached;
       const version = current.version;
+      // The encoder (its own thread) works on the query while the words are ranked here.
+      const encoding = semantic && current.index.withVectors > 0 ? encodeQuery(meaningText(current.index, words)) : null;
       const plan = planQuery(current.index, words, prefixWord, current.synonyms);
-      const meaning = semantic && current.index.withVectors > 0 ? await encodeQuery(meaningText(current.index, words)) : null;
+      const byWords = current.index.rankWords(plan.terms, plan.bigrams, filter, offset);
+      const meaning = encoding ? await encoding : null;
       if (plan.terms.length === 0 && !meaning) return { hits: [], total: 0 };
-      const ranked = current.index.rank(plan.terms, plan.bigrams, filter, limit, offset, meaning);
+      const ranked = current.index.finishRanking(byWords, meaning, limit, offset);
       const docs = await documents(db, ranked.ids);
       // An answer removed a moment ago may still be in the copy: it is simply left out.
       const found = ranked.ids.flatMap((id, i) => (docs.has(id) ? [{ cached: docs.get(id)!, score: ranked.scores[i]! }] : []));

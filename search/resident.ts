@@ -77,6 +77,40 @@ export function retuned(): void {
 export function tuningGeneration(): number {
   return tuning;
 }
+/** Positions packed below an impact's bits: 2^21, so that (bits ≤ 2^31) × 2^21 + position stays an exact integer. */
+const POSITION_SPAN = 2 ** 21;
+/** Above the bit pattern of every finite non-negative float32 (+Infinity's). */
+const FLOAT_BITS_ABOVE = 0x7f800000;
+/**
+ * Positions of `impact`, highest impact first and equal impacts in key order, so that which
+ * postings survive the cut never depends on load order. Sorting with a comparator that compares
+ * key strings made the first query to use a common word on a fresh copy pay tens of
+ * milliseconds; here the numbers sort natively, packed with their position into one float
+ * (impacts are non-negative, so their bit patterns order as they do), and only runs of equal
+ * impact compare keys. Same order as a stable comparator sort (tests/unit/impact-order.test.ts).
+ */
+export function impactOrderOf(impact: Float32Array, keyOf: (i: number) => string): Int32Array {
+  const n = impact.length;
+  const byKey = (a: number, b: number) => {
+    const ka = keyOf(a);
+    const kb = keyOf(b);
+    return ka < kb ? -1 : ka > kb ? 1 : a - b;
+  };
+  if (n >= POSITION_SPAN) return Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => impact[b]! - impact[a]! || byKey(a, b));
+  const bits = new Uint32Array(impact.buffer, impact.byteOffset, n);
+  const packed = new Float64Array(n);
+  for (let i = 0; i < n; i++) packed[i] = (FLOAT_BITS_ABOVE - bits[i]!) * POSITION_SPAN + i;
+  packed.sort();
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = packed[i]! % POSITION_SPAN;
+  for (let start = 0; start < n; ) {
+    let end = start + 1;
+    while (end < n && bits[order[end]!] === bits[order[start]!]) end++;
+    if (end - start > 1) order.subarray(start, end).sort(byKey);
+    start = end;
+  }
+  return order;
+}
 export const MAX_TERMS = MAX_TERMS_DEFAULT;
 export const RERANK = 50;
 /** Body word pairs kept per document for the phrase bonus (question and short answer: all). */
@@ -535,6 +569,30 @@ export class ResidentIndex {
     return true;
   }
 
+  private averageLengths(): number[] {
+    return this.totalLength.map((t, f) => t / Math.max(this.fieldDocs[f]!, 1));
+  }
+
+  /** Long lists still to be put in impact order by prepareImpactOrders, longest last. */
+  private unprepared: number[] | null = null;
+
+  /**
+   * Puts the lists longer than a query reads in impact order, longest (the most asked-for words)
+   * first, for about `budgetMs`; true when none is left. A fresh copy runs this between requests
+   * (search/postgres.ts), so the first agent to use a common word after a restart does not wait
+   * for its list to be sorted. Only when it happens changes; the order is the one rank() builds.
+   */
+  prepareImpactOrders(budgetMs: number): boolean {
+    this.unprepared ??= this.postings
+      .map((list, id) => (list.n - list.dead > POSTINGS_PER_TERM ? id : -1))
+      .filter((id) => id >= 0)
+      .sort((a, b) => this.postings[a]!.n - this.postings[b]!.n || a - b);
+    const avg = this.averageLengths();
+    const until = performance.now() + budgetMs;
+    while (this.unprepared.length > 0 && performance.now() < until) this.impactOrder(this.postings[this.unprepared.pop()!]!, avg);
+    return this.unprepared.length === 0;
+  }
+
   private impactOrder(list: PostingList, avg: number[]): { slots: Int32Array; impacts: Float32Array } {
     if (list.bySlot && list.byImpact && list.builtTuning === tuning && avg.every((a, f) => Math.abs((list.builtAvg[f] ?? -1) - a) <= a * 0.05)) return { slots: list.bySlot, impacts: list.byImpact };
     const n = list.n;
@@ -554,13 +612,10 @@ export class ResidentIndex {
     let slots = list.docs.slice(0, n);
     let impacts = impact;
     if (n - list.dead > POSTINGS_PER_TERM) {
-      // Equal impacts in key order: which of them survive the cut must not depend on load order.
       const keys = this.slotKey;
       const docs = list.docs;
-      const order = Int32Array.from({ length: n }, (_, i) => i).sort(
-        (a, b) => impact[b]! - impact[a]! || (keys[docs[a]!]! < keys[docs[b]!]! ? -1 : keys[docs[a]!]! > keys[docs[b]!]! ? 1 : 0),
-      );
-      slots = order.map((i) => list.docs[i]!);
+      const order = impactOrderOf(impact, (i) => keys[docs[i]!]!);
+      slots = order.map((i) => docs[i]!);
       impacts = Float32Array.from(order, (i) => impact[i]!);
     }
     list.bySlot = slots;
@@ -583,6 +638,14 @@ export class ResidentIndex {
     offset: number,
     meaning?: Float32Array | null,
   ): { ids: string[]; scores: number[]; total: number } {
+    return this.finishRanking(this.rankWords(terms, bigrams, filter, offset), meaning ?? null, limit, offset);
+  }
+
+  /**
+   * The words' part of rank(), which needs no meaning vector: search/postgres.ts runs it while
+   * the encoder works on the query in its own thread, then finishes with finishRanking().
+   */
+  rankWords(terms: WeightedTerm[], bigrams: [string, string][], filter: Filter, offset: number): WordsRanking {
     if (this.scores.length < this.slotAnswer.length) this.scores = new Float64Array(Math.max(this.slotAnswer.length * 1.5, 1024));
     const scores = this.scores;
     // The query's summed IDF weight, for the surface penalty's shares.
@@ -590,7 +653,7 @@ export class ResidentIndex {
     // Reused between queries: a query touches at most MAX_TERMS × POSTINGS_PER_TERM answers.
     const touched = (this.touched ??= new Int32Array(MAX_TERMS * POSTINGS_PER_TERM));
     let nTouched = 0;
-    const avg = this.totalLength.map((t, f) => t / Math.max(this.fieldDocs[f]!, 1));
+    const avg = this.averageLengths();
     const filtered = !!(filter.audience || filter.states?.length || filter.topicIds?.length || filter.tags?.length);
     const passes = filtered ? new Map<number, boolean>() : null;
     const ok = (slot: number) => {
@@ -648,8 +711,13 @@ export class ResidentIndex {
       })
       .sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const floor = (all[0]?.score ?? 0) * TUNING.floor;
-    let reachable = all.filter((r) => r.score >= floor);
-    if (meaning && this.vectors.size > 0) reachable = this.blend(reachable, meaning, filtered ? ok : null);
+    return { reachable: all.filter((r) => r.score >= floor), passes: filtered ? ok : null };
+  }
+
+  /** Blends a words' ranking with the query's meaning (if any) and cuts the page. */
+  finishRanking(words: WordsRanking, meaning: Float32Array | null, limit: number, offset: number): { ids: string[]; scores: number[]; total: number } {
+    let reachable = words.reachable;
+    if (meaning && this.vectors.size > 0) reachable = this.blend(reachable, meaning, words.passes);
     const page = reachable.slice(offset, offset + limit);
     // The count a person sees is the count they can page to: the answers above the noise floor,
     // not every answer that shares a word with the query.
@@ -681,6 +749,12 @@ export class ResidentIndex {
     }
     return out.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
+}
+
+/** The answers the words found, above the noise floor, best first; and the filter's test, kept for the blend. */
+export interface WordsRanking {
+  reachable: { slot: number; id: string; key: string; score: number }[];
+  passes: ((slot: number) => boolean) | null;
 }
 
 export interface SynonymGroup {

@@ -180,6 +180,33 @@ describe("the resident index", () => {
     expect(result.total).toBe(everything.ids.length);
     expect(result.total).toBeLessThanOrEqual(POSTINGS_PER_TERM);
   });
+
+  it("ranks alike whether long lists were put in impact order ahead of time or on first use", () => {
+    const build = () => {
+      const index = new ResidentIndex();
+      // Many equal impacts, loaded out of key order: the tie order must come from the keys.
+      for (let i = 0; i < POSTINGS_PER_TERM * 3; i++) {
+        const k = (i * 7919) % (POSTINGS_PER_TERM * 3);
+        index.upsert(doc(`a${k}`, `'account':${(k % 5) + 2}C 'close':${(k % 3) + 1}C 'filler':9C`, { key: `k${String(k).padStart(5, "0")}` }));
+      }
+      return index;
+    };
+    const plan = (index: ResidentIndex) => planQuery(index, words(["account", "account"], ["close", "close"]), "", []);
+    const lazy = build();
+    const prepared = build();
+    expect(prepared.prepareImpactOrders(0)).toBe(false);
+    let slices = 1;
+    while (!prepared.prepareImpactOrders(1)) slices++;
+    expect(slices).toBeLessThan(10);
+    for (const offset of [0, 40]) {
+      const a = lazy.rank(plan(lazy).terms, [], {}, 20, offset);
+      const b = prepared.rank(plan(prepared).terms, [], {}, 20, offset);
+      expect(b).toEqual(a);
+      expect(a.ids).toHaveLength(20);
+    }
+    // Nothing short enough to be read whole needs preparing.
+    expect(new ResidentIndex().prepareImpactOrders(0)).toBe(true);
+  });
 });
 
 describe("highlighting", () => {
