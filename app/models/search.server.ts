@@ -52,7 +52,8 @@ export function drainSearchOutbox() {
 
 /**
  * Gives newly indexed answers their meaning vectors, a batch at a time for up to a second and a
- * half per run, so the encoder never holds the server's one thread for long at a stretch.
+ * half per run. The encoder has a thread of its own (search/sentence-encoder.ts); the small batches
+ * keep queries that arrive meanwhile from waiting long behind it, and each batch commits on its own.
  */
 export async function embedSearchVectors(budgetMs = 1500): Promise<number> {
   const index = getSearchIndex();

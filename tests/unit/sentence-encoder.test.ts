@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DIMENSIONS, encodeQuery, encodeSentences, MAX_TOKENS } from "../../search/sentence-encoder";
+import { DIMENSIONS, encodeQuery, encodeSentences, MAX_TOKENS, stopEncoder } from "../../search/sentence-encoder";
 
 const cos = (a: Float32Array, b: Float32Array) => a.reduce((s, x, k) => s + x * b[k]!, 0);
 
@@ -30,5 +30,14 @@ describe("sentence encoder", () => {
     together.forEach((v, i) => expect(cos(v, one[i]!)).toBeCloseTo(1, 3));
     // Remembered: the same wording again is the same vector object.
     expect(await encodeQuery("  Where is my   ORDER ")).toBe(together[0]);
+  }, 60_000);
+
+  it("fails what a stopped encoder was doing with a clear error, and starts afresh for the next text", async () => {
+    const [before] = await encodeSentences(["reset my password"]);
+    const cut = encodeSentences(["change my billing address"]);
+    await stopEncoder();
+    await expect(cut).rejects.toThrow(/sentence encoder: its worker stopped/);
+    const [after] = await encodeSentences(["reset my password"]);
+    expect([...after!]).toEqual([...before!]);
   }, 60_000);
 });
