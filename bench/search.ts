@@ -96,8 +96,12 @@ async function measure(driver: "postgres" | "pglite", count: number) {
   const db = database.db;
   try {
     const [kept] = keep ? rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from answers`)) : [];
-    if (kept && Number(kept.n) > 0) console.log(`[${driver}] KEEP_DB=${keep}: reusing its ${kept.n} answers (import and indexing not measured)`);
-    else await importAndIndex(db, driver, count);
+    if (kept && Number(kept.n) > 0) {
+      console.log(`[${driver}] KEEP_DB=${keep}: reusing its ${kept.n} answers (import and indexing not measured)`);
+      // A build stopped while computing meaning vectors goes on where it stopped.
+      const rest = await embedAll(createPostgresIndex(() => db));
+      if (rest > 0) console.log(`[${driver}] meaning vectors an interrupted build had left: ${rest} answers`);
+    } else await importAndIndex(db, driver, count);
     if (driver === "postgres") await db.execute(sql`analyze`);
     return { database, index: await searchFigures(database, driver, count) };
   } catch (error) {

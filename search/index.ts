@@ -88,4 +88,6 @@ export interface ResidentCopyStats {
   /** When the copy was last loaded whole / last caught up (ms since the epoch), or null. */
   loadedAt: number | null;
   caughtUpAt: number | null;
+  /** When a freshly loaded copy had put its long posting lists in impact order (its first queries are slower until then), or null. */
+  preparedAt?: number | null;
 }

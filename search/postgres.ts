@@ -92,6 +92,7 @@ interface Copy {
   synonyms: SynonymGroup[];
   loadedAt: number;
   caughtUpAt: number;
+  preparedAt: number | null;
 }
 
 interface StateRow {
@@ -259,6 +260,7 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
         synonyms: await loadSynonymGroups(db),
         loadedAt: Date.now(),
         caughtUpAt: Date.now(),
+        preparedAt: null,
       };
       resident.docs.clear();
       let after = "00000000-0000-0000-0000-000000000000";
@@ -322,7 +324,8 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
   function prepareBetweenRequests(resident: Resident, copy: Copy): Copy {
     const slice = () => {
       if (resident.copy && resident.copy !== copy) return;
-      if (!copy.index.prepareImpactOrders(PREPARE_SLICE_MS)) setTimeout(slice, 0).unref();
+      if (copy.index.prepareImpactOrders(PREPARE_SLICE_MS)) copy.preparedAt = Date.now();
+      else setTimeout(slice, 0).unref();
     };
     setTimeout(slice, 0).unref();
     return copy;
@@ -552,8 +555,8 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
     residentCopy() {
       const copy = residentFor(getDb()).copy;
       return copy
-        ? { loaded: true, documents: copy.index.size, version: copy.version, loadedAt: copy.loadedAt, caughtUpAt: copy.caughtUpAt }
-        : { loaded: false, documents: 0, version: 0, loadedAt: null, caughtUpAt: null };
+        ? { loaded: true, documents: copy.index.size, version: copy.version, loadedAt: copy.loadedAt, caughtUpAt: copy.caughtUpAt, preparedAt: copy.preparedAt }
+        : { loaded: false, documents: 0, version: 0, loadedAt: null, caughtUpAt: null, preparedAt: null };
     },
 
     async setSynonyms(groups: string[][]) {

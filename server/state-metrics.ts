@@ -23,6 +23,9 @@ export function registerStateMetrics(): void {
     const at = copy()?.loadedAt;
     return at ? (Date.now() - at) / 1000 : null;
   });
+  registerGauge("vetted_search_resident_prepared", "1 when this instance's search copy has sorted its long posting lists (first searches after a load are slower until then)", () =>
+    copy() ? (copy()!.preparedAt ? 1 : 0) : null,
+  );
   // Compare with vetted_search_index_version: the copy is current when the two agree.
   registerGauge("vetted_search_resident_version", "Index version this instance's search copy has caught up to", () => copy()?.version ?? null);
   registerGauge("vetted_search_index_version", "Index version committed in the database", () => (copy() ? searchIndexVersion() : null));
