@@ -79,15 +79,21 @@ export function getDb(): Db {
   return getDatabase().db;
 }
 
+/** True when `db` is a PostgreSQL server that other processes may share; false for PGlite (this process only). */
+export function isSharedServer(db: Db): boolean {
+  const client = (db as unknown as { $client?: unknown }).$client;
+  return !!client && !(client instanceof PGlite);
+}
+
 /**
  * Calls `onNotify` on every NOTIFY on `channel` from any connection, when `db` is a PostgreSQL
  * server (other processes write there). PGlite lives in this one process, so there is nobody
  * else to hear from: returns null. The returned function stops listening.
  */
 export async function listenToOthers(db: Db, channel: string, onNotify: () => void): Promise<(() => Promise<void>) | null> {
-  const client = (db as unknown as { $client?: unknown }).$client;
-  if (!client || client instanceof PGlite) return null;
-  const { unlisten } = await (client as postgres.Sql).listen(channel, onNotify);
+  if (!isSharedServer(db)) return null;
+  const client = (db as unknown as { $client: postgres.Sql }).$client;
+  const { unlisten } = await client.listen(channel, onNotify);
   return unlisten;
 }
 

@@ -73,7 +73,8 @@ export interface SearchIndex {
   warmUp?(): Promise<void>;
   /**
    * Computes the meaning vectors of up to `limit` indexed answers that lack them (the embedded
-   * engine; search/sentence-encoder.ts) and returns how many it did: 0 when none are left.
+   * engine; search/sentence-encoder.ts) and returns how many it did: 0 when none are left, or
+   * when another instance is computing them at the moment.
    */
   embedPending?(limit?: number): Promise<number>;
   /** The copy this process keeps in memory, for the embedded engine (readiness and metrics). */

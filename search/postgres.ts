@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import { listenToOthers, rowsOf, type Db, type DbOrTx } from "../db/client.server";
+import { isSharedServer, listenToOthers, rowsOf, type Db, type DbOrTx } from "../db/client.server";
 import { highlightText, normalizeWord, tokenize, type Token } from "./highlight";
 import type { SearchDocument, SearchHit, SearchIndex, SearchQuery, SearchResult } from "./index";
 import { analyzeQuery } from "./query";
@@ -459,6 +459,42 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
     }));
   }
 
+  /** Encodes up to `limit` indexed answers that lack vectors and stores them, unless their texts changed meanwhile. */
+  async function embedBatch(db: Db, limit: number): Promise<number> {
+    const pending = rows<{ answer_id: string; vectors_of: string | null; texts: string[]; learned: string[] }>(
+      await db.execute(sql`
+        select answer_id, vectors_of, jsonb_build_array(doc->>'question') || coalesce(doc->'alternatives', '[]'::jsonb) as texts,
+               coalesce(doc->'learnedPhrasings', '[]'::jsonb) as learned
+        from search_documents where vectors is null order by answer_id limit ${limit}`),
+    );
+    if (pending.length === 0) return 0;
+    // The author's question and phrasings count fully; agents' learned wordings a little less,
+    // as their words do (FIELD_WEIGHT.D): an official phrasing wins a tie with a learned one.
+    const texts = pending.map((p) => [
+      ...p.texts.filter((t) => t.trim()).slice(0, PHRASES_WITH_VECTORS).map((text) => ({ text, weight: 1 })),
+      ...p.learned.filter((t) => t.trim()).slice(0, PHRASES_WITH_VECTORS).map((text) => ({ text, weight: LEARNED_VECTOR_WEIGHT })),
+    ]);
+    const flat = await encodeSentences(texts.flat().map((t) => t.text));
+    let at = 0;
+    const payload = JSON.stringify(
+      pending.map((p, i) => {
+        const mine = texts[i]!;
+        const vectors = flat.slice(at, (at += mine.length));
+        return { id: p.answer_id, of: p.vectors_of, v: packVectors(vectors, mine.map((t) => t.weight)).toString("base64") };
+      }),
+    );
+    await db.transaction(async (tx) => {
+      const version = await nextVersion(tx);
+      // Only if the texts are still the ones encoded: an edit meanwhile nulled them for the next round.
+      await tx.execute(sql`
+        update search_documents t set vectors = decode(x.v, 'base64'), seq = ${version}
+        from jsonb_to_recordset(${payload}::jsonb) as x(id uuid, of text, v text)
+        where t.answer_id = x.id and t.vectors is null and t.vectors_of is not distinct from x.of`);
+    });
+    await refresh(db);
+    return pending.length;
+  }
+
   return {
     engine: "postgres",
 
@@ -518,38 +554,14 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
     async embedPending(limit = VECTOR_BATCH) {
       if (!semanticSearchEnabled()) return 0;
       const db = getDb();
-      const pending = rows<{ answer_id: string; vectors_of: string | null; texts: string[]; learned: string[] }>(
-        await db.execute(sql`
-          select answer_id, vectors_of, jsonb_build_array(doc->>'question') || coalesce(doc->'alternatives', '[]'::jsonb) as texts,
-                 coalesce(doc->'learnedPhrasings', '[]'::jsonb) as learned
-          from search_documents where vectors is null order by answer_id limit ${limit}`),
-      );
-      if (pending.length === 0) return 0;
-      // The author's question and phrasings count fully; agents' learned wordings a little less,
-      // as their words do (FIELD_WEIGHT.D): an official phrasing wins a tie with a learned one.
-      const texts = pending.map((p) => [
-        ...p.texts.filter((t) => t.trim()).slice(0, PHRASES_WITH_VECTORS).map((text) => ({ text, weight: 1 })),
-        ...p.learned.filter((t) => t.trim()).slice(0, PHRASES_WITH_VECTORS).map((text) => ({ text, weight: LEARNED_VECTOR_WEIGHT })),
-      ]);
-      const flat = await encodeSentences(texts.flat().map((t) => t.text));
-      let at = 0;
-      const payload = JSON.stringify(
-        pending.map((p, i) => {
-          const mine = texts[i]!;
-          const vectors = flat.slice(at, (at += mine.length));
-          return { id: p.answer_id, of: p.vectors_of, v: packVectors(vectors, mine.map((t) => t.weight)).toString("base64") };
-        }),
-      );
-      await db.transaction(async (tx) => {
-        const version = await nextVersion(tx);
-        // Only if the texts are still the ones encoded: an edit meanwhile nulled them for the next round.
-        await tx.execute(sql`
-          update search_documents t set vectors = decode(x.v, 'base64'), seq = ${version}
-          from jsonb_to_recordset(${payload}::jsonb) as x(id uuid, of text, v text)
-          where t.answer_id = x.id and t.vectors is null and t.vectors_of is not distinct from x.of`);
+      if (!isSharedServer(db)) return embedBatch(db, limit);
+      // Every instance runs the vectors job, and they would all pick the same first rows: one at a
+      // time holds this lock (only a lock, on a connection of its own: no row is locked, no write
+      // waits) and the others skip the round. PGlite has one process, and one connection to hold.
+      return db.transaction(async (tx) => {
+        const [lock] = rows<{ held: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(hashtext('vetted:search-vectors')) as held`));
+        return lock?.held ? embedBatch(db, limit) : 0;
       });
-      await refresh(db);
-      return pending.length;
     },
 
     residentCopy() {

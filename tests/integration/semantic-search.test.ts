@@ -1,12 +1,12 @@
 import { eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { rowsOf, type Db } from "../../db/client.server";
+import { createDb, rowsOf, type Db } from "../../db/client.server";
 import { answers, searchDocuments } from "../../db/schema";
 import { loadDocuments } from "../../search/documents";
 import { drainAll, embedAll } from "../../search/outbox";
 import { createPostgresIndex } from "../../search/postgres";
 import { importAnswers } from "../../workflows/import";
-import { useFreshDatabase } from "../support/db";
+import { testDriver, useFreshDatabase } from "../support/db";
 import { createUser } from "../support/factories";
 
 /**
@@ -89,5 +89,27 @@ describe("search by meaning", () => {
     expect((await top("there is a purchase on my statement i never made"))[0]).toBe("refund");
     const pending = rowsOf<{ n: number | string }>(await d.execute(sql`select count(*) as n from search_documents where vectors is null`));
     expect(Number(pending[0]!.n)).toBe(0);
+  }, 120_000);
+
+  it.skipIf(testDriver !== "postgres")("computes a batch on one instance only when several run the vectors job at once", async () => {
+    const { d, index } = await setUp();
+    await embedAll(index);
+    await d.execute(sql`update search_documents set vectors = null`);
+    const missing = async () => Number(rowsOf<{ n: number | string }>(await d.execute(sql`select count(*) as n from search_documents where vectors is null`))[0]!.n);
+    const n = await missing();
+    expect(n).toBeGreaterThanOrEqual(CORPUS.length);
+    // Another instance: its own connection pool, already connected.
+    const other = await createDb({ url: db.current.url! });
+    try {
+      await other.db.execute(sql`select 1`);
+      const there = createPostgresIndex(() => other.db);
+      const done = await Promise.all([index.embedPending!(), there.embedPending!()]);
+      // One computed the whole batch; the other found it being computed and skipped the round.
+      expect([...done].sort((a, b) => a - b)).toEqual([0, n]);
+      expect(await missing()).toBe(0);
+      expect(await there.embedPending!()).toBe(0);
+    } finally {
+      await other.close();
+    }
   }, 120_000);
 });
