@@ -56,6 +56,8 @@ describe("the public FAQ in Chromium", () => {
   });
   afterAll(async () => {
     await browser?.close();
+    // close() waits for every open connection; a keep-alive one left by the browser held this hook for 180 s once (CI, eleventh session).
+    stat?.closeAllConnections();
     await new Promise((r) => (stat ? stat.close(r) : r(null)));
     if (app && app.proc.exitCode === null) await app.stop();
   });
