@@ -73,6 +73,12 @@ let tuning = 0;
 export function retuned(): void {
   tuning++;
 }
+let params = { tuning: -1, weight: [] as number[], b: [] as number[] };
+/** The fields' weights and length normalisation in FIELDS order, as of the last retuned(). */
+function fieldParams() {
+  if (params.tuning !== tuning) params = { tuning, weight: FIELDS.map((f) => FIELD_WEIGHT[f] ?? 1), b: FIELDS.map((f) => FIELD_B[f] ?? 0.75) };
+  return params;
+}
 /** Changes with every retuned(): results ranked under other settings are not reused. */
 export function tuningGeneration(): number {
   return tuning;
@@ -186,6 +192,14 @@ class PostingList {
   byImpact: Float32Array | null = null;
   builtAvg: number[] = [];
   builtTuning = -1;
+  /** Whether bySlot is in impact order (a long list) or in posting order (read whole). */
+  sorted = false;
+  /**
+   * Postings (by index) added since bySlot was built, to be merged into it: every write re-indexes
+   * an answer, and re-sorting the long lists of its common words on each (tens of ms for a list of
+   * 100,000) made a server that takes writes pay that on nearly every search (docs/benchmarks.md).
+   */
+  pending: number[] = [];
 
   push(slot: number, tf: ArrayLike<number>) {
     if (this.n === this.docs.length) {
@@ -198,8 +212,8 @@ class PostingList {
     }
     this.docs[this.n] = slot;
     this.tf.set(tf, this.n * 4);
+    if (this.bySlot) this.pending.push(this.n);
     this.n++;
-    this.bySlot = null;
   }
 
   /** Drops the postings of dead slots once they are a quarter of the list. */
@@ -216,6 +230,7 @@ class PostingList {
     this.n = j;
     this.dead = 0;
     this.bySlot = null;
+    this.pending = [];
   }
 }
 
@@ -593,25 +608,34 @@ export class ResidentIndex {
     return this.unprepared.length === 0;
   }
 
+  /** BM25 term impact of posting `i` of `list`, with the field lengths' averages `avg`. */
+  private impactAt(list: PostingList, i: number, avg: number[]): number {
+    const slot = list.docs[i]!;
+    const lengths = this.slotLength;
+    const { weight, b } = fieldParams();
+    let tf = 0;
+    for (let f = 0; f < 4; f++) {
+      const t = list.tf[i * 4 + f]!;
+      if (t > 0) tf += (weight[f]! * t) / (1 - b[f]! + (b[f]! * lengths[slot * 4 + f]!) / Math.max(avg[f]!, 1e-9));
+    }
+    return (tf * (TUNING.k1 + 1)) / (tf + TUNING.k1);
+  }
+
+  /** Impact orders that took in new postings by a merge instead of a sort (for tests and benchmarks). */
+  ordersMerged = 0;
+
   private impactOrder(list: PostingList, avg: number[]): { slots: Int32Array; impacts: Float32Array } {
-    if (list.bySlot && list.byImpact && list.builtTuning === tuning && avg.every((a, f) => Math.abs((list.builtAvg[f] ?? -1) - a) <= a * 0.05)) return { slots: list.bySlot, impacts: list.byImpact };
+    if (list.bySlot && list.byImpact && list.builtTuning === tuning && avg.every((a, f) => Math.abs((list.builtAvg[f] ?? -1) - a) <= a * 0.05)) {
+      if (list.pending.length === 0) return { slots: list.bySlot, impacts: list.byImpact };
+      if (list.sorted && list.pending.length * 8 <= list.n) return this.mergePending(list);
+    }
     const n = list.n;
     const impact = new Float32Array(n);
-    const weight = FIELDS.map((f) => FIELD_WEIGHT[f] ?? 1);
-    const b = FIELDS.map((f) => FIELD_B[f] ?? 0.75);
-    const lengths = this.slotLength;
-    for (let i = 0; i < n; i++) {
-      const slot = list.docs[i]!;
-      let tf = 0;
-      for (let f = 0; f < 4; f++) {
-        const t = list.tf[i * 4 + f]!;
-        if (t > 0) tf += (weight[f]! * t) / (1 - b[f]! + (b[f]! * lengths[slot * 4 + f]!) / Math.max(avg[f]!, 1e-9));
-      }
-      impact[i] = (tf * (TUNING.k1 + 1)) / (tf + TUNING.k1);
-    }
+    for (let i = 0; i < n; i++) impact[i] = this.impactAt(list, i, avg);
     let slots = list.docs.slice(0, n);
     let impacts = impact;
-    if (n - list.dead > POSTINGS_PER_TERM) {
+    list.sorted = n - list.dead > POSTINGS_PER_TERM;
+    if (list.sorted) {
       const keys = this.slotKey;
       const docs = list.docs;
       const order = impactOrderOf(impact, (i) => keys[docs[i]!]!);
@@ -622,6 +646,41 @@ export class ResidentIndex {
     list.byImpact = impacts;
     list.builtAvg = avg;
     list.builtTuning = tuning;
+    list.pending = [];
+    return { slots, impacts };
+  }
+
+  /**
+   * Merges the postings added since a long list was put in impact order into that order, with the
+   * averages it was built with: the order a rebuild with those averages gives (the added postings
+   * come last among equal impacts and keys, as their positions do), at the cost of one pass.
+   */
+  private mergePending(list: PostingList): { slots: Int32Array; impacts: Float32Array } {
+    const keys = this.slotKey;
+    const added = list.pending.map((i) => ({ slot: list.docs[i]!, impact: Math.fround(this.impactAt(list, i, list.builtAvg)), i }));
+    added.sort((a, b) => b.impact - a.impact || (keys[a.slot]! < keys[b.slot]! ? -1 : keys[a.slot]! > keys[b.slot]! ? 1 : a.i - b.i));
+    const oldSlots = list.bySlot!;
+    const oldImpacts = list.byImpact!;
+    const total = oldSlots.length + added.length;
+    const slots = new Int32Array(total);
+    const impacts = new Float32Array(total);
+    let o = 0;
+    let k = 0;
+    for (const a of added) {
+      // Every earlier posting that ranks before this one: higher impact, or equal with a key not after it.
+      while (o < oldSlots.length && (oldImpacts[o]! > a.impact || (oldImpacts[o] === a.impact && !(keys[oldSlots[o]!]! > keys[a.slot]!)))) {
+        slots[k] = oldSlots[o]!;
+        impacts[k++] = oldImpacts[o++]!;
+      }
+      slots[k] = a.slot;
+      impacts[k++] = a.impact;
+    }
+    slots.set(oldSlots.subarray(o), k);
+    impacts.set(oldImpacts.subarray(o), k);
+    list.bySlot = slots;
+    list.byImpact = impacts;
+    list.pending = [];
+    this.ordersMerged++;
     return { slots, impacts };
   }
 
