@@ -93,6 +93,8 @@ interface Copy {
   loadedAt: number;
   caughtUpAt: number;
   preparedAt: number | null;
+  /** The forgetResults() generation the copy's remembered nearest vectors belong to. */
+  forgotten: number;
 }
 
 interface StateRow {
@@ -196,7 +198,7 @@ interface Resident {
  */
 const RESULT_CACHE = 1000;
 let resultGeneration = 0;
-/** Makes every remembered result unreachable (bench:search measures the ranking itself). */
+/** Makes every remembered result unreachable, and the copy's remembered nearest vectors (bench:search measures the ranking itself). */
 export function forgetResults(): void {
   resultGeneration++;
 }
@@ -261,6 +263,7 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
         loadedAt: Date.now(),
         caughtUpAt: Date.now(),
         preparedAt: null,
+        forgotten: resultGeneration,
       };
       resident.docs.clear();
       let after = "00000000-0000-0000-0000-000000000000";
@@ -530,6 +533,10 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
       const resident = residentFor(db);
       const cached = resident.results.get(current, key);
       if (cached) return cached;
+      if (current.forgotten !== resultGeneration) {
+        current.index.forgetNearest();
+        current.forgotten = resultGeneration;
+      }
       const version = current.version;
       // The encoder (its own thread) works on the query while the words are ranked here.
       const encoding = semantic && current.index.withVectors > 0 ? encodeQuery(meaningText(current.index, words)) : null;

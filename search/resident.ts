@@ -621,6 +621,16 @@ export class ResidentIndex {
     return (tf * (TUNING.k1 + 1)) / (tf + TUNING.k1);
   }
 
+  /** Forgets the remembered answers of the vectors' search (VectorStore.nearest). */
+  forgetNearest(): void {
+    this.vectors.forgetNearest();
+  }
+
+  /** Searches by meaning answered from the vectors' memo (for tests and benchmarks). */
+  get nearestMemoHits(): number {
+    return this.vectors.memoHits;
+  }
+
   /** Impact orders that took in new postings by a merge instead of a sort (for tests and benchmarks). */
   ordersMerged = 0;
 

@@ -119,6 +119,19 @@ export class VectorStore {
    * cell reads memory in order (removed vectors stay until the copy is rebuilt).
    */
   private cells: Cell[] = Array.from({ length: COARSE_CELLS * FINE_CELLS }, () => ({ at: new Int32Array(8), signs: new Uint32Array(8 * WORDS), n: 0 }));
+  /** Per cell, a count that moves whenever a vector is filed under it or one of its vectors is removed. */
+  private cellGen = new Uint32Array(COARSE_CELLS * FINE_CELLS);
+  /** Per vector, its cell. */
+  private cellOfAt = new Int32Array(0);
+  /**
+   * The last answer of nearest() for each query vector (the encoder hands out the same array for
+   * a query asked again), with the cells it read and their counts then. While none of those cells
+   * changed, a search would read the same vectors and give the same answer, so a write elsewhere
+   * (which empties the result cache) does not cost the next asker the vectors' search again.
+   */
+  private memo = new WeakMap<Float32Array, { limit: number; cells: Int32Array; gens: Uint32Array; found: { slot: number; sim: number }[] }>();
+  /** nearest() answers taken from the memo (for tests and benchmarks). */
+  memoHits = 0;
   /** Scratch of nearest(): each vector's Hamming distance to the query. */
   private distance = new Uint16Array(0);
   private picked = new Int32Array(0);
@@ -137,7 +150,9 @@ export class VectorStore {
     scales.set(this.scales);
     const owner = new Int32Array(n).fill(-1);
     owner.set(this.owner);
-    Object.assign(this, { values, scales, owner });
+    const cellOfAt = new Int32Array(n);
+    cellOfAt.set(this.cellOfAt);
+    Object.assign(this, { values, scales, owner, cellOfAt });
   }
 
   /** Gives a slot its vectors (packed as packVectors made them); a slot is set once. */
@@ -163,7 +178,10 @@ export class VectorStore {
         filing[k] = q;
         if (q > 0) signature[k >> 5]! |= 1 << (k & 31);
       }
-      const cell = this.cells[cellOf(filing)]!;
+      const c = cellOf(filing);
+      this.cellOfAt[at] = c;
+      this.cellGen[c]!++;
+      const cell = this.cells[c]!;
       if (cell.n === cell.at.length) {
         const more = { at: new Int32Array(cell.n * 2), signs: new Uint32Array(cell.n * 2 * WORDS) };
         more.at.set(cell.at);
@@ -181,7 +199,10 @@ export class VectorStore {
   kill(slot: number): void {
     const n = this.count[slot] ?? 0;
     if (n === 0) return;
-    for (let i = this.first[slot]!; i < this.first[slot]! + n; i++) this.owner[i] = -1;
+    for (let i = this.first[slot]!; i < this.first[slot]! + n; i++) {
+      this.owner[i] = -1;
+      this.cellGen[this.cellOfAt[i]!]!++;
+    }
     this.count[slot] = 0;
     this.live--;
   }
@@ -218,7 +239,7 @@ export class VectorStore {
    * The vectors to compare with the query: every one when there are few; else the members of the
    * cells nearest the query, cell by cell, until PROBE of them are live and pass `ok`.
    */
-  private candidates(query: Float32Array, q: Uint32Array, ok: ((slot: number) => boolean) | null, visit: (at: number, distance: number) => void): void {
+  private candidates(query: Float32Array, q: Uint32Array, ok: ((slot: number) => boolean) | null, visit: (at: number, distance: number) => void, cellsRead: number[]): void {
     const { owner } = this;
     /** Compares the cell's live vectors that pass `ok`; returns how many. */
     const read = (cell: Cell) => {
@@ -233,7 +254,10 @@ export class VectorStore {
       return taken;
     };
     if (this.used <= this.probe) {
-      for (const cell of this.cells) read(cell);
+      this.cells.forEach((cell, c) => {
+        cellsRead.push(c);
+        read(cell);
+      });
       return;
     }
     const coarse = Array.from({ length: COARSE_CELLS }, (_, c) => ({ c, d: centroidDot(c, query, 0) })).sort((a, b) => b.d - a.d || a.c - b.c);
@@ -242,10 +266,12 @@ export class VectorStore {
       const fine = coarse
         .slice(from, to)
         .flatMap(({ c }) => Array.from({ length: FINE_CELLS }, (_, f) => c * FINE_CELLS + f))
-        .filter((cell) => this.cells[cell]!.n > 0)
         .map((cell) => ({ cell, d: centroidDot(COARSE_CELLS + cell, query, 0) }))
         .sort((a, b) => b.d - a.d || a.cell - b.cell);
       for (const { cell } of fine) {
+        // Empty cells keep their place in the order and are noted: once one holds vectors, it is read.
+        cellsRead.push(cell);
+        if (this.cells[cell]!.n === 0) continue;
         found += read(this.cells[cell]!);
         if (found >= this.probe) return;
       }
@@ -255,6 +281,12 @@ export class VectorStore {
   /** Up to `limit` slots that pass `ok`, by their best cosine with the query, best first. */
   nearest(query: Float32Array, limit: number, ok: ((slot: number) => boolean) | null, key: (slot: number) => string): { slot: number; sim: number }[] {
     if (this.live === 0) return [];
+    // Unfiltered searches only: a filter's answer depends on more than the cells.
+    const kept = ok ? undefined : this.memo.get(query);
+    if (kept && kept.limit === limit && kept.cells.every((c, i) => this.cellGen[c] === kept.gens[i])) {
+      this.memoHits++;
+      return kept.found;
+    }
     if (this.distance.length < this.used) {
       this.distance = new Uint16Array(this.scales.length);
       this.picked = new Int32Array(this.scales.length);
@@ -266,16 +298,33 @@ export class VectorStore {
     // distance keeps it linear.
     const buckets = new Uint32Array(DIMENSIONS + 1);
     let n = 0;
-    this.candidates(query, q, ok, (at, d) => {
-      distance[at] = d;
-      picked[n++] = at;
-      buckets[d]!++;
-    });
+    const cellsRead: number[] = [];
+    this.candidates(
+      query,
+      q,
+      ok,
+      (at, d) => {
+        distance[at] = d;
+        picked[n++] = at;
+        buckets[d]!++;
+      },
+      cellsRead,
+    );
     let cut = 0;
     for (let seen = 0; cut <= DIMENSIONS && seen + buckets[cut]! <= SHORTLIST + limit; cut++) seen += buckets[cut]!;
     const shortlist: number[] = [];
     for (let i = 0; i < n; i++) if (distance[picked[i]!]! <= cut) shortlist.push(picked[i]!);
-    return this.bestSlots(shortlist, query, limit, key);
+    const found = this.bestSlots(shortlist, query, limit, key);
+    if (!ok) {
+      const cells = Int32Array.from(cellsRead);
+      this.memo.set(query, { limit, cells, gens: Uint32Array.from(cells, (c) => this.cellGen[c]!), found });
+    }
+    return found;
+  }
+
+  /** Forgets every remembered nearest() answer (bench:search measures the search itself). */
+  forgetNearest(): void {
+    this.memo = new WeakMap();
   }
 
   /** The slots of the vectors `ats`, each at its best exact cosine, best first, ties by key. */

@@ -103,6 +103,52 @@ describe("meaning vectors in memory", () => {
       expect(found[0]).toEqual(store.nearestExact(queries[1]!, 3000, key).filter((e) => passing(e.slot))[0]);
     });
 
+    it("remembers a search until a cell it read changes, and answers as a fresh search would", () => {
+      const live = new Map(many.map((v, i) => [i, v]));
+      const store = load(many.map((_, i) => i));
+      const fresh = () => {
+        const other = new VectorStore(200);
+        for (const [slot, v] of live) other.set(slot, packVectors([v]));
+        return other;
+      };
+      const first = queries.map((q) => store.nearest(q, 20, null, key));
+      expect(queries.map((q) => store.nearest(q, 20, null, key))).toEqual(first);
+      expect(store.memoHits).toBe(queries.length);
+      // A filtered search is never taken from the memo.
+      store.nearest(queries[0]!, 20, (slot) => slot % 2 === 0, key);
+      expect(store.memoHits).toBe(queries.length);
+      let remembered = 0;
+      const writes: (() => void)[] = [
+        // A new answer whose vector is query 2's: it is found first from now on.
+        () => {
+          live.set(5000, queries[2]!);
+          store.set(5000, packVectors([queries[2]!]));
+        },
+        // Query 1's nearest answer leaves.
+        () => {
+          const gone = first[1]![0]!.slot;
+          live.delete(gone);
+          store.kill(gone);
+        },
+      ];
+      for (const write of writes) {
+        write();
+        const before = store.memoHits;
+        const now = queries.map((q) => store.nearest(q, 20, null, key));
+        remembered += store.memoHits - before;
+        const other = fresh();
+        expect(now).toEqual(queries.map((q) => other.nearest(q, 20, null, key)));
+      }
+      expect(store.nearest(queries[2]!, 20, null, key).map((f) => f.slot)).toContain(5000);
+      expect(store.nearest(queries[1]!, 20, null, key).map((f) => f.slot)).not.toContain(first[1]![0]!.slot);
+      // Each write changed a few cells: the searches that read none of them were remembered.
+      expect(remembered).toBeGreaterThan(0);
+      store.forgetNearest();
+      const hits = store.memoHits;
+      store.nearest(queries[0]!, 20, null, key);
+      expect(store.memoHits).toBe(hits);
+    });
+
     it("reads every vector when there are fewer than it would probe", () => {
       // 250: under the signatures' shortlist too, so the answer is exact.
       const store = load(many.slice(0, 250).map((_, i) => i), 1000);
