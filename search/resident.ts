@@ -212,7 +212,9 @@ class PostingList {
     }
     this.docs[this.n] = slot;
     this.tf.set(tf, this.n * 4);
-    if (this.bySlot) this.pending.push(this.n);
+    // A short list is read whole and rebuilt in one pass; only a sorted one is worth merging into.
+    if (this.sorted) this.pending.push(this.n);
+    else this.bySlot = null;
     this.n++;
   }
 
@@ -230,6 +232,7 @@ class PostingList {
     this.n = j;
     this.dead = 0;
     this.bySlot = null;
+    this.sorted = false;
     this.pending = [];
   }
 }
@@ -624,11 +627,6 @@ export class ResidentIndex {
   /** Forgets the remembered answers of the vectors' search (VectorStore.nearest). */
   forgetNearest(): void {
     this.vectors.forgetNearest();
-  }
-
-  /** Searches by meaning answered from the vectors' memo (for tests and benchmarks). */
-  get nearestMemoHits(): number {
-    return this.vectors.memoHits;
   }
 
   /** Impact orders that took in new postings by a merge instead of a sort (for tests and benchmarks). */
