@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ROLE_LABELS, ROLES } from "../auth/policy";
 import { requirePermission } from "../auth/session.server";
 import { CreateUserSchema } from "../models/admin.schema";
+import { pageParam } from "../models/content-actions.server";
 import { createUserWithInvite, listUsers } from "../models/user.server";
 import { CsrfInput } from "../ui/csrf-input";
 import { FieldError } from "../ui/field-error";
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "admin.users");
   const url = new URL(request.url);
   const q = url.searchParams.get("q")?.slice(0, 200) ?? "";
-  const page = Math.max(1, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1);
+  const page = pageParam(url);
   const { users, total } = await listUsers({ q, page, pageSize: PAGE_SIZE });
   return { q, page, total, pageSize: PAGE_SIZE, users };
 }
