@@ -65,31 +65,38 @@ const optionalText = (max: number, message: string) =>
     .transform((s) => (s ? s : undefined));
 
 /**
+ * A revision, version or lock counter sent back by a form. Its columns are 4-byte integers, so a
+ * larger number would fail in the database (a 500) instead of being refused here (a 400).
+ */
+export const versionNumber = (message = "Reload the page and try again") =>
+  z.number({ message }).int(message).min(1, message).max(2_147_483_647, message);
+
+/**
  * A decision posted from the answer or review page. Emptiness of comments and reasons is left
  * to the approval machine, which owns those rules and says why it refuses.
  */
 export const TransitionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("REVISE") }),
   ...(["SUBMIT", "RESUBMIT", "WITHDRAW", "RESTORE"] as const).map((intent) =>
-    z.object({ intent: z.literal(intent), revision: z.number().int() }),
+    z.object({ intent: z.literal(intent), revision: versionNumber() }),
   ),
-  z.object({ intent: z.literal("APPROVE"), revision: z.number().int(), comment: optionalText(5000, "Keep the comment under 5000 characters") }),
-  z.object({ intent: z.literal("REVERIFY"), revision: z.number().int(), comment: optionalText(5000, "Keep the comment under 5000 characters") }),
+  z.object({ intent: z.literal("APPROVE"), revision: versionNumber(), comment: optionalText(5000, "Keep the comment under 5000 characters") }),
+  z.object({ intent: z.literal("REVERIFY"), revision: versionNumber(), comment: optionalText(5000, "Keep the comment under 5000 characters") }),
   z.object({
     intent: z.literal("REQUEST_CHANGES"),
-    revision: z.number().int(),
+    revision: versionNumber(),
     comment: optionalText(5000, "Keep the comment under 5000 characters").transform((s) => s ?? ""),
   }),
   z.object({
     intent: z.literal("REJECT"),
-    revision: z.number().int(),
+    revision: versionNumber(),
     reason: optionalText(2000, "Keep the reason under 2000 characters").transform((s) => s ?? ""),
     duplicateOf: z.uuid("Paste the address or id of the existing answer").optional(),
   }),
-  z.object({ intent: z.literal("ARCHIVE"), revision: z.number().int(), reason: optionalText(2000, "Keep the reason under 2000 characters").transform((s) => s ?? "") }),
+  z.object({ intent: z.literal("ARCHIVE"), revision: versionNumber(), reason: optionalText(2000, "Keep the reason under 2000 characters").transform((s) => s ?? "") }),
   z.object({
     intent: z.literal("CERTIFY"),
-    revision: z.number().int(),
+    revision: versionNumber(),
     ownerId: z.uuid("Choose the answer's owner"),
     reverifyIntervalDays: z.number({ message: "Enter a number of days" }).int().min(1, "At least 1 day").max(3650, "At most 3650 days"),
   }),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DraftSchema, richTextJson } from "./answer.schema";
+import { DraftSchema, richTextJson, versionNumber } from "./answer.schema";
 
 /** What forms of the wiki, blog and forum post; one schema per input, shared by parse and errors. */
 
@@ -34,7 +34,7 @@ export type WikiPageInput = z.output<typeof WikiPageSchema>;
 
 export const WikiSaveSchema = WikiPageSchema.extend({
   /** The revision the editor started from: saving over a newer one is a conflict, never an overwrite. */
-  baseRevision: z.number({ message: "Reload the page and edit again" }).int().min(1),
+  baseRevision: versionNumber("Reload the page and edit again"),
 });
 
 export const BlogPostSchema = z.object({
@@ -47,7 +47,7 @@ export const BlogPostSchema = z.object({
 export type BlogPostInput = z.output<typeof BlogPostSchema>;
 
 /** The version the editor started from: saving over a newer one is a conflict, never an overwrite. */
-const baseVersion = z.number({ message: "Reload the page and edit again" }).int().min(1);
+const baseVersion = versionNumber("Reload the page and edit again");
 
 export const BlogSaveSchema = BlogPostSchema.extend({ baseVersion });
 

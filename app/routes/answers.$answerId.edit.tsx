@@ -4,7 +4,7 @@ import { Link, useActionData, useLoaderData, useSearchParams, type ShouldRevalid
 import type { JSONContent } from "@tiptap/core";
 import { z } from "zod";
 import { requirePermission } from "../auth/session.server";
-import { DraftSchema, submittedDraft } from "../models/answer.schema";
+import { DraftSchema, submittedDraft, versionNumber } from "../models/answer.schema";
 import { getAnswerPage, saveDraft } from "../models/answer.server";
 import { STATE_LABELS } from "../models/answer-labels";
 import { listTopics } from "../models/topic.server";
@@ -18,7 +18,7 @@ export const meta: MetaFunction = () => [{ title: "Edit draft · Vetted" }];
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
   formData?.get("intent") === "autosave" ? false : defaultShouldRevalidate;
 
-const SaveSchema = DraftSchema.extend({ lockVersion: z.number().int(), intent: z.enum(["save", "autosave"]).default("save") });
+const SaveSchema = DraftSchema.extend({ lockVersion: versionNumber(), intent: z.enum(["save", "autosave"]).default("save") });
 
 async function editable(request: Request, answerId: string) {
   const user = await requirePermission(request, "answer.draft");

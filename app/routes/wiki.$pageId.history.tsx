@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { can } from "../auth/policy";
 import { requirePermission } from "../auth/session.server";
+import { versionNumber } from "../models/answer.schema";
 import { diffWikiRevisions, getWikiPage, listWikiRevisions, restoreWikiRevision } from "../models/wiki.server";
 import { CsrfInput } from "../ui/csrf-input";
 import { ActionMessage } from "../ui/content";
@@ -27,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { page: view.page, revisions, diff, from, to, canWrite: can(user.roles, "content.write") };
 }
 
-const RestoreSchema = z.object({ number: z.number().int().min(1), baseRevision: z.number().int().min(1) });
+const RestoreSchema = z.object({ number: versionNumber("Choose a revision from the list"), baseRevision: versionNumber("Reload the page and try again") });
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, "content.write");
