@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import { isSharedServer, listenToOthers, rowsOf, type Db, type DbOrTx } from "../db/client.server";
+import { isSharedServer, listenToOthers, preparedRows, rowsOf, type Db, type DbOrTx } from "../db/client.server";
 import { highlightText, normalizeWord, tokenize, type Token } from "./highlight";
 import type { SearchDocument, SearchHit, SearchIndex, SearchQuery, SearchResult } from "./index";
 import { analyzeQuery } from "./query";
@@ -61,12 +61,13 @@ async function stemWords(db: DbOrTx, words: readonly string[]): Promise<Map<stri
     else missing.push(w);
   }
   if (missing.length === 0) return out;
-  const found = rows<{ word: string; lexemes: string[]; stop: boolean }>(
-    await db.execute(sql`
+  const found = await preparedRows<{ word: string; lexemes: string[]; stop: boolean }>(
+    db,
+    sql`
       select w.word, coalesce((select jsonb_agg(lexeme) from unnest(to_tsvector('english', w.word))),
                               (select jsonb_agg(lexeme) from unnest(to_tsvector('simple', w.word))), '[]'::jsonb) as lexemes,
              to_tsvector('english', w.word) = ''::tsvector and to_tsvector('simple', w.word) <> ''::tsvector as stop
-      from jsonb_array_elements_text(${ids(missing)}::jsonb) as w(word)`),
+      from jsonb_array_elements_text(${ids(missing)}::jsonb) as w(word)`,
   );
   if (stemCache.size + found.length > STEM_CACHE_MAX) {
     // Oldest first: Map keeps insertion order.
@@ -376,9 +377,10 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
       out.set(id, cached);
     }
     if (missing.length > 0) {
-      const found = rows<{ id: string; doc: SearchDocument }>(
-        await db.execute(sql`select d.answer_id as id, d.doc from search_documents d
-          where d.answer_id in (select value::uuid from jsonb_array_elements_text(${ids(missing)}::jsonb))`),
+      const found = await preparedRows<{ id: string; doc: SearchDocument }>(
+        db,
+        sql`select d.answer_id as id, d.doc from search_documents d
+          where d.answer_id in (select value::uuid from jsonb_array_elements_text(${ids(missing)}::jsonb))`,
       );
       for (const f of found) {
         const cached = { doc: f.doc };

@@ -130,11 +130,10 @@ function convertedBody(revisionKey: string, body: JSONContent, baseUrl: string) 
   return hit;
 }
 
-/** Live, agent-findable versions of these answers in every format; missing ids are left out. */
-export async function answerFormats(answerIds: string[], baseUrl: string, db: DbOrTx = getDb()): Promise<Map<string, AnswerFormats>> {
-  const out = new Map<string, AnswerFormats>();
-  if (answerIds.length === 0) return out;
-  const rows = await db
+// The formats of a search's hits are read on every new search: prepared once per database (a
+// PostgreSQL server then plans it once per connection; docs/decisions/025-prepared-search-reads.md).
+function formatsQuery(db: DbOrTx) {
+  return db
     .select({
       answerId: answers.id,
       versionId: answerVersions.id,
@@ -156,7 +155,23 @@ export async function answerFormats(answerIds: string[], baseUrl: string, db: Db
     .leftJoin(users, eq(users.id, answerVersions.certifiedBy))
     .leftJoin(faqSlugs, and(eq(faqSlugs.answerId, answers.id), eq(faqSlugs.current, true), sql`${answerVersions.audience} = 'public' and ${answerVersions.state} = 'certified'`))
     .leftJoin(topics, eq(topics.id, faqSlugs.topicId))
-    .where(and(inArray(answers.id, answerIds), inArray(answerVersions.state, ["certified", "reverification_due"])));
+    .where(
+      and(
+        sql`${answers.id} in (select value::uuid from jsonb_array_elements_text(${sql.placeholder("ids")}::jsonb))`,
+        inArray(answerVersions.state, ["certified", "reverification_due"]),
+      ),
+    )
+    .prepare("answer_formats");
+}
+const preparedFormats = new WeakMap<DbOrTx, ReturnType<typeof formatsQuery>>();
+
+/** Live, agent-findable versions of these answers in every format; missing ids are left out. */
+export async function answerFormats(answerIds: string[], baseUrl: string, db: DbOrTx = getDb()): Promise<Map<string, AnswerFormats>> {
+  const out = new Map<string, AnswerFormats>();
+  if (answerIds.length === 0) return out;
+  let query = preparedFormats.get(db);
+  if (!query) preparedFormats.set(db, (query = formatsQuery(db)));
+  const rows = await query.execute({ ids: JSON.stringify(answerIds) });
   const now = Date.now();
   for (const r of rows) {
     const body = r.body as JSONContent;
