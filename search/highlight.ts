@@ -31,26 +31,74 @@ export function tokenize(text: string): Token[] {
   return out;
 }
 
-/**
- * Words of `text` that might stem to one of `terms`: stems keep a word's first letters (or its
- * first two, as in "factori" for "factory"), so only those words need asking about.
- */
-export function candidateWords(tokens: readonly Token[], terms: readonly string[]): string[] {
-  const heads = new Set(terms.map((t) => t.slice(0, 3)));
-  const out = new Set<string>();
-  for (const t of tokens) if (heads.has(t.word.slice(0, 3))) out.add(t.word);
-  return [...out];
+/** The first three letters of each term: a word can only stem to a term it begins like. */
+export function termHeads(terms: Iterable<string>): Set<string> {
+  return new Set([...terms].map((t) => t.slice(0, 3)));
 }
 
-function render(text: string, tokens: Token[], matched: boolean[], from: number, to: number): string {
+/**
+ * A text's words as `tokenize` finds them, kept as offsets (start and end of word i at 2i and 2i+1),
+ * with the folded form of only those that begin like a query term (all of them when `heads` is
+ * null). A search highlights ten answers whose bodies run to thousands of words, nearly none of
+ * which can match: building a token object and a string for each was a search's largest
+ * allocation, and the cached tokens its largest memory (docs/benchmarks.md, fourteenth session).
+ */
+export interface WordScan {
+  spans: number[];
+  /** Word index → folded word, for the words that may match. */
+  candidates: Map<number, string>;
+}
+
+// Letters and digits of ASCII: what [\p{L}\p{N}] is on an ASCII text.
+const isAsciiWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+const lowerAscii = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
+
+export function scanWords(text: string, heads: ReadonlySet<string> | null): WordScan {
+  const spans: number[] = [];
+  const candidates = new Map<number, string>();
+  if (!ASCII.test(text)) {
+    for (const t of tokenize(text)) {
+      if (heads === null || heads.has(t.word.slice(0, 3))) candidates.set(spans.length / 2, t.word);
+      spans.push(t.start, t.end);
+    }
+    return { spans, candidates };
+  }
+  // The ASCII heads as numbers (length and up to three lower-cased codes), so that a word is
+  // checked without making its string.
+  const keys = new Set<number>();
+  if (heads) for (const h of heads) if (ASCII.test(h)) keys.add(headKey(0, h.length, (i) => lowerAscii(h.charCodeAt(i))));
+  const code = (i: number) => lowerAscii(text.charCodeAt(i));
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && !isAsciiWordChar(text.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const start = i;
+    while (i < n && isAsciiWordChar(text.charCodeAt(i))) i++;
+    if (i - start > 40) continue;
+    if (heads === null || keys.has(headKey(start, i, code))) candidates.set(spans.length / 2, text.slice(start, i).toLowerCase());
+    spans.push(start, i);
+  }
+  return { spans, candidates };
+}
+
+function headKey(start: number, end: number, code: (i: number) => number): number {
+  const len = Math.min(3, end - start);
+  let key = len;
+  for (let k = 0; k < len; k++) key = key * 128 + code(start + k);
+  return key;
+}
+
+function render(text: string, spans: readonly number[], matched: boolean[], from: number, to: number): string {
   let out = "";
-  let at = from === 0 ? 0 : tokens[from]!.start;
-  const end = to < tokens.length ? tokens[to - 1]!.end : text.length;
+  let at = from === 0 ? 0 : spans[2 * from]!;
+  const end = to < matched.length ? spans[2 * to - 1]! : text.length;
   for (let i = from; i < to; i++) {
-    const t = tokens[i]!;
     if (!matched[i]) continue;
-    out += escapeHtml(text.slice(at, t.start)) + "<mark>" + escapeHtml(text.slice(t.start, t.end)) + "</mark>";
-    at = t.end;
+    const start = spans[2 * i]!;
+    const stop = spans[2 * i + 1]!;
+    out += escapeHtml(text.slice(at, start)) + "<mark>" + escapeHtml(text.slice(start, stop)) + "</mark>";
+    at = stop;
   }
   return out + escapeHtml(text.slice(at, end));
 }
@@ -63,20 +111,23 @@ export function highlightText(
   text: string,
   isMatch: (word: string) => boolean,
   fragments?: { count: number; words: number },
-  tokens: Token[] = tokenize(text),
+  scan: WordScan = scanWords(text, null),
 ): string | undefined {
   if (!text) return undefined;
-  const matched = tokens.map((t) => isMatch(t.word));
-  if (!matched.includes(true)) return undefined;
-  if (!fragments) return render(text, tokens, matched, 0, tokens.length);
+  const count = scan.spans.length / 2;
+  const matched = new Array<boolean>(count).fill(false);
+  let any = false;
+  for (const [i, word] of scan.candidates) if ((matched[i] = isMatch(word))) any = true;
+  if (!any) return undefined;
+  if (!fragments) return render(text, scan.spans, matched, 0, count);
   const parts: string[] = [];
   let from = 0;
   while (parts.length < fragments.count) {
     const hit = matched.indexOf(true, from);
     if (hit < 0) break;
     const start = Math.max(from, hit - Math.floor(fragments.words / 4));
-    const end = Math.min(tokens.length, start + fragments.words);
-    const html = render(text, tokens, matched, start, end);
+    const end = Math.min(count, start + fragments.words);
+    const html = render(text, scan.spans, matched, start, end);
     parts.push(start === 0 ? html.trimEnd() : html.trim());
     from = end;
   }

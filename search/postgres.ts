@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { isSharedServer, listenToOthers, preparedRows, rowsOf, type Db, type DbOrTx } from "../db/client.server";
-import { highlightText, normalizeWord, tokenize, type Token } from "./highlight";
+import { highlightText, normalizeWord, scanWords, termHeads } from "./highlight";
 import type { SearchDocument, SearchHit, SearchIndex, SearchQuery, SearchResult } from "./index";
 import { analyzeQuery } from "./query";
 import { parseTsvector, planQuery, ResidentIndex, TUNING, tuningGeneration, type SynonymGroup } from "./resident";
@@ -184,7 +184,7 @@ interface Resident {
   copy: Copy | null;
   loading: Promise<Copy> | null;
   catchingUp: Promise<void> | null;
-  docs: Map<string, CachedDocument>;
+  docs: Map<string, SearchDocument>;
   following: boolean;
   /** Results of recent searches, valid for one version of one copy (ResultCache). */
   results: ResultCache;
@@ -235,11 +235,6 @@ class ResultCache {
   }
 }
 
-interface CachedDocument {
-  doc: SearchDocument;
-  /** Words of question, short answer and body, made on the first highlight. */
-  tokens?: { question: Token[]; short: Token[]; body: Token[]; byHead: Map<string, string[]> };
-}
 
 const residents = new WeakMap<Db, Resident>();
 
@@ -362,9 +357,9 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
   }
 
   /** The answers as the index holds them: from this process's memory, or in one read. */
-  async function documents(db: Db, answerIds: string[]): Promise<Map<string, CachedDocument>> {
+  async function documents(db: Db, answerIds: string[]): Promise<Map<string, SearchDocument>> {
     const resident = residentFor(db);
-    const out = new Map<string, CachedDocument>();
+    const out = new Map<string, SearchDocument>();
     const missing: string[] = [];
     for (const id of answerIds) {
       const cached = resident.docs.get(id);
@@ -383,9 +378,8 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
           where d.answer_id in (select value::uuid from jsonb_array_elements_text(${ids(missing)}::jsonb))`,
       );
       for (const f of found) {
-        const cached = { doc: f.doc };
-        out.set(f.id, cached);
-        resident.docs.set(f.id, cached);
+        out.set(f.id, f.doc);
+        resident.docs.set(f.id, f.doc);
       }
       for (const id of resident.docs.keys()) {
         if (resident.docs.size <= DOC_CACHE_MAX) break;
@@ -423,32 +417,15 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
       on conflict (answer_id) do update set seq = excluded.seq`);
   }
 
-  function tokenizeDocument(doc: SearchDocument): NonNullable<CachedDocument["tokens"]> {
-    const question = tokenize(doc.question);
-    const short = tokenize(doc.shortAnswer);
-    const body = tokenize(doc.body);
-    const byHead = new Map<string, string[]>();
-    const seen = new Set<string>();
-    for (const part of [question, short, body]) {
-      for (const { word } of part) {
-        if (seen.has(word)) continue;
-        seen.add(word);
-        const head = word.slice(0, 3);
-        const list = byHead.get(head);
-        if (list) list.push(word);
-        else byHead.set(head, [word]);
-      }
-    }
-    return { question, short, body, byHead };
-  }
-
-  async function highlightsFor(db: DbOrTx, docs: CachedDocument[], terms: string[]): Promise<SearchHit["highlights"][]> {
-    const tokenized = docs.map((c) => (c.tokens ??= tokenizeDocument(c.doc)));
-    // Only words that begin like a query term can stem to one (candidateWords); each document
-    // keeps its distinct words by their first three letters, so finding them is a lookup per term.
-    const heads = new Set(terms.map((t) => t.slice(0, 3)));
-    const words = tokenized.flatMap((t) => [...heads].flatMap((h) => t.byHead.get(h) ?? []));
-    const stems = await stemWords(db, words);
+  async function highlightsFor(db: DbOrTx, docs: SearchDocument[], terms: string[]): Promise<SearchHit["highlights"][]> {
+    // Only words that begin like a query term can stem to one: only those are made into strings
+    // and asked about (search/highlight.ts).
+    const heads = termHeads(terms);
+    const scans = docs.map((d) => ({ question: scanWords(d.question, heads), short: scanWords(d.shortAnswer, heads), body: scanWords(d.body, heads) }));
+    const stems = await stemWords(
+      db,
+      scans.flatMap((s) => [...s.question.candidates.values(), ...s.short.candidates.values(), ...s.body.candidates.values()]),
+    );
     const wanted = new Set(terms);
     // Asked once per distinct word: a body repeats its words, and ten bodies share most of them.
     const verdicts = new Map<string, boolean>();
@@ -457,10 +434,10 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
       if (m === undefined) verdicts.set(w, (m = stems.get(w)?.some((l) => wanted.has(l)) ?? false));
       return m;
     };
-    return docs.map(({ doc: d }, i) => ({
-      question: highlightText(d.question, isMatch, undefined, tokenized[i]!.question),
-      shortAnswer: highlightText(d.shortAnswer, isMatch, undefined, tokenized[i]!.short),
-      body: highlightText(d.body, isMatch, { count: 2, words: 24 }, tokenized[i]!.body),
+    return docs.map((d, i) => ({
+      question: highlightText(d.question, isMatch, undefined, scans[i]!.question),
+      shortAnswer: highlightText(d.shortAnswer, isMatch, undefined, scans[i]!.short),
+      body: highlightText(d.body, isMatch, { count: 2, words: 24 }, scans[i]!.body),
     }));
   }
 
@@ -549,9 +526,9 @@ export function createPostgresIndex(getDb: () => Db): SearchIndex {
       const ranked = current.index.finishRanking(byWords, meaning, limit, offset);
       const docs = await documents(db, ranked.ids);
       // An answer removed a moment ago may still be in the copy: it is simply left out.
-      const found = ranked.ids.flatMap((id, i) => (docs.has(id) ? [{ cached: docs.get(id)!, score: ranked.scores[i]! }] : []));
-      const highlights = await highlightsFor(db, found.map((f) => f.cached), plan.terms.map((t) => t.term));
-      const result = { hits: found.map((f, i) => ({ document: f.cached.doc, score: f.score, highlights: highlights[i]! })), total: ranked.total };
+      const found = ranked.ids.flatMap((id, i) => (docs.has(id) ? [{ doc: docs.get(id)!, score: ranked.scores[i]! }] : []));
+      const highlights = await highlightsFor(db, found.map((f) => f.doc), plan.terms.map((t) => t.term));
+      const result = { hits: found.map((f, i) => ({ document: f.doc, score: f.score, highlights: highlights[i]! })), total: ranked.total };
       resident.results.set(current, version, key, result);
       return result;
     },

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { getDb, rowsOf, type DbOrTx } from "../../db/client.server";
-import { candidateWords, highlightText, tokenize } from "../../search/highlight";
+import { highlightText, scanWords, termHeads, tokenize } from "../../search/highlight";
 import { analyzeQuery, escapeHtml } from "../../search/query";
 import type { Vocabulary } from "../../search/suggest";
 import type { SessionUser } from "../auth/session.server";
@@ -157,16 +157,16 @@ function lead(text: string, words = 30): string {
 }
 
 async function highlight(db: DbOrTx, rows: Row[], lexemes: Set<string>): Promise<{ title: string; snippet: string }[]> {
-  const terms = [...lexemes];
-  const tokenized = rows.map((r) => ({ title: tokenize(r.title), body: tokenize(r.body), reply: r.reply ? tokenize(r.reply) : [] }));
+  const heads = termHeads(lexemes);
+  const scanned = rows.map((r) => ({ title: scanWords(r.title, heads), body: scanWords(r.body, heads), reply: scanWords(r.reply ?? "", heads) }));
   const stems = await stemAll(
     db,
-    tokenized.flatMap((t) => candidateWords([...t.title, ...t.body, ...t.reply], terms)),
+    scanned.flatMap((t) => [...t.title.candidates.values(), ...t.body.candidates.values(), ...t.reply.candidates.values()]),
   );
   const isMatch = (w: string) => (stems.get(w) ?? []).some((l) => lexemes.has(l));
   const fragments = { count: 2, words: 24 };
   return rows.map((r, i) => {
-    const t = tokenized[i]!;
+    const t = scanned[i]!;
     const snippet =
       highlightText(r.body, isMatch, fragments, t.body) ?? (r.reply ? highlightText(r.reply, isMatch, fragments, t.reply) : undefined) ?? lead(r.body);
     return { title: highlightText(r.title, isMatch, undefined, t.title) ?? escapeHtml(r.title), snippet };

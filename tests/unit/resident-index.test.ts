@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { candidateWords, highlightText, tokenize } from "../../search/highlight";
+import { highlightText, scanWords, termHeads, tokenize } from "../../search/highlight";
 import {
   levenshteinWithin,
   parseTsvector,
@@ -272,7 +272,30 @@ describe("highlighting", () => {
     expect(out.length).toBeLessThan(200);
   });
   it("asks the stemmer only about words that could stem to a query term", () => {
-    expect(candidateWords(tokenize("Refunds are refunded, not factories"), ["refund"])).toEqual(["refunds", "refunded"]);
+    const candidates = (text: string, terms: string[]) => [...scanWords(text, termHeads(terms)).candidates.values()];
+    expect(candidates("Refunds are refunded, not factories", ["refund"])).toEqual(["refunds", "refunded"]);
+    expect(candidates("Up, UPload it; U2 u2", ["up", "u2"])).toEqual(["up", "u2", "u2"]);
+    expect(candidates("Café RÉSUMÉ résumés", ["resum"])).toEqual(["resume", "resumes"]);
     expect(tokenize("Café RÉSUMÉ").map((t) => t.word)).toEqual(["cafe", "resume"]);
+  });
+  it("finds the same words as the tokenizer, without making a string for each", () => {
+    // The scan's ASCII path is hand-written: it must agree with the Unicode tokenizer word for word
+    // (offsets, the 40-letter limit, lower-casing) on texts made of the characters that matter.
+    const alphabet = ["a", "B", "z", "Z", "0", "9", " ", ",", "-", "'", "\n", "_", "@", "[", "`", "{", "/", ":", "é", "ß"];
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let n = 0; n < 2000; n++) {
+      const ascii = n % 2 === 0;
+      const chars = alphabet.filter((c) => !ascii || c.charCodeAt(0) < 128);
+      let text = "";
+      const length = Math.floor(rand() * 120);
+      for (let i = 0; i < length; i++) text += rand() < 0.05 ? "x".repeat(38 + Math.floor(rand() * 5)) : chars[Math.floor(rand() * chars.length)];
+      const tokens = tokenize(text);
+      const all = scanWords(text, null);
+      expect(all.spans).toEqual(tokens.flatMap((t) => [t.start, t.end]));
+      expect([...all.candidates.values()]).toEqual(tokens.map((t) => t.word));
+      const heads = termHeads(["ab", "z0", "xxx", "b"]);
+      expect([...scanWords(text, heads).candidates.entries()]).toEqual(tokens.flatMap((t, i) => (heads.has(t.word.slice(0, 3)) ? [[i, t.word]] : [])));
+    }
   });
 });
