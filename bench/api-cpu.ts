@@ -2,24 +2,18 @@
 // The search API's handler in process (no HTTP, no other process), over bench:search's 160 queries:
 // wall and CPU per call, p50/p95, body size. PROF=file.cpuprofile profiles the measured rounds only
 // (after one warm-up pass); ROUNDS=n (default 10); EXTRA="channel=email&format=html" adds parameters.
-// NEW=n: instead, n development-set queries never asked before, each asked once after a warm-up on
+// NEW=n: instead, n queries never asked before (bench:search's new-query pool), each asked once after a warm-up on
 // n others (what a server pays per query when agents do not repeat each other's wordings).
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
-import { fileURLToPath } from "node:url";
 import { createApiToken } from "../app/models/agent.server";
 import { setDatabase } from "../db/client.server";
 import { users } from "../db/schema";
 import { apiBodyText, handleApi } from "../server/api";
-import { keptBenchDatabase, ms, percentile } from "./support";
+import { benchQueries, keptBenchDatabase, ms, percentile } from "./support";
 
-const jsonl = <T>(f: string): T[] => readFileSync(fileURLToPath(new URL(f, import.meta.url)), "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as T);
-const every = <T>(xs: T[], n: number) => xs.filter((_, i) => i % Math.max(1, Math.floor(xs.length / n)) === 0).slice(0, n);
-const QUERIES = ["clinc150", "hwu64", "semeval-cqa"].flatMap((set) => every(jsonl<{ query: string }>(`eval/${set}/queries.jsonl`), 40).map((q) => q.query));
-QUERIES.push(...every(jsonl<{ query: string }>("eval/queries.jsonl"), 40).map((q) => q.query));
+const { repeated: QUERIES, fresh: distinct } = benchQueries();
 const NEW = Number(process.env.NEW ?? 0);
-const asked = new Set(QUERIES);
-const distinct = [...new Set(["clinc150", "hwu64", "semeval-cqa", "usage"].flatMap((set) => jsonl<{ query: string }>(`eval/${set}/queries.jsonl`).map((q) => q.query)))].filter((q) => !asked.has(q));
 // Interleaved, so the warm-up and the measured queries come from every set alike.
 const warmUp = NEW > 0 ? distinct.filter((_, i) => i % 2 === 0).slice(0, NEW) : QUERIES;
 const measured = NEW > 0 ? distinct.filter((_, i) => i % 2 === 1).slice(0, NEW) : QUERIES;

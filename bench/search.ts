@@ -19,7 +19,7 @@ import { buildIfStale, root } from "../server/build-if-stale.mjs";
 import { freePort } from "../tests/support/server";
 import { createDraft, sendEvent } from "../workflows/approval.service";
 import { importAnswers } from "../workflows/import";
-import { benchDatabase, keptBenchDatabase, loadTest, ms, openAgain, percentile } from "./support";
+import { benchDatabase, benchQueries, keptBenchDatabase, loadTest, ms, openAgain, percentile } from "./support";
 
 const N = Number(process.env.ANSWERS ?? 100_000);
 const N_PGLITE = Number(process.env.ANSWERS_PGLITE ?? 20_000);
@@ -72,17 +72,7 @@ function answerLine(i: number): string {
   });
 }
 
-// 40 queries from each development set (every n-th, so all styles are in): short intents, forum
-// questions and long pasted messages, and the made-up set's keywords and typos.
-const every = <T>(xs: T[], n: number) => xs.filter((_, i) => i % Math.max(1, Math.floor(xs.length / n)) === 0).slice(0, n);
-const QUERIES = ["clinc150", "hwu64", "semeval-cqa"].flatMap((set) => every(jsonl<{ query: string }>(`eval/${set}/queries.jsonl`), 40).map((q) => q.query));
-QUERIES.push(...every(jsonl<{ query: string }>("eval/queries.jsonl"), 40).map((q) => q.query));
-// For the HTTP run where every query is new: every other query of the development sets (each
-// asked once; the first 160 above are left out).
-const asked = new Set(QUERIES);
-const NEW_QUERIES = [
-  ...new Set(["clinc150", "hwu64", "semeval-cqa", "usage"].flatMap((set) => jsonl<{ query: string }>(`eval/${set}/queries.jsonl`).map((q) => q.query))),
-].filter((q) => !asked.has(q));
+const { repeated: QUERIES, fresh: NEW_QUERIES } = benchQueries();
 const memory = () => {
   const m = process.memoryUsage();
   return `RSS ${Math.round(m.rss / 1e6)} MB, heap ${Math.round(m.heapUsed / 1e6)} MB`;

@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { drizzle } from "drizzle-orm/pglite";
 import postgres from "postgres";
 import type { PGlite } from "@electric-sql/pglite";
@@ -141,4 +142,37 @@ end
   if (!options.once) await autocannon({ url: base, connections, duration: 3, requests });
   const r = await autocannon({ url: base, connections, duration: seconds, requests });
   return { tool: "autocannon (install wrk for a lighter load generator)", rps: r.requests.average, p50: r.latency.p50, p95: r.latency.p97_5, p99: r.latency.p99, non2xx: r.non2xx };
+}
+
+const evalLines = <T>(file: string): T[] =>
+  readFileSync(fileURLToPath(new URL(`eval/${file}`, import.meta.url)), "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as T);
+
+/**
+ * The queries bench:search and bench/api-cpu.ts ask. `repeated`: 40 from each development set
+ * (every n-th, so all styles are in: short intents, forum questions, long pasted messages, the
+ * made-up set's keywords and typos). `fresh`: every other distinct query of the development sets
+ * and of the usage set's log (real CLINC150 wordings), each to be asked once, in a fixed shuffled
+ * order so that any stretch of it mixes the sets as the whole does.
+ */
+export function benchQueries(): { repeated: string[]; fresh: string[] } {
+  const every = <T>(xs: T[], n: number) => xs.filter((_, i) => i % Math.max(1, Math.floor(xs.length / n)) === 0).slice(0, n);
+  const repeated = ["clinc150", "hwu64", "semeval-cqa"].flatMap((set) => every(evalLines<{ query: string }>(`${set}/queries.jsonl`), 40).map((q) => q.query));
+  repeated.push(...every(evalLines<{ query: string }>("queries.jsonl"), 40).map((q) => q.query));
+  const asked = new Set(repeated);
+  const fresh = [
+    ...new Set([
+      ...["clinc150", "hwu64", "semeval-cqa", "usage"].flatMap((set) => evalLines<{ query: string }>(`${set}/queries.jsonl`).map((q) => q.query)),
+      ...evalLines<{ query: string }>("usage/usage.jsonl").map((u) => u.query),
+    ]),
+  ].filter((q) => !asked.has(q));
+  let seed = 11;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (let i = fresh.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [fresh[i], fresh[j]] = [fresh[j]!, fresh[i]!];
+  }
+  return { repeated, fresh };
 }
