@@ -44,7 +44,7 @@ export function termHeads(terms: Iterable<string>): Set<string> {
  * allocation, and the cached tokens its largest memory (docs/benchmarks.md, fourteenth session).
  */
 export interface WordScan {
-  spans: number[];
+  spans: Int32Array;
   /** Word index → folded word, for the words that may match. */
   candidates: Map<number, string>;
 }
@@ -52,34 +52,65 @@ export interface WordScan {
 // Letters and digits of ASCII: what [\p{L}\p{N}] is on an ASCII text.
 const isAsciiWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 const lowerAscii = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
+const WORD_CHAR = /^[\p{L}\p{N}]$/u;
+const wideWordChars = new Map<number, boolean>();
+/** A code point beyond ASCII is a letter or digit: asked of the regular expression once each. */
+function isWideWordChar(cp: number): boolean {
+  let yes = wideWordChars.get(cp);
+  if (yes === undefined) {
+    yes = WORD_CHAR.test(String.fromCodePoint(cp));
+    if (wideWordChars.size < 65_536) wideWordChars.set(cp, yes);
+  }
+  return yes;
+}
+
+// Offsets are gathered here and copied out at their final length.
+let scratch = new Int32Array(4096);
 
 export function scanWords(text: string, heads: ReadonlySet<string> | null): WordScan {
-  const spans: number[] = [];
+  let count = 0;
   const candidates = new Map<number, string>();
-  if (!ASCII.test(text)) {
-    for (const t of tokenize(text)) {
-      if (heads === null || heads.has(t.word.slice(0, 3))) candidates.set(spans.length / 2, t.word);
-      spans.push(t.start, t.end);
-    }
-    return { spans, candidates };
-  }
-  // The ASCII heads as numbers (length and up to three lower-cased codes), so that a word is
-  // checked without making its string.
+  // The ASCII heads as numbers (length and up to three lower-cased codes), so that an ASCII word
+  // is checked without making its string. A word with other letters is folded as `tokenize` does.
   const keys = new Set<number>();
-  if (heads) for (const h of heads) if (ASCII.test(h)) keys.add(headKey(0, h.length, (i) => lowerAscii(h.charCodeAt(i))));
-  const code = (i: number) => lowerAscii(text.charCodeAt(i));
+  if (heads) for (const h of heads) if (ASCII.test(h)) keys.add(headKey(0, h.length, (k) => lowerAscii(h.charCodeAt(k))));
+  const code = (k: number) => lowerAscii(text.charCodeAt(k));
   const n = text.length;
   let i = 0;
   while (i < n) {
-    while (i < n && !isAsciiWordChar(text.charCodeAt(i))) i++;
-    if (i >= n) break;
     const start = i;
-    while (i < n && isAsciiWordChar(text.charCodeAt(i))) i++;
+    let wide = false;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c < 128) {
+        if (!isAsciiWordChar(c)) break;
+        i++;
+      } else {
+        const cp = text.codePointAt(i)!;
+        if (!isWideWordChar(cp)) break;
+        wide = true;
+        i += cp > 0xffff ? 2 : 1;
+      }
+    }
+    if (i === start) {
+      i += text.codePointAt(i)! > 0xffff ? 2 : 1;
+      continue;
+    }
     if (i - start > 40) continue;
-    if (heads === null || keys.has(headKey(start, i, code))) candidates.set(spans.length / 2, text.slice(start, i).toLowerCase());
-    spans.push(start, i);
+    const index = count++;
+    if (2 * count > scratch.length) {
+      const larger = new Int32Array(scratch.length * 2);
+      larger.set(scratch);
+      scratch = larger;
+    }
+    scratch[2 * index] = start;
+    scratch[2 * index + 1] = i;
+    if (wide) {
+      const word = normalizeWord(text.slice(start, i));
+      if (heads === null || heads.has(word.slice(0, 3))) candidates.set(index, word);
+    } else if (heads === null || keys.has(headKey(start, i, code))) candidates.set(index, text.slice(start, i).toLowerCase());
   }
-  return { spans, candidates };
+  return { spans: scratch.slice(0, 2 * count), candidates };
 }
 
 function headKey(start: number, end: number, code: (i: number) => number): number {
@@ -89,7 +120,7 @@ function headKey(start: number, end: number, code: (i: number) => number): numbe
   return key;
 }
 
-function render(text: string, spans: readonly number[], matched: boolean[], from: number, to: number): string {
+function render(text: string, spans: Int32Array, matched: boolean[], from: number, to: number): string {
   let out = "";
   let at = from === 0 ? 0 : spans[2 * from]!;
   const end = to < matched.length ? spans[2 * to - 1]! : text.length;

@@ -279,9 +279,11 @@ describe("highlighting", () => {
     expect(tokenize("Café RÉSUMÉ").map((t) => t.word)).toEqual(["cafe", "resume"]);
   });
   it("finds the same words as the tokenizer, without making a string for each", () => {
-    // The scan's ASCII path is hand-written: it must agree with the Unicode tokenizer word for word
-    // (offsets, the 40-letter limit, lower-casing) on texts made of the characters that matter.
-    const alphabet = ["a", "B", "z", "Z", "0", "9", " ", ",", "-", "'", "\n", "_", "@", "[", "`", "{", "/", ":", "é", "ß"];
+    // The scan is hand-written: it must agree with the Unicode tokenizer word for word (offsets,
+    // the 40-letter limit, folding) on texts made of the characters that matter: ASCII, accents
+    // precomposed and combining, ligatures, full-width and astral letters, other digits, emoji,
+    // a lone surrogate.
+    const alphabet = ["a", "B", "z", "Z", "0", "9", " ", ",", "-", "'", "\n", "_", "@", "[", "`", "{", "/", ":", "é", "ß", "É", "\u0301", "ﬁ", "Ａ", "٣", "𝐀", "😀", "\ud800", "’"];
     let seed = 7;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     for (let n = 0; n < 2000; n++) {
@@ -292,10 +294,13 @@ describe("highlighting", () => {
       for (let i = 0; i < length; i++) text += rand() < 0.05 ? "x".repeat(38 + Math.floor(rand() * 5)) : chars[Math.floor(rand() * chars.length)];
       const tokens = tokenize(text);
       const all = scanWords(text, null);
-      expect(all.spans).toEqual(tokens.flatMap((t) => [t.start, t.end]));
+      expect([...all.spans]).toEqual(tokens.flatMap((t) => [t.start, t.end]));
       expect([...all.candidates.values()]).toEqual(tokens.map((t) => t.word));
-      const heads = termHeads(["ab", "z0", "xxx", "b"]);
+      const heads = termHeads(["ab", "z0", "xxx", "b", "e", "fia", "ss"]);
       expect([...scanWords(text, heads).candidates.entries()]).toEqual(tokens.flatMap((t, i) => (heads.has(t.word.slice(0, 3)) ? [[i, t.word]] : [])));
     }
+    // Longer than the scanner's first buffer.
+    const long = Array.from({ length: 5000 }, (_, i) => (i % 7 === 0 ? "Résumé" : `w${i}`)).join(" ");
+    expect([...scanWords(long, null).spans]).toEqual(tokenize(long).flatMap((t) => [t.start, t.end]));
   });
 });
