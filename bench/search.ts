@@ -19,7 +19,7 @@ import { buildIfStale, root } from "../server/build-if-stale.mjs";
 import { freePort } from "../tests/support/server";
 import { createDraft, sendEvent } from "../workflows/approval.service";
 import { importAnswers } from "../workflows/import";
-import { benchDatabase, benchQueries, keptBenchDatabase, loadTest, ms, openAgain, percentile } from "./support";
+import { benchDatabase, benchQueries, keptBenchDatabase, loadTest, ms, openAgain, openLoop, percentile } from "./support";
 
 const N = Number(process.env.ANSWERS ?? 100_000);
 const N_PGLITE = Number(process.env.ANSWERS_PGLITE ?? 20_000);
@@ -250,6 +250,23 @@ async function httpAndFreshness(database: Awaited<ReturnType<typeof benchDatabas
     console.log(
       `[postgres] HTTP API, every query new (${NEW_QUERIES.length} distinct), 20 concurrent clients for 10 s (${fresh.tool}): ${Math.round(fresh.rps)} req/s${fresh.requests && fresh.requests > NEW_QUERIES.length ? ` (${fresh.requests} requests: the pool wrapped, some were repeats)` : ""}, latency p50 ${ms(fresh.p50)}, p95 ${ms(fresh.p95)}, p99 ${ms(fresh.p99)}, non-2xx ${fresh.non2xx}`,
     );
+    // The same new queries arriving at a fixed rate (bench/open-loop.ts): what agents see when their
+    // questions come as they come, at 20 a second (20 agents each asking a new one every second) and
+    // at half and four fifths of the throughput just measured. Only queries wrk did not reach.
+    const askedByWrk = Math.ceil((fresh.requests ?? NEW_QUERIES.length) / 2);
+    const half = Math.floor(NEW_QUERIES.length / 2);
+    const unasked = [...NEW_QUERIES.slice(askedByWrk, half), ...NEW_QUERIES.slice(half + askedByWrk)];
+    let nextUnasked = 0;
+    for (const rate of [20, Math.round(fresh.rps * 0.5), Math.round(fresh.rps * 0.8)]) {
+      const seconds = 8;
+      const n = rate * seconds;
+      const pool = unasked.slice(nextUnasked, nextUnasked + n);
+      nextUnasked += n;
+      const r = await openLoop(`http://127.0.0.1:${port}`, pool.map((q) => `/api/v1/search?q=${encodeURIComponent(q)}&limit=10`), `Bearer ${token}`, rate, seconds);
+      console.log(
+        `[postgres] HTTP API, every query new, arriving at ${rate} req/s for ${seconds} s (open loop; latency from when each was due${pool.length < n ? `; the pool wrapped after ${pool.length}` : ""}): p50 ${ms(r.p50)}, p95 ${ms(r.p95)}, p99 ${ms(r.p99)}, max ${ms(r.max)}, non-2xx ${r.non2xx}, errors ${r.errors}`,
+      );
+    }
     // Agents' uses, edits and certifications re-index answers all day long. The repeated queries
     // again, while WRITES_PER_SECOND answers a second (default 2, a busy desk) learn or lose a
     // phrasing: each write empties the result cache and gives every word of its answer a new

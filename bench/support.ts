@@ -144,6 +144,36 @@ end
   return { tool: "autocannon (install wrk for a lighter load generator)", rps: r.requests.average, p50: r.latency.p50, p95: r.latency.p97_5, p99: r.latency.p99, non2xx: r.non2xx };
 }
 
+export interface OpenLoopResult {
+  sent: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+/** `paths` asked at `rate` a second for `seconds`, each when due (bench/open-loop.ts, in a process of its own). */
+export async function openLoop(base: string, paths: string[], authorization: string, rate: number, seconds: number): Promise<OpenLoopResult> {
+  const dir = mkdtempSync(path.join(tmpdir(), "vetted-open-loop-"));
+  const file = path.join(dir, "paths.txt");
+  writeFileSync(file, paths.length > 0 ? paths.join("\n") : "/");
+  try {
+    const run = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(new URL("open-loop.ts", import.meta.url))], {
+      cwd: fileURLToPath(new URL("..", import.meta.url)),
+      encoding: "utf8",
+      env: { ...process.env, OPEN_LOOP_URL: base, OPEN_LOOP_PATHS: file, OPEN_LOOP_RATE: String(rate), OPEN_LOOP_SECONDS: String(seconds), OPEN_LOOP_AUTH: authorization },
+    });
+    const line = run.stdout.trim().split("\n").at(-1) ?? "";
+    if (run.status !== 0 || !line.startsWith("{")) throw new Error(`open-loop load gave no result: ${run.stdout}${run.stderr}`);
+    return JSON.parse(line) as OpenLoopResult;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const evalLines = <T>(file: string): T[] =>
   readFileSync(fileURLToPath(new URL(`eval/${file}`, import.meta.url)), "utf8")
     .split("\n")
