@@ -253,7 +253,7 @@ async function httpAndFreshness(database: Awaited<ReturnType<typeof benchDatabas
     // The same new queries arriving at a fixed rate (bench/open-loop.ts): what agents see when their
     // questions come as they come, at 20 a second (20 agents each asking a new one every second) and
     // at half and four fifths of the throughput just measured. Only queries wrk did not reach.
-    const askedByWrk = Math.ceil((fresh.requests ?? NEW_QUERIES.length) / 2);
+    const askedByWrk = Math.ceil((fresh.requests ?? NEW_QUERIES.length) / 2) + 2;
     const half = Math.floor(NEW_QUERIES.length / 2);
     const unasked = [...NEW_QUERIES.slice(askedByWrk, half), ...NEW_QUERIES.slice(half + askedByWrk)];
     let nextUnasked = 0;

@@ -178,6 +178,48 @@ function scratchFor(size: number) {
   return scratch;
 }
 
+/**
+ * Each answer's small sorted arrays (its lexemes, word pairs, question lexemes, word forms) are
+ * views into shared 1 MB buffers rather than arrays of their own: a typed array of its own is
+ * three heap objects, a view one. At 100,000 answers those arrays were most of what a full
+ * garbage collection marks (one took 380 ms single-threaded with the copy loaded), and under a
+ * stream of new queries V8 finished that marking in a pause of up to 250 ms (docs/benchmarks.md,
+ * fifteenth session). A removed answer's space is not reused; the copy is rebuilt when too much is
+ * dead (`wasted`).
+ */
+class Slab {
+  private buffer = new ArrayBuffer(0);
+  private used = 0;
+  private take(n: number): number {
+    const bytes = n * 4;
+    if (this.used + bytes > this.buffer.byteLength) {
+      this.buffer = new ArrayBuffer(Math.max(SLAB_BYTES, bytes));
+      this.used = 0;
+    }
+    const at = this.used;
+    this.used += bytes;
+    return at;
+  }
+  int32(values: ArrayLike<number>): Int32Array {
+    if (values.length === 0) return EMPTY_INT32;
+    const at = this.take(values.length);
+    const view = new Int32Array(this.buffer, at, values.length);
+    view.set(values);
+    return view;
+  }
+  uint32(values: ArrayLike<number>): Uint32Array {
+    if (values.length === 0) return EMPTY_UINT32;
+    const at = this.take(values.length);
+    const view = new Uint32Array(this.buffer, at, values.length);
+    view.set(values);
+    return view;
+  }
+}
+const SLAB_BYTES = 1 << 20;
+const EMPTY_INT32 = new Int32Array(0);
+const EMPTY_UINT32 = new Uint32Array(0);
+const NO_STRINGS: readonly string[] = Object.freeze([]);
+
 class PostingList {
   docs = new Int32Array(4);
   /** Term frequency per field, four to a posting (A, B, C, D). */
@@ -361,8 +403,11 @@ export class ResidentIndex {
   private slotLength = new Float32Array(64);
   private slotAudience: string[] = [];
   private slotState: string[] = [];
-  private slotTopics: string[][] = [];
-  private slotTags: string[][] = [];
+  /** Answers share one array per distinct list of topics (of tags): most lists repeat (see Slab). */
+  private slotTopics: (readonly string[])[] = [];
+  private slotTags: (readonly string[])[] = [];
+  private lists = new Map<string, readonly string[]>();
+  private slab = new Slab();
   private slotTerms: Int32Array[] = [];
   private slotBigrams: Uint32Array[] = [];
   /** Per slot, sorted: ids of lexemes in the question (A, D), and hashes of its words' S-stems. */
@@ -424,7 +469,7 @@ export class ResidentIndex {
     let last = 0;
     for (const t of terms) for (const p of t.positions) if (p > last) last = p;
     const { term: termAt, field: fieldAt } = scratchFor(last + 2);
-    const ids = new Int32Array(terms.length);
+    const ids: number[] = new Array(terms.length);
     for (let i = 0; i < terms.length; i++) {
       const t = terms[i]!;
       const id = this.internTerm(t.lexeme);
@@ -454,7 +499,7 @@ export class ResidentIndex {
       if (next !== 0 && next !== here && (fieldAt[p]! <= 1 || bodyPairs++ < BODY_BIGRAMS)) pairs.push(pairHash(here - 1, next - 1));
     }
     termAt.fill(0, 0, last + 2);
-    const bigrams = Uint32Array.from(new Set(pairs)).sort();
+    const bigrams = this.slab.uint32(Uint32Array.from(new Set(pairs)).sort());
 
     this.slotOf.set(doc.answerId, slot);
     this.slotAnswer.push(doc.answerId);
@@ -472,18 +517,27 @@ export class ResidentIndex {
     this.slotLength.set(lengths, slot * 4);
     this.slotAudience.push(doc.audience);
     this.slotState.push(doc.state);
-    this.slotTopics.push(doc.topicIds);
-    this.slotTags.push(doc.tags);
-    this.slotTerms.push(ids);
+    this.slotTopics.push(this.sharedList(doc.topicIds));
+    this.slotTags.push(this.sharedList(doc.tags));
+    this.slotTerms.push(this.slab.int32(ids));
     this.slotBigrams.push(bigrams);
-    this.slotQuestionTerms.push(Int32Array.from(questionTerms).sort());
-    this.slotForms.push(Uint32Array.from(new Set(forms)).sort());
+    this.slotQuestionTerms.push(this.slab.int32(Int32Array.from(questionTerms).sort()));
+    this.slotForms.push(this.slab.uint32(Uint32Array.from(new Set(forms)).sort()));
     if (doc.vectors) this.vectors.set(slot, doc.vectors);
     this.liveDocs++;
     for (let f = 0; f < 4; f++) {
       this.totalLength[f]! += lengths[f]!;
       if (lengths[f]! > 0) this.fieldDocs[f]!++;
     }
+  }
+
+  /** One frozen array per distinct list, shared by every answer that has it. */
+  private sharedList(xs: readonly string[]): readonly string[] {
+    if (xs.length === 0) return NO_STRINGS;
+    const key = xs.join("\u0000");
+    let shared = this.lists.get(key);
+    if (!shared) this.lists.set(key, (shared = Object.freeze([...xs])));
+    return shared;
   }
 
   remove(answerId: string): void {
@@ -499,13 +553,13 @@ export class ResidentIndex {
       list.dead++;
       list.compact((s) => this.slotAnswer[s] !== null);
     }
-    this.slotTerms[slot] = new Int32Array(0);
-    this.slotBigrams[slot] = new Uint32Array(0);
-    this.slotQuestionTerms[slot] = new Int32Array(0);
-    this.slotForms[slot] = new Uint32Array(0);
+    this.slotTerms[slot] = EMPTY_INT32;
+    this.slotBigrams[slot] = EMPTY_UINT32;
+    this.slotQuestionTerms[slot] = EMPTY_INT32;
+    this.slotForms[slot] = EMPTY_UINT32;
     this.vectors.kill(slot);
-    this.slotTopics[slot] = [];
-    this.slotTags[slot] = [];
+    this.slotTopics[slot] = NO_STRINGS;
+    this.slotTags[slot] = NO_STRINGS;
     this.liveDocs--;
     for (let f = 0; f < 4; f++) {
       this.totalLength[f]! -= this.slotLength[slot * 4 + f]!;

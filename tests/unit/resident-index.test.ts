@@ -55,6 +55,36 @@ describe("the resident index", () => {
     return index;
   };
 
+  it("keeps every answer's arrays apart across its shared buffers, through replacements and removals", () => {
+    // ~300 lexemes an answer: 4,000 answers fill several of the 1 MB buffers the per-answer arrays share.
+    const index = new ResidentIndex();
+    const body = (i: number) => Array.from({ length: 300 }, (_, k) => `'w${(i * 7 + k) % 5000}':${k + 3}C`).join(" ");
+    const answer = (i: number, question: string) =>
+      doc(`a${i}`, `'${question}':1A 'case${i}':2A ${body(i)}`, { topicIds: [`t${i % 3}`], tags: i % 2 ? ["odd"] : [] });
+    for (let i = 0; i < 4000; i++) index.upsert(answer(i, "alpha"));
+    // Replacing half of them moves those to new space; the old views must not be read again.
+    for (let i = 0; i < 4000; i += 2) index.upsert(answer(i, "beta"));
+    index.remove("a3999");
+    const find = (lexeme: string, filter = {}) => {
+      const plan = planQuery(index, words([lexeme, lexeme]), "", []);
+      return index.rank(plan.terms, plan.bigrams, filter, 10, 0);
+    };
+    // Each answer, early and late, replaced or not, is found by its own word with its own question.
+    for (const i of [0, 1, 2, 777, 1500, 2999, 3001, 3997, 3998]) {
+      expect(find(`case${i}`).ids[0]).toBe(`a${i}`);
+      const plan = planQuery(index, words([`case${i}`, `case${i}`], [i % 2 ? "alpha" : "beta", i % 2 ? "alpha" : "beta"]), "", []);
+      expect(index.rank(plan.terms, plan.bigrams, {}, 1, 0).ids).toEqual([`a${i}`]);
+    }
+    expect(find("case3999").ids).not.toContain("a3999");
+    // Topic and tag lists are shared between answers that have the same ones: filters still tell them apart.
+    expect(find("case3001", { tags: ["odd"], topicIds: ["t1"] }).ids[0]).toBe("a3001");
+    expect(find("case3001", { topicIds: ["t0"] }).ids).not.toContain("a3001");
+    expect(find("case3000", { tags: ["odd"] }).ids).not.toContain("a3000");
+    // The question's word pair is found per answer: its phrase bonus ranks the answer asked first.
+    const plan = planQuery(index, words(["beta", "beta"], ["case10", "case10"]), "", []);
+    expect(index.rank(plan.terms, plan.bigrams, {}, 1, 0).ids).toEqual(["a10"]);
+  });
+
   it("ranks by BM25 with the question weighted above the body", () => {
     const index = corpus();
     const plan = planQuery(index, words(["refund", "refund"]), "", []);
