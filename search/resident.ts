@@ -201,16 +201,15 @@ class Slab {
     return at;
   }
   int32(values: ArrayLike<number>): Int32Array {
-    if (values.length === 0) return EMPTY_INT32;
-    const at = this.take(values.length);
-    const view = new Int32Array(this.buffer, at, values.length);
-    view.set(values);
-    return view;
+    return this.view(Int32Array, EMPTY_INT32, values);
   }
   uint32(values: ArrayLike<number>): Uint32Array {
-    if (values.length === 0) return EMPTY_UINT32;
+    return this.view(Uint32Array, EMPTY_UINT32, values);
+  }
+  private view<T extends Int32Array | Uint32Array>(Kind: new (buffer: ArrayBuffer, at: number, length: number) => T, empty: T, values: ArrayLike<number>): T {
+    if (values.length === 0) return empty;
     const at = this.take(values.length);
-    const view = new Uint32Array(this.buffer, at, values.length);
+    const view = new Kind(this.buffer, at, values.length);
     view.set(values);
     return view;
   }
