@@ -260,7 +260,9 @@ async function httpAndFreshness(database: Awaited<ReturnType<typeof benchDatabas
     for (const rate of [20, Math.round(fresh.rps * 0.5), Math.round(fresh.rps * 0.8)]) {
       const seconds = 8;
       const n = rate * seconds;
+      // Past the end of what wrk left, the run asks the first of the pool again (and says so).
       const pool = unasked.slice(nextUnasked, nextUnasked + n);
+      if (pool.length === 0) pool.push(...unasked.slice(0, n));
       nextUnasked += n;
       const r = await openLoop(`http://127.0.0.1:${port}`, pool.map((q) => `/api/v1/search?q=${encodeURIComponent(q)}&limit=10`), `Bearer ${token}`, rate, seconds);
       console.log(

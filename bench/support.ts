@@ -157,9 +157,10 @@ export interface OpenLoopResult {
 
 /** `paths` asked at `rate` a second for `seconds`, each when due (bench/open-loop.ts, in a process of its own). */
 export async function openLoop(base: string, paths: string[], authorization: string, rate: number, seconds: number): Promise<OpenLoopResult> {
+  if (paths.length === 0) throw new Error("openLoop needs at least one path to ask");
   const dir = mkdtempSync(path.join(tmpdir(), "vetted-open-loop-"));
   const file = path.join(dir, "paths.txt");
-  writeFileSync(file, paths.length > 0 ? paths.join("\n") : "/");
+  writeFileSync(file, paths.join("\n"));
   try {
     const run = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(new URL("open-loop.ts", import.meta.url))], {
       cwd: fileURLToPath(new URL("..", import.meta.url)),
