@@ -77,7 +77,7 @@ describe("flag a problem → revision certified → the flagger is told", () => 
     await emma.getByRole("button", { name: "Save draft" }).click();
     await emma.waitForURL(/saved=1/);
     await emma.getByRole("button", { name: "Submit for review" }).click();
-    await emma.getByText("Submitted").first().waitFor();
+    await emma.getByText("Submitted: the topic's experts have been asked to review it.").waitFor();
   });
 
   it("an expert approves, a knowledge manager certifies, and the agent is told what changed", async () => {

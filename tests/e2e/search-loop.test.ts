@@ -79,7 +79,7 @@ describe("search for agents and the closed loop from a failed search to a certif
     await emma.waitForURL(/\/answers\/[0-9a-f-]{36}(?:\/edit\?created=1|\?version=\d+&saved=1)$/);
     await emma.goto(`${app.url}/answers/${/\/answers\/([0-9a-f-]{36})/.exec(emma.url())![1]}`);
     await emma.getByRole("button", { name: "Submit for review" }).click();
-    await emma.getByText("Submitted").first().waitFor();
+    await emma.getByText("Submitted: the topic's experts have been asked to review it.").waitFor();
     const answerUrl = emma.url().split("?")[0]!;
 
     const xavier = await as("xavier@example.com");

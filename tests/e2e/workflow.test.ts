@@ -116,7 +116,7 @@ describe("an answer goes from draft to certified, then a revision goes through r
     await emma.getByRole("button", { name: "Save draft" }).click();
     await emma.waitForURL(/saved=1/);
     await emma.getByRole("button", { name: "Submit for review" }).click();
-    await emma.getByText("Submitted").first().waitFor();
+    await emma.getByText("Submitted: the topic's experts have been asked to review it.").waitFor();
 
     const alex = await as("alex@example.com");
     await open(alex, answerUrl);
