@@ -1,6 +1,6 @@
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../support/server";
+import { freePort, reportServerOnFailure } from "../support/server";
 import { startTarget, type Target } from "./support";
 
 /**
@@ -42,6 +42,7 @@ describe("the public FAQ while PostgreSQL is down", () => {
     // The target's database is created directly; the app reaches it only through the proxy.
     target = await startTarget("postgres", { DATABASE_URL_VIA_PROXY: String(proxy.port) });
   });
+  reportServerOnFailure(() => target);
   afterAll(async () => {
     await proxy?.cut();
     await target?.stopAndClean();

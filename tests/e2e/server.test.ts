@@ -43,6 +43,19 @@ describe("the server process", () => {
     }
   });
 
+  // The suites' own start-up (tests/support/server.ts): another test's server on the port answers
+  // /health too, and must not be taken for this one (it stops when its own test ends).
+  it("is ready in the tests' eyes only when the server on the port is the one they started", async () => {
+    const port = await freePort();
+    const stranger = createServer((_req, res) => res.end("ok")).listen(port, "0.0.0.0");
+    await new Promise((r) => stranger.once("listening", r));
+    try {
+      await expect(startApp({ PORT: String(port) })).rejects.toThrow(/is already in use/);
+    } finally {
+      stranger.close();
+    }
+  });
+
   it("on SIGTERM finishes the request in flight, then exits 0 within 5 s", async () => {
     const app = await startApp();
     const { port } = new URL(app.url);

@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { cpSync, mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { afterEach } from "vitest";
 import { root } from "../../server/build-if-stale.mjs";
 
 export async function freePort(): Promise<number> {
@@ -62,15 +64,39 @@ function copyOfSeededDataDir(env: Record<string, string | undefined>): string | 
   return dataDir;
 }
 
+/** Our server lost its port to another test's between freePort() and its own bind. */
+class PortTaken extends Error {}
+
+/**
+ * Another test's server can take the port between freePort() and this one's bind: ours then
+ * exits, and the other would have answered our readiness check (seen in CI: a test ran against a
+ * stranger's server until that one stopped). So each start names itself (INSTANCE_NAME, which the
+ * app sends as X-Instance), is ready only when its own name answers, and tries a new port if the
+ * port was taken.
+ */
 export async function startApp(env: Record<string, string | undefined> = {}): Promise<RunningApp> {
-  const port = await freePort();
-  const { proc, output, exited, dataDir } = spawnApp({ PORT: String(port), ...env });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(env);
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt === 3 || env.PORT) throw error;
+    }
+  }
+}
+
+async function startOnce(env: Record<string, string | undefined>): Promise<RunningApp> {
+  const port = env.PORT ? Number(env.PORT) : await freePort();
+  const name = env.INSTANCE_NAME ?? `test-${randomBytes(4).toString("hex")}`;
+  const { proc, output, exited, dataDir } = spawnApp({ PORT: String(port), ...env, INSTANCE_NAME: name });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 150_000;
   let exitCode: number | null | undefined;
   void exited.then((c) => (exitCode = c));
   for (;;) {
-    if (exitCode !== undefined) throw new Error(`the app exited (${exitCode}) before it was ready:\n${output()}`);
+    if (exitCode !== undefined) {
+      if (/is already in use/.test(output())) throw new PortTaken(output());
+      throw new Error(`the app exited (${exitCode}) before it was ready:\n${output()}`);
+    }
     if (Date.now() > deadline) {
       // Never leave a half-started server behind: it would hold CPU and its port.
       proc.kill("SIGKILL");
@@ -78,7 +104,9 @@ export async function startApp(env: Record<string, string | undefined> = {}): Pr
     }
     try {
       const res = await fetch(`${url}/health`);
-      if (res.ok) break;
+      const answeredBy = res.headers.get("x-instance") ?? "";
+      // A cluster's workers answer as "<name>.<worker id>".
+      if (res.ok && (answeredBy === name || answeredBy.startsWith(`${name}.`))) break;
     } catch {
       // not listening yet
     }
@@ -96,4 +124,18 @@ export async function startApp(env: Record<string, string | undefined> = {}): Pr
       return { code, ms: Date.now() - started };
     },
   };
+}
+
+/**
+ * After a failed test, the end of its server's output and whether it is still running: a CI log
+ * otherwise shows only the test's side (a refused connection, a missing heading).
+ */
+export function reportServerOnFailure(app: () => RunningApp | undefined): void {
+  afterEach((context) => {
+    const running = app();
+    if (context.task.result?.state !== "fail" || !running) return;
+    const { exitCode, signalCode } = running.proc;
+    const state = exitCode === null && signalCode === null ? "still running" : `exited (${exitCode ?? signalCode})`;
+    process.stderr.write(`\n--- the server at ${running.url}, ${state}; the end of its output:\n${running.output().slice(-6000)}\n---\n`);
+  });
 }
