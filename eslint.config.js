@@ -17,7 +17,7 @@ const serverOnly = {
 };
 
 export default tseslint.config(
-  { ignores: ["build/", "public/build/", "node_modules/", "data/", "artifacts/", "dist/", ".cache/", "db/migrations/"] },
+  { ignores: ["build/", "public/build/", "node_modules/", "vendor/", "data/", "artifacts/", "dist/", ".cache/", "db/migrations/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,37 +1,10 @@
-import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CuttableProxy } from "../support/cuttable-proxy";
 import { freePort, reportServerOnFailure } from "../support/server";
 import { startTarget, type Target } from "./support";
 
-/**
- * A PostgreSQL outage, made by cutting a TCP proxy between the app and the server (the shared
- * test server itself stays up for everyone else). PGlite lives in the process: it has no outage.
- */
-class CuttableProxy {
-  private readonly sockets = new Set<net.Socket>();
-  private server: net.Server | undefined;
-  constructor(
-    readonly port: number,
-    readonly target: { host: string; port: number },
-  ) {}
-  async open(): Promise<void> {
-    this.server = net.createServer((client) => {
-      const upstream = net.connect(this.target.port, this.target.host);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on("close", () => this.sockets.delete(s));
-        s.on("error", () => s.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, "127.0.0.1", resolve));
-  }
-  async cut(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
-
+// A PostgreSQL outage, made by cutting a TCP proxy between the app and the server (the shared
+// test server itself stays up for everyone else). PGlite lives in the process: it has no outage.
 describe("the public FAQ while PostgreSQL is down", () => {
   let target: Target;
   let proxy: CuttableProxy;
