@@ -69,8 +69,8 @@ class PortTaken extends Error {}
 
 /**
  * Another test's server can take the port between freePort() and this one's bind: ours then
- * exits, and the other would have answered our readiness check (seen in CI: a test ran against a
- * stranger's server until that one stopped). So each start names itself (INSTANCE_NAME, which the
+ * exits, and the other would answer our readiness check, so the test would run against a
+ * stranger's server until that one stopped. So each start names itself (INSTANCE_NAME, which the
  * app sends as X-Instance), is ready only when its own name answers, and tries a new port if the
  * port was taken.
  */
