@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Link, useActionData, useFetcher, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
-import { useEffect, useRef, useState } from "react";
+import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
+import { useEffect, useState } from "react";
 import { requirePermission } from "../auth/session.server";
 import { linkRequestToAnswer } from "../models/agent.server";
 import { DraftSchema, submittedDraft } from "../models/answer.schema";
@@ -63,18 +63,30 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 }
 
-/** Asks /answers/similar a moment after the author stops typing the question. */
+/**
+ * Asks /answers/similar a moment after the author stops typing the question. A plain fetch, not a
+ * fetcher: the hint is an aside, and a fetcher's failure (or its revalidation after the first
+ * autosave has moved the address to the draft's edit page) would replace the author's page with
+ * the error page. A failed or superseded ask leaves the hint as it was.
+ */
 function useSimilar(initial: SimilarAnswer[]) {
-  const fetcher = useFetcher<{ q: string; items: SimilarAnswer[] }>();
+  const [items, setItems] = useState(initial);
   const [question, setQuestion] = useState<string | null>(null);
-  const timer = useRef<ReturnType<typeof setTimeout>>();
   useEffect(() => {
     if (question === null) return;
-    clearTimeout(timer.current);
-    timer.current = setTimeout(() => fetcher.load(`/answers/similar?q=${encodeURIComponent(question)}`), 300);
-    return () => clearTimeout(timer.current);
-  }, [question]); // not on fetcher: it changes identity on every render
-  return { items: fetcher.data?.items ?? initial, onChangeQuestion: setQuestion };
+    const asking = new AbortController();
+    const timer = setTimeout(() => {
+      fetch(`/answers/similar?q=${encodeURIComponent(question)}`, { signal: asking.signal, headers: { Accept: "application/json" } })
+        .then((r) => (r.ok ? (r.json() as Promise<{ items: SimilarAnswer[] }>) : null))
+        .then((body) => body && setItems(body.items))
+        .catch(() => undefined);
+    }, 300);
+    return () => {
+      clearTimeout(timer);
+      asking.abort();
+    };
+  }, [question]);
+  return { items, onChangeQuestion: setQuestion };
 }
 
 export default function NewAnswer() {
