@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CuttableProxy } from "../support/cuttable-proxy";
-import { freePort, reportServerOnFailure } from "../support/server";
+import { freePort } from "../support/server";
 import { startTarget, type Target } from "./support";
 
 // A PostgreSQL outage, made by cutting a TCP proxy between the app and the server (the shared
@@ -15,7 +15,6 @@ describe("the public FAQ while PostgreSQL is down", () => {
     // The target's database is created directly; the app reaches it only through the proxy.
     target = await startTarget("postgres", { DATABASE_URL_VIA_PROXY: String(proxy.port) });
   });
-  reportServerOnFailure(() => target);
   afterAll(async () => {
     await proxy?.cut();
     await target?.stopAndClean();

@@ -1,7 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { launchBrowser } from "./browser";
-import { reportServerOnFailure, startApp, type RunningApp } from "./server";
+import { startApp, type RunningApp } from "./server";
 
 /**
  * A browser file's set-up: the built app (on a copy of the seeded data directory) and Chromium,
@@ -15,7 +15,6 @@ export function useAppAndBrowser(use: (app: RunningApp, browser: Browser) => voi
     browser = await launchBrowser();
     use(app, browser);
   });
-  reportServerOnFailure(() => app);
   afterAll(async () => {
     await browser?.close();
     await app?.stop();

@@ -4,7 +4,6 @@ import { cpSync, mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach } from "vitest";
 import { root } from "../../server/build-if-stale.mjs";
 
 export async function freePort(): Promise<number> {
@@ -112,30 +111,36 @@ async function startOnce(env: Record<string, string | undefined>): Promise<Runni
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return {
-    url,
-    proc,
-    dataDir,
-    output,
-    async stop() {
-      const started = Date.now();
-      if (exitCode === undefined) proc.kill("SIGTERM");
-      const code = await exited;
-      return { code, ms: Date.now() - started };
+  const entry: (typeof startedApps)[number] = {
+    app: {
+      url,
+      proc,
+      dataDir,
+      output,
+      async stop() {
+        const started = Date.now();
+        if (exitCode === undefined) proc.kill("SIGTERM");
+        const code = await exited;
+        return { code, ms: Date.now() - started };
+      },
     },
+    stoppedAt: null,
   };
+  void exited.then(() => (entry.stoppedAt = Date.now()));
+  startedApps.push(entry);
+  return entry.app;
 }
 
 /**
- * After a failed test, the end of its server's output and whether it is still running: a CI log
- * otherwise shows only the test's side (a refused connection, a missing heading).
+ * Every server startApp() started in this test file, and when it stopped: after a failed test,
+ * tests/setup/server-report.ts prints the end of the output of each one that was running during
+ * it. A CI log otherwise shows only the test's side (a refused connection, a missing heading).
  */
-export function reportServerOnFailure(app: () => RunningApp | undefined): void {
-  afterEach((context) => {
-    const running = app();
-    if (context.task.result?.state !== "fail" || !running) return;
-    const { exitCode, signalCode } = running.proc;
-    const state = exitCode === null && signalCode === null ? "still running" : `exited (${exitCode ?? signalCode})`;
-    process.stderr.write(`\n--- the server at ${running.url}, ${state}; the end of its output:\n${running.output().slice(-6000)}\n---\n`);
-  });
+export const startedApps: { app: RunningApp; stoppedAt: number | null }[] = [];
+
+/** The end of a server's output and whether it is still running, for a failed test's log. */
+export function serverReport(app: RunningApp): string {
+  const { exitCode, signalCode } = app.proc;
+  const state = exitCode === null && signalCode === null ? "still running" : `exited (${exitCode ?? signalCode})`;
+  return `--- the server at ${app.url}, ${state}; the end of its output:\n${app.output().slice(-6000)}\n---`;
 }
