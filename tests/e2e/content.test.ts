@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { artifactPath, signInAs } from "../support/browser";
+import { artifactPath, expectConsoleError, signInAs } from "../support/browser";
 import type { RunningApp } from "../support/server";
 import { useAppAndBrowser } from "../support/app-and-browser";
 
@@ -89,6 +89,30 @@ describe("wiki, forum and the duplicate hint in Chromium", () => {
     const hint = page.locator("aside.similar");
     await hint.getByRole("link", { name: "How long does a refund take?" }).waitFor();
     await page.screenshot({ path: artifactPath("e2e", "duplicate-hint.png") });
+    await page.context().close();
+  });
+
+  it("keeps the author's page when the duplicate hint cannot be fetched, and shows it once it can", async () => {
+    const page = await signIn("emma@example.com");
+    await page.goto(`${app.url}/answers/new`);
+    await page.waitForLoadState("networkidle");
+    // The hint's asks fail at the network, as on a dropped connection or a restarting server.
+    let refused = 0;
+    await page.route("**/answers/similar*", (route) => {
+      refused++;
+      return route.abort("connectionfailed");
+    });
+    expectConsoleError(page, /Failed to load resource|ERR_CONNECTION_FAILED|ERR_FAILED/);
+    const question = page.getByLabel("Customer question");
+    await question.pressSequentially("How long does a refund", { delay: 20 });
+    await expect.poll(() => refused, { timeout: 10_000 }).toBeGreaterThan(0);
+    // A side hint never takes over the page: no error page, the question as typed.
+    await page.waitForTimeout(1000);
+    await expect(page.getByRole("heading", { level: 1, name: "New answer" }).isVisible()).resolves.toBe(true);
+    expect(await question.inputValue()).toBe("How long does a refund");
+    await page.unroute("**/answers/similar*");
+    await question.pressSequentially(" take", { delay: 20 });
+    await page.locator("aside.similar").getByRole("link", { name: "How long does a refund take?" }).waitFor();
     await page.context().close();
   });
 });
