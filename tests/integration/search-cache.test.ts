@@ -1,9 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Db } from "../../db/client.server";
 import { answers } from "../../db/schema";
 import { loadDocuments } from "../../search/documents";
 import { drainAll } from "../../search/outbox";
-import { createPostgresIndex } from "../../search/postgres";
+import { createPostgresIndex, forgetResults } from "../../search/postgres";
+import { ResidentIndex } from "../../search/resident";
 import { importAnswers } from "../../workflows/import";
 import { useFreshDatabase } from "../support/db";
 import { createUser } from "../support/factories";
@@ -51,6 +52,34 @@ describe("search result cache", () => {
     // A removal: gone from the very next search.
     await index.remove([reset!.id]);
     expect(await questions("password")).toEqual(["How do I change my password?"]);
+  }, 120_000);
 
+  it("ranks again after forgetResults(), and forgets the copy's remembered nearest vectors once", async () => {
+    // bench:search calls forgetResults() to measure the ranking itself rather than the cache.
+    const d = db.current.db as Db;
+    const km = await createUser(d, { roles: ["knowledge_manager"] });
+    await importAnswers(d, CORPUS.map((c) => JSON.stringify(c)), { as: "certified", skipInvalid: false, userEmail: km.email });
+    const index = createPostgresIndex(() => d);
+    await drainAll(d, index);
+    const ranked = vi.spyOn(ResidentIndex.prototype, "rankWords");
+    const forgot = vi.spyOn(ResidentIndex.prototype, "forgetNearest");
+    try {
+      const first = await index.search({ q: "opening hours", limit: 5 });
+      await index.search({ q: "opening hours", limit: 5 });
+      expect(ranked).toHaveBeenCalledTimes(1);
+      forgetResults();
+      const after = await index.search({ q: "opening hours", limit: 5 });
+      expect(ranked).toHaveBeenCalledTimes(2);
+      expect(forgot).toHaveBeenCalledTimes(1);
+      expect(after.hits.map((h) => h.document.id)).toEqual(first.hits.map((h) => h.document.id));
+      // Once per forgetResults(): the next searches are remembered again.
+      await index.search({ q: "opening hours", limit: 5 });
+      await index.search({ q: "opening times", limit: 5 });
+      expect(ranked).toHaveBeenCalledTimes(3);
+      expect(forgot).toHaveBeenCalledTimes(1);
+    } finally {
+      ranked.mockRestore();
+      forgot.mockRestore();
+    }
   }, 120_000);
 });
