@@ -20,13 +20,19 @@ const CORPUS = [
 ];
 const db = useFreshDatabase();
 
+/** The corpus imported as certified and an index that has applied it. */
+async function certifiedCorpus() {
+  const d = db.current.db as Db;
+  const km = await createUser(d, { roles: ["knowledge_manager"] });
+  await importAnswers(d, CORPUS.map((c) => JSON.stringify(c)), { as: "certified", skipInvalid: false, userEmail: km.email });
+  const index = createPostgresIndex(() => d);
+  await drainAll(d, index);
+  return { d, index };
+}
+
 describe("search result cache", () => {
   it("answers a repeated search alike, and never from before a write", async () => {
-    const d = db.current.db as Db;
-    const km = await createUser(d, { roles: ["knowledge_manager"] });
-    await importAnswers(d, CORPUS.map((c) => JSON.stringify(c)), { as: "certified", skipInvalid: false, userEmail: km.email });
-    const index = createPostgresIndex(() => d);
-    await drainAll(d, index);
+    const { d, index } = await certifiedCorpus();
     const questions = async (q: string, extra: { limit?: number; offset?: number; submitted?: boolean } = {}) =>
       (await index.search({ q, limit: 5, ...extra })).hits.map((h) => h.document.question);
 
@@ -56,11 +62,7 @@ describe("search result cache", () => {
 
   it("ranks again after forgetResults(), and forgets the copy's remembered nearest vectors once", async () => {
     // bench:search calls forgetResults() to measure the ranking itself rather than the cache.
-    const d = db.current.db as Db;
-    const km = await createUser(d, { roles: ["knowledge_manager"] });
-    await importAnswers(d, CORPUS.map((c) => JSON.stringify(c)), { as: "certified", skipInvalid: false, userEmail: km.email });
-    const index = createPostgresIndex(() => d);
-    await drainAll(d, index);
+    const { index } = await certifiedCorpus();
     const ranked = vi.spyOn(ResidentIndex.prototype, "rankWords");
     const forgot = vi.spyOn(ResidentIndex.prototype, "forgetNearest");
     try {
