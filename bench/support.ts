@@ -175,11 +175,15 @@ export async function openLoop(base: string, paths: string[], authorization: str
   }
 }
 
-const evalLines = <T>(file: string): T[] =>
+/** The lines of a file under bench/eval/, parsed. */
+export const evalLines = <T>(file: string): T[] =>
   readFileSync(fileURLToPath(new URL(`eval/${file}`, import.meta.url)), "utf8")
     .split("\n")
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as T);
+
+/** n items spread evenly over xs (every k-th), so each part of a file is represented. */
+export const every = <T>(xs: T[], n: number): T[] => xs.filter((_, i) => i % Math.max(1, Math.floor(xs.length / n)) === 0).slice(0, n);
 
 /**
  * The queries bench:search and bench/api-cpu.ts ask. `repeated`: 40 from each development set
@@ -189,7 +193,6 @@ const evalLines = <T>(file: string): T[] =>
  * order so that any stretch of it mixes the sets as the whole does.
  */
 export function benchQueries(): { repeated: string[]; fresh: string[] } {
-  const every = <T>(xs: T[], n: number) => xs.filter((_, i) => i % Math.max(1, Math.floor(xs.length / n)) === 0).slice(0, n);
   const repeated = ["clinc150", "hwu64", "semeval-cqa"].flatMap((set) => every(evalLines<{ query: string }>(`${set}/queries.jsonl`), 40).map((q) => q.query));
   repeated.push(...every(evalLines<{ query: string }>("queries.jsonl"), 40).map((q) => q.query));
   const asked = new Set(repeated);

@@ -1,14 +1,11 @@
 // npm run bench:vectors — how well and how fast VectorStore.nearest finds the nearest answers by
 // meaning, against an exact cosine with every vector, at each number of vectors read (PROBE).
 // Reads the vectors of a database that bench:search kept: KEEP_DB=name npm run bench:vectors.
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { rowsOf } from "../db/client.server";
 import { encodeSentences } from "../search/sentence-encoder";
 import { PROBE, VectorStore } from "../search/vector-store";
-import { keptBenchDatabase, ms, percentile } from "./support";
+import { evalLines, every, keptBenchDatabase, ms, percentile } from "./support";
 
 const name = process.env.KEEP_DB;
 if (!name) {
@@ -19,14 +16,9 @@ const PROBES = [4000, 8000, PROBE, 16_000];
 /** What the blend lets in by meaning alone (TUNING.semanticOnly in search/resident.ts). */
 const JOINS = 0.5;
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const every = <T>(xs: T[], n: number) => xs.filter((_, i) => i % Math.max(1, Math.floor(xs.length / n)) === 0).slice(0, n);
 const queries = ["clinc150", "hwu64", "semeval-cqa", "usage"].flatMap((set) =>
   every(
-    readFileSync(path.join(here, `eval/${set}/queries.jsonl`), "utf8")
-      .split("\n")
-      .filter((l) => l.trim())
-      .map((l) => (JSON.parse(l) as { query: string }).query),
+    evalLines<{ query: string }>(`${set}/queries.jsonl`).map((q) => q.query),
     75,
   ),
 );
